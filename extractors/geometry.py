@@ -1,0 +1,56 @@
+"""Geometry helpers shared by the PDF and OCR backends."""
+
+from __future__ import annotations
+
+from .model import BBox, Block
+
+#: Two blocks are one when the lower starts within this many line heights below the upper.
+MERGE_GAP_LINES = 1.2
+#: ... and their left edges are within this many points (a hanging indent included).
+MERGE_LEFT_TOLERANCE = 16.0
+
+
+def union(boxes: list[BBox]) -> BBox:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _stacked(a: Block, b: Block) -> bool:
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, bx1, by1 = b.bbox
+    heights = [ln.bbox[3] - ln.bbox[1] for ln in a.lines + b.lines if ln.bbox]
+    reach = MERGE_GAP_LINES * (min(heights) if heights else 10.0) + 2
+    return (abs(ax0 - bx0) <= MERGE_LEFT_TOLERANCE and min(ax1, bx1) > max(ax0, bx0)
+            and by0 <= ay1 + reach and ay0 <= by1 + reach)
+
+
+def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
+    """Merge blocks that are one text box cut in pieces by the layout engine: stacked directly
+    above each other, left edges aligned (within a hanging indent), no gap bigger than a line.
+
+    pdfminer and tesseract both cut a bulleted list into one box per bullet, or split a wrapped
+    line with a hanging indent from its bullet; the items themselves are split later by bullets.
+    """
+    boxed = [b for b in blocks if b.bbox]
+    parent = list(range(len(boxed)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(boxed)):
+        for j in range(i + 1, len(boxed)):
+            if _stacked(boxed[i], boxed[j]):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Block]] = {}
+    for i, block in enumerate(boxed):
+        groups.setdefault(root(i), []).append(block)
+    merged = []
+    for members in groups.values():
+        lines = sorted((ln for b in members for ln in b.lines),
+                       key=lambda ln: (ln.bbox[1], ln.bbox[0]) if ln.bbox else (0, 0))
+        merged.append(Block(members[0].kind, lines, union([b.bbox for b in members])))
+    merged.sort(key=lambda b: (round(b.bbox[1] / 4), b.bbox[0]))
+    return merged + [b for b in blocks if not b.bbox]

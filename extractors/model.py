@@ -1,0 +1,118 @@
+"""The one document model every extractor returns.
+
+Coordinate system, stated once: **PDF points (1/72 inch), origin at the top-left corner of the
+page or slide, x to the right, y downwards**. PPTX EMU (914400 per inch), OCR pixels (at the
+rendering resolution) and pdfplumber's top-based coordinates are all converted into it.
+
+Character spans are offsets into :attr:`Page.text`, so ``page.text[start:end]`` is the text of
+a line or block, exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, origin top-left
+
+
+class Format(StrEnum):
+    pptx = "pptx"
+    pdf = "pdf"
+    html = "html"
+    text = "text"
+
+
+@dataclass(frozen=True)
+class Origin:
+    path: str
+    sha256: str
+    format: Format
+    size: int
+    page_count: int
+    mimetype: str
+
+
+@dataclass
+class Line:
+    """One line of text (a PPTX paragraph, a PDF/OCR text line, an HTML list entry)."""
+
+    text: str
+    bbox: BBox | None
+    char_start: int = 0
+    char_end: int = 0
+    #: Bullet level (PPTX paragraph level, list nesting); 0 at the top.
+    level: int = 0
+    #: True when the source marks this line as a list entry (bullet, <li>, numbered).
+    bullet: bool = False
+
+
+@dataclass
+class Block:
+    """A text box, table cell, paragraph or OCR block, with its provenance."""
+
+    kind: str  # "textbox", "title", "table_cell", "paragraph", "heading", "list", "ocr_block"
+    lines: list[Line]
+    bbox: BBox | None
+    shape_id: int | None = None
+    #: For table cells: (table id, row, column, row span, column span).
+    table_cell: tuple[int, int, int, int, int] | None = None
+    #: For HTML: a path to the element, e.g. "/html/body/main/ul[2]/li[3]".
+    locator: str | None = None
+    char_start: int = 0
+    char_end: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class Page:
+    number: int  # 1-based; slide number for PPTX
+    width: float | None
+    height: float | None
+    blocks: list[Block] = field(default_factory=list)
+    text: str = ""
+    #: How the text was obtained: "pptx", "text-layer", "ocr", "html", "text".
+    text_source: str = ""
+    ocr: bool = False
+    #: Mean OCR word confidence (0-100) when the page was OCR'd.
+    ocr_confidence: float | None = None
+
+    def finalize(self, separator: str = "\n\n") -> Page:
+        """Build :attr:`text` from the blocks and set every char span.
+
+        >>> p = Page(1, 10, 10, [Block("textbox", [Line("a", None), Line("bc", None)], None)])
+        >>> p.finalize().text
+        'a\\nbc'
+        >>> p.blocks[0].lines[1].char_start, p.blocks[0].lines[1].char_end
+        (2, 4)
+        """
+        parts: list[str] = []
+        pos = 0
+        for i, block in enumerate(self.blocks):
+            if i:
+                parts.append(separator)
+                pos += len(separator)
+            block.char_start = pos
+            for j, line in enumerate(block.lines):
+                if j:
+                    parts.append("\n")
+                    pos += 1
+                line.char_start = pos
+                parts.append(line.text)
+                pos += len(line.text)
+                line.char_end = pos
+            block.char_end = pos
+        self.text = "".join(parts)
+        return self
+
+
+@dataclass
+class Document:
+    origin: Origin
+    pages: list[Page]
+    extractor: str
+    #: Title-like metadata found by the extractor (PPTX core properties, HTML <title>).
+    title: str | None = None

@@ -1,0 +1,91 @@
+"""PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
+lines), and OCR decided per page: a page without usable text is rendered and OCR'd."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from veikart.errors import InputFileError
+
+from . import ocr
+from .geometry import merge_stacked_blocks
+from .model import Block, Document, Line, Origin, Page
+
+#: A page whose text layer has fewer letters or digits than this is treated as an image.
+MIN_TEXT_CHARS = 12
+LAPARAMS = {"line_margin": 0.6, "char_margin": 2.0, "word_margin": 0.1, "boxes_flow": None}
+_ALNUM = re.compile(r"\w", re.UNICODE)
+#: pdfminer writes a glyph it cannot map to Unicode as "(cid:N)"; a bullet drawn from a
+#: symbol font is the usual case. It becomes U+FFFD, which the item splitter reads as a bullet.
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _line_text(raw: str) -> str:
+    return _CID.sub("\ufffd", raw).strip()
+
+
+def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    return (inner["x0"] >= outer["x0"] - slack and inner["x1"] <= outer["x1"] + slack
+            and inner["top"] >= outer["top"] - slack and inner["bottom"] <= outer["bottom"] + slack)
+
+
+def _box(obj: dict) -> tuple[float, float, float, float]:
+    return (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
+
+
+def text_layer_blocks(page) -> list[Block]:
+    """pdfminer text boxes as Blocks, each with its text lines (top-left coordinates)."""
+    boxes = page.objects.get("textboxhorizontal", [])
+    lines = page.objects.get("textlinehorizontal", [])
+    blocks = []
+    for box in boxes:
+        members = [ln for ln in lines if _inside(ln, box)]
+        members.sort(key=lambda ln: (round(ln["top"], 1), ln["x0"]))
+        block_lines = [Line(_line_text(ln["text"]), _box(ln)) for ln in members
+                       if _line_text(ln["text"])]
+        if block_lines:
+            blocks.append(Block("textbox", block_lines, _box(box)))
+    return blocks
+
+
+def has_usable_text(page) -> bool:
+    return len(_ALNUM.findall(page.extract_text() or "")) >= MIN_TEXT_CHARS
+
+
+def ocr_page(page, dpi: int = ocr.DEFAULT_DPI) -> tuple[list[Block], float | None]:
+    image = page.to_image(resolution=dpi).original
+    scale = float(page.width) / image.width
+    return ocr.ocr_blocks(image, scale)
+
+
+def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -> Document:
+    try:
+        pdf = pdfplumber.open(str(path), laparams=LAPARAMS)
+    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
+        raise InputFileError(str(path), f"not a readable PDF ({type(err).__name__})") from None
+    pages = []
+    any_ocr = False
+    with pdf:
+        try:
+            for pdf_page in pdf.pages:
+                width, height = float(pdf_page.width), float(pdf_page.height)
+                if has_usable_text(pdf_page):
+                    blocks = merge_stacked_blocks(text_layer_blocks(pdf_page))
+                    page = Page(pdf_page.page_number, width, height, blocks,
+                                text_source="text-layer")
+                else:
+                    blocks, conf = ocr_page(pdf_page, ocr_dpi)
+                    page = Page(pdf_page.page_number, width, height,
+                                merge_stacked_blocks(blocks), text_source="ocr",
+                                ocr=True, ocr_confidence=conf)
+                    any_ocr = True
+                pages.append(page.finalize())
+        except PdfminerException as err:
+            raise InputFileError(str(path), f"damaged PDF ({err})") from None
+    return Document(origin=origin, pages=pages, extractor="pdf+ocr" if any_ocr else "pdf")

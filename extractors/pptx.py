@@ -1,0 +1,138 @@
+"""PPTX backend (python-pptx): every text box, placeholder and table cell becomes a Block.
+
+Positions are converted from EMU to points, and group-shape transforms are applied: python-pptx
+reports a grouped shape's position in its group's child coordinate space (``a:chOff``/
+``a:chExt``), which has to be mapped through every enclosing group to land on the slide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+from pptx.shapes.group import GroupShape
+
+from .model import BBox, Block, Document, Line, Origin, Page
+
+EMU_PER_POINT = 12700
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Maps a shape's own EMU coordinates to slide points: X = dx + sx * x."""
+
+    sx: float = 1 / EMU_PER_POINT
+    sy: float = 1 / EMU_PER_POINT
+    dx: float = 0.0
+    dy: float = 0.0
+
+    def box(self, left: int, top: int, width: int, height: int) -> BBox:
+        x0, y0 = self.dx + self.sx * left, self.dy + self.sy * top
+        return (x0, y0, x0 + self.sx * width, y0 + self.sy * height)
+
+    def into_group(self, group) -> Transform:
+        """The transform for the children of ``group``."""
+        xfrm = group._element.grpSpPr.find(qn("a:xfrm"))
+        ch_off, ch_ext = xfrm.find(qn("a:chOff")), xfrm.find(qn("a:chExt"))
+        cx, cy = int(ch_off.get("x")), int(ch_off.get("y"))
+        cw, ch = int(ch_ext.get("cx")) or 1, int(ch_ext.get("cy")) or 1
+        kx, ky = group.width / cw, group.height / ch
+        # child x -> group parent space: group.left + (x - cx) * kx -> slide: dx + sx * that
+        return Transform(
+            sx=self.sx * kx,
+            sy=self.sy * ky,
+            dx=self.dx + self.sx * (group.left - cx * kx),
+            dy=self.dy + self.sy * (group.top - cy * ky),
+        )
+
+
+def _paragraph_is_bullet(paragraph) -> bool:
+    ppr = paragraph._p.pPr
+    if ppr is not None and (ppr.find(qn("a:buChar")) is not None
+                            or ppr.find(qn("a:buAutoNum")) is not None):
+        return True
+    return paragraph.level > 0
+
+
+def _text_lines(paragraphs, bbox: BBox | None) -> list[Line]:
+    """Non-empty paragraphs as Lines, each with a box estimated as its band of the shape."""
+    paras = [(p, p.text.replace("\v", "\n").strip()) for p in paragraphs]
+    paras = [(p, t) for p, t in paras if t]
+    total = sum(t.count("\n") + 1 for _, t in paras) or 1
+    lines, done = [], 0
+    for p, text in paras:
+        n = text.count("\n") + 1
+        line_box = None
+        if bbox is not None:
+            h = (bbox[3] - bbox[1]) / total
+            line_box = (bbox[0], bbox[1] + done * h, bbox[2], bbox[1] + (done + n) * h)
+        lines.append(Line(text=text, bbox=line_box, level=p.level, bullet=_paragraph_is_bullet(p)))
+        done += n
+    return lines
+
+
+def _table_blocks(shape, transform: Transform, table_no: int) -> list[Block]:
+    table = shape.table
+    col_x = [shape.left]
+    for col in table.columns:
+        col_x.append(col_x[-1] + col.width)
+    row_y = [shape.top]
+    for row in table.rows:
+        row_y.append(row_y[-1] + row.height)
+    blocks = []
+    for r, row in enumerate(table.rows):
+        for c, cell in enumerate(row.cells):
+            if cell.is_spanned:
+                continue
+            rs, cs = (cell.span_height, cell.span_width) if cell.is_merge_origin else (1, 1)
+            box = transform.box(col_x[c], row_y[r], col_x[c + cs] - col_x[c],
+                                row_y[r + rs] - row_y[r])
+            lines = _text_lines(cell.text_frame.paragraphs, box)
+            if lines:
+                blocks.append(Block("table_cell", lines, box, shape_id=shape.shape_id,
+                                    table_cell=(table_no, r, c, rs, cs)))
+    return blocks
+
+
+def _shape_blocks(shapes, transform: Transform, counter: list[int]) -> list[Block]:
+    blocks: list[Block] = []
+    for shape in shapes:
+        if isinstance(shape, GroupShape):
+            blocks += _shape_blocks(shape.shapes, transform.into_group(shape), counter)
+            continue
+        if shape.left is None or shape.width is None:
+            box = None
+        else:
+            box = transform.box(shape.left, shape.top, shape.width, shape.height)
+        if getattr(shape, "has_table", False) and shape.has_table:
+            counter[0] += 1
+            blocks += _table_blocks(shape, transform, counter[0])
+            continue
+        if not shape.has_text_frame:
+            continue
+        lines = _text_lines(shape.text_frame.paragraphs, box)
+        if not lines:
+            continue
+        kind = "textbox"
+        if shape.is_placeholder and shape.placeholder_format.type in (
+            PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE
+        ):
+            kind = "title"
+        blocks.append(Block(kind, lines, box, shape_id=shape.shape_id))
+    return blocks
+
+
+def extract_pptx(path: Path, origin: Origin) -> Document:
+    prs = Presentation(str(path))
+    width = prs.slide_width / EMU_PER_POINT if prs.slide_width else None
+    height = prs.slide_height / EMU_PER_POINT if prs.slide_height else None
+    pages = []
+    counter = [0]
+    for number, slide in enumerate(prs.slides, start=1):
+        blocks = _shape_blocks(slide.shapes, Transform(), counter)
+        pages.append(Page(number, width, height, blocks, text_source="pptx").finalize())
+    title = prs.core_properties.title or None
+    return Document(origin=origin, pages=pages, extractor="pptx", title=title)

@@ -1,0 +1,92 @@
+"""The catalogue of canonical initiatives: a human-edited YAML file, loaded and checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from veikart.errors import CatalogueError
+
+from .lexicon import NATIONAL, REGIONS
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Initiative:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    group: str | None = None
+    kind: str = "project"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Catalogue:
+    initiatives: list[Initiative]
+    path: str = ""
+    by_id: dict[str, Initiative] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {i.id: i for i in self.initiatives}
+
+    def group_name(self, initiative_id: str | None) -> str | None:
+        """The name of the common service an initiative belongs to (itself for a group)."""
+        ini = self.by_id.get(initiative_id or "")
+        if ini is None:
+            return None
+        if ini.kind == "group":
+            return ini.name
+        group = self.by_id.get(ini.group or "")
+        return group.name if group else None
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("normalize") / "data" / "catalogue.yaml"))
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load and validate a catalogue; CatalogueError with the file and the problem if bad.
+
+    >>> cat = load_catalogue()
+    >>> cat.by_id["timer-2-0"].name, cat.group_name("timer-2-0")
+    ('Timer 2.0', 'Mine timeavtaler (Timer 2.0)')
+    """
+    path = Path(path) if path else default_path()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({err})") from None
+    entries = (data or {}).get("initiatives") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise CatalogueError(f"{path}: no 'initiatives' list")
+    initiatives, seen = [], set()
+    allowed_regions = set(REGIONS) | {NATIONAL}
+    for n, entry in enumerate(entries, start=1):
+        where = f"{path}: initiative #{n}"
+        if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
+            raise CatalogueError(f"{where}: needs an id and a name")
+        iid = str(entry["id"])
+        if not _ID.match(iid) or iid in seen:
+            raise CatalogueError(f"{where}: id {iid!r} is malformed or used twice")
+        seen.add(iid)
+        regions = tuple(entry.get("regions") or ())
+        bad = [r for r in regions if r not in allowed_regions]
+        if bad:
+            raise CatalogueError(f"{where} ({iid}): unknown region {bad[0]!r}")
+        initiatives.append(Initiative(iid, str(entry["name"]),
+                                      tuple(str(a) for a in entry.get("aliases") or ()),
+                                      regions, entry.get("group"), entry.get("kind", "project")))
+    for ini in initiatives:
+        if ini.group and ini.group not in seen:
+            raise CatalogueError(f"{path}: {ini.id} names unknown group {ini.group!r}")
+    return Catalogue(initiatives, str(path))

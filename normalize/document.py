@@ -1,0 +1,147 @@
+"""Normalize one extracted document: item candidates -> layout (grid, tables) -> attributes
+(region, period, status, dates) -> catalogue match. Evidence is never overwritten: the item
+keeps its exact mention text and span beside the cleaned text used for matching."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from extractors.model import Document, Page
+
+from . import layout, lexicon, tables
+from .items import Candidate, candidates, looks_like_item
+from .match import Matcher
+from .model import Item, NormalizedDocument
+
+_FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+", re.I)
+_DATE_LABEL = re.compile(r"(?:^|\b)(?:dato|møtedato|date)\s*:?\s*$", re.I)
+_FILENAME_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+
+
+def item_id(source_sha256: str, page: int, start: int, end: int, text: str) -> str:
+    """A content-hash id: the same document, page, span and text give the same id.
+
+    >>> item_id("ab", 1, 0, 5, "Timer")
+    'a4c7a0d5b7cbc7a8'
+    """
+    key = f"{source_sha256}\x1f{page}\x1f{start}\x1f{end}\x1f{text}".encode()
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+def document_date(doc: Document) -> tuple[str | None, str | None]:
+    """The document's date and where it was found: a "Dato:" line or a line that is only a
+    date on the first page (the meeting date), else "Sist oppdatert ...", else the file name."""
+    if doc.pages:
+        for block in doc.pages[0].blocks:
+            for line in block.lines:
+                dates = lexicon.find_dates(line.text)
+                if not dates:
+                    continue
+                before = line.text[: dates[0].start]
+                rest = line.text[dates[0].end:]
+                if _DATE_LABEL.search(before) or (not before.strip(" ,.") and len(rest) < 30):
+                    return dates[0].value.isoformat(), "meeting-date"
+    for page in doc.pages:
+        for m in re.finditer(r"sist oppdatert", page.text, re.I):
+            dates = lexicon.find_dates(page.text[m.end(): m.end() + 40])
+            if dates:
+                return dates[0].value.isoformat(), "sist-oppdatert"
+    m = _FILENAME_DATE.search(Path(doc.origin.path).name)
+    if m:
+        return "-".join(m.groups()), "file-name"
+    return None, None
+
+
+def _skip_line(text: str) -> bool:
+    stripped = text.strip()
+    if _FOOTER.search(stripped):
+        return True
+    dates = lexicon.find_dates(stripped)
+    return bool(dates) and len(stripped) - (dates[0].end - dates[0].start) < 6
+
+
+def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]], str | None]:
+    cands = candidates(page)
+    labels = layout.find_labels(cands)
+    label_indexes = {i for lb in labels for i in lb.indexes}
+    grid = layout.find_grid(cands, labels)
+    infos = tables.cell_infos(page.blocks)
+    row_attrs = tables.row_attributes(page.blocks, infos)
+    headings = [b.text for b in page.blocks if b.kind in ("title", "heading")]
+    title_region = layout.page_region(headings[:1])
+    out: list[tuple[Item, Candidate]] = []
+    page_status = None
+    for i, cand in enumerate(cands):
+        if i in label_indexes or _skip_line(cand.text):
+            continue
+        only_status = lexicon.status_value(cand.text)
+        if only_status:
+            prev = out[-1] if out else None
+            if prev and prev[1].block_index == cand.block_index and not prev[0].status:
+                prev[0].status = only_status
+            else:
+                page_status = page_status or only_status
+            continue
+        info = infos.get(cand.block_index)
+        region, per = grid.place(cand) if grid else (None, None)
+        in_table = info is not None and info.role == "item"
+        if info is not None and not in_table:
+            continue
+        if not (in_table or region or per or cand.bullet) or not looks_like_item(cand.text):
+            continue
+        out.append((_make_item(doc, page, cand, region, per, info, row_attrs, title_region), cand))
+    return out, page_status
+
+
+def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title_region) -> Item:
+    mention = page.text[cand.char_start: cand.char_end]
+    block = cand.block
+    item = Item(
+        item_id=item_id(doc.origin.sha256, page.number, cand.char_start, cand.char_end, mention),
+        mention_text=mention, text=cand.text, page=page.number, char_start=cand.char_start,
+        char_end=cand.char_end, bbox=cand.bbox, shape_id=block.shape_id, block_kind=block.kind,
+        locator=block.locator)
+    attrs = row_attrs.get((info.table, info.row), {}) if info else {}
+    codes, _ = lexicon.region_codes(cand.text)
+    if grid_region:
+        item.region, item.region_source = grid_region, "grid"
+    elif len(codes) == 1:
+        item.region, item.region_source = codes[0], "code"
+    elif attrs.get("region"):
+        item.region, item.region_source = attrs["region"], "table"
+    elif title_region and not codes:
+        item.region, item.region_source = title_region, "page-title"
+    item.regions = codes or ([item.region] if item.region else [])
+    per = grid_period or attrs.get("period")
+    if per is not None:
+        item.period, item.period_start, item.period_end = per.label, per.start, per.end
+    item.status = lexicon.inline_status(cand.text)[0] or attrs.get("status")
+    due, _ = lexicon.due_date(cand.text)
+    due = due or attrs.get("due_date")
+    item.due_date = due.isoformat() if due else None
+    item.group_name = attrs.get("group_name")
+    return item
+
+
+def normalize_document(doc: Document, matcher: Matcher) -> NormalizedDocument:
+    """All roadmap items of a document, placed, dated and matched."""
+    pairs, page_statuses = [], {}
+    for page in doc.pages:
+        page_pairs, status = _page_items(doc, page)
+        pairs += page_pairs
+        if status:
+            page_statuses[page.number] = status
+    items = [item for item, _ in pairs]
+    matches = matcher.match_many([it.text for it in items], [it.region for it in items])
+    for item, m in zip(items, matches, strict=True):
+        item.match_status, item.match_score = m.status, m.score
+        item.candidates, item.match_explanation = m.candidates_json(), m.explanation
+        if m.initiative_id:
+            item.initiative_id = m.initiative_id
+            item.initiative_name = matcher.catalogue.by_id[m.initiative_id].name
+            if not item.group_name:
+                item.group_name = matcher.catalogue.group_name(m.initiative_id)
+    date, source = document_date(doc)
+    return NormalizedDocument(items, date, source, page_statuses)

@@ -1,0 +1,172 @@
+"""Split a page's blocks into item candidates: one per bullet, list entry, table-cell line or
+short line, with wrapped lines joined into one item. Each candidate keeps the exact character
+span of its text in the page text, and the box around its lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.model import BBox, Block, Line, Page
+
+#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "*", "«" before a capital).
+_MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»✓➢►\ufffd\-–]|\d{1,2}[.)](?!\s*" + _MONTH + r")"
+                     r"|[eo©®](?=\s+[A-ZÆØÅ«\d]))\s+", re.I)
+_CONNECTIVE_END = re.compile(r"(?:\b(?:og|av|for|med|til|i|på|om|fra|via|ved|mellom|eller|som|"
+                             r"samt|under|mot|etter)|[-–—,/+&(])$", re.I)
+_SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
+_VERSION_END = re.compile(r"\d\.\d+\.?$")
+MAX_ITEM_WORDS = 16
+
+
+@dataclass
+class Candidate:
+    lines: list[Line]
+    block: Block
+    block_index: int
+    char_start: int
+    char_end: int
+    bullet: bool
+    #: Text with bullet removed and wrapped lines joined (dehyphenated).
+    text: str = ""
+    bbox: BBox | None = None
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def top(self) -> float | None:
+        return self.bbox[1] if self.bbox else None
+
+
+def bullet_length(text: str) -> int:
+    """Characters taken by a leading bullet marker and its space (0 when none).
+
+    >>> bullet_length("• Timer 2.0"), bullet_length("e Pasientens prøvesvar")
+    (2, 2)
+    >>> bullet_length("Timer"), bullet_length("20. april 2023")
+    (0, 0)
+    """
+    m = _BULLET.match(text)
+    return m.end() if m else 0
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines into one line, removing a hyphen that only broke a word.
+
+    >>> join_lines(["Behandlings-", "hjelpemidler"])
+    'Behandlingshjelpemidler'
+    >>> join_lines(["Utprøving digital behandlings-", "og egenbehandlingsplan"])
+    'Utprøving digital behandlings- og egenbehandlingsplan'
+    """
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not out:
+            out = line
+        elif (re.search(r"[a-zæøå]-$", out) and line[:1].islower()
+              and not re.match(r"(og|eller)\b", line)):
+            out = out[:-1] + line
+        else:
+            out = out + " " + line
+    return out
+
+
+def _union(boxes: list[BBox | None]) -> BBox | None:
+    real = [b for b in boxes if b is not None]
+    if not real:
+        return None
+    return (min(b[0] for b in real), min(b[1] for b in real),
+            max(b[2] for b in real), max(b[3] for b in real))
+
+
+def _pitch(a: Line, b: Line) -> float | None:
+    return b.bbox[1] - a.bbox[1] if a.bbox and b.bbox else None
+
+
+def _continues(prev: Line, line: Line, block_has_bullets: bool,
+               item_pitch: float | None = None) -> bool:
+    """Whether ``line`` is the wrapped continuation of the item that ``prev`` belongs to.
+
+    In a bulleted block a line without a bullet continues the item, unless it reads as a new
+    item whose bullet was lost (OCR): it starts with a capital after a line that does not end
+    in a connective, and it is not packed closer than the block's bullet lines are.
+    """
+    if bullet_length(line.text) or line.bullet:
+        return False
+    if "\n" in prev.text or "\n" in line.text:
+        return False  # a paragraph with its own line breaks is a unit
+    first = line.text.lstrip()[:1]
+    cue = bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(prev.text.rstrip()))
+    if block_has_bullets:
+        pitch = _pitch(prev, line)
+        tight = pitch is not None and item_pitch is not None and pitch < 0.87 * item_pitch
+        return cue or tight or not (first.isupper() or first.isdigit())
+    if prev.bbox and line.bbox:
+        gap = line.bbox[1] - prev.bbox[3]
+        height = prev.bbox[3] - prev.bbox[1]
+        if gap > 0.8 * height:
+            return False
+    return cue
+
+
+def _split_block(block: Block, one_item_per_line: bool) -> list[list[Line]]:
+    groups: list[list[Line]] = []
+    lines = block.lines
+    starts = [bool(bullet_length(ln.text) or ln.bullet) for ln in lines]
+    pitches = sorted(p for i in range(1, len(lines)) if starts[i]
+                     and (p := _pitch(lines[i - 1], lines[i])) is not None and p > 0)
+    item_pitch = pitches[len(pitches) // 2] if pitches else None
+    for line in lines:
+        if groups and not one_item_per_line and _continues(groups[-1][-1], line, any(starts),
+                                                           item_pitch):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def candidates(page: Page) -> list[Candidate]:
+    """Item candidates of a page, in block order.
+
+    Bulleted PPTX paragraphs and HTML list entries are items of their own (a soft line break
+    inside a paragraph stays inside the item); other lines are grouped by bullets drawn in the
+    text, line gaps and wrapping cues (a line starting in lower case continues the item).
+    """
+    out = []
+    for index, block in enumerate(page.blocks):
+        if block.kind in ("title", "heading"):
+            continue
+        # Source paragraphs that are marked as list entries are items of their own; otherwise
+        # lines are grouped by bullets drawn in the text and by wrapping cues.
+        per_line = (page.text_source in ("pptx", "html")
+                    and any(ln.bullet for ln in block.lines)) or block.kind == "list"
+        for group in _split_block(block, per_line):
+            skip = bullet_length(group[0].text)
+            start = group[0].char_start + skip
+            end = group[-1].char_end
+            texts = [group[0].text[skip:]] + [ln.text for ln in group[1:]]
+            joined = join_lines([t for part in texts for t in part.split("\n")])
+            if not joined.strip():
+                continue
+            out.append(Candidate(group, block, index, start, end,
+                                 bullet=bool(skip) or any(ln.bullet for ln in group),
+                                 text=joined, bbox=_union([ln.bbox for ln in group])))
+    return out
+
+
+def looks_like_item(text: str) -> bool:
+    """Short, name-like text: not prose, not a bare number or date.
+
+    >>> looks_like_item("Mine timeavtaler (Timer 2.0)"), looks_like_item("Time 2.0.")
+    (True, True)
+    >>> looks_like_item("Helse Nord ønsker å presentere sitt arbeid. Det ble enighet om det.")
+    False
+    """
+    words = text.split()
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < 3 or len(words) > MAX_ITEM_WORDS:
+        return False
+    if _SENTENCE.search(text):
+        return False
+    stripped = text.rstrip()
+    return not (stripped.endswith((".", ":")) and not _VERSION_END.search(stripped)
+                and len(words) > 6)

@@ -1,0 +1,232 @@
+"""Recognizers for the roadmap's vocabulary: regions (names, codes, bare labels), periods,
+status notes and Norwegian dates. Small pure functions, each with a runnable example."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rapidfuzz import fuzz, process
+
+REGIONS = ("Helse Nord", "Helse Vest", "Helse Sør-Øst", "Helse Midt-Norge")
+NATIONAL = "Nasjonal"
+
+REGION_CODES = {"HN": "Helse Nord", "HV": "Helse Vest", "HSØ": "Helse Sør-Øst",
+                "HSO": "Helse Sør-Øst", "HMN": "Helse Midt-Norge", "HM": "Helse Midt-Norge"}
+
+#: Spellings of each region as a label, casefolded, hyphens and spaces folded to one space.
+_REGION_LABELS = {
+    "helse nord": "Helse Nord", "nord": "Helse Nord", "helse nord rhf": "Helse Nord",
+    "helse vest": "Helse Vest", "vest": "Helse Vest", "helse vest rhf": "Helse Vest",
+    "helse sør øst": "Helse Sør-Øst", "sør øst": "Helse Sør-Øst", "helse sørøst": "Helse Sør-Øst",
+    "helse sør øst rhf": "Helse Sør-Øst",
+    "helse midt norge": "Helse Midt-Norge", "midt norge": "Helse Midt-Norge",
+    "helse midt": "Helse Midt-Norge", "midt": "Helse Midt-Norge",
+    "helse midt norge rhf": "Helse Midt-Norge",
+    "nasjonalt": NATIONAL, "nasjonal": NATIONAL,
+}
+_LABEL_KEYS = list(_REGION_LABELS)
+_LEADING_JUNK = re.compile(r"^(?:[^\wæøå]+|\b\w{1,2}\b[^\wæøå]*)(?=\s*helse\b)", re.I)
+_FOLD = re.compile(r"[\s\-–—_/]+")
+
+
+def fold(text: str) -> str:
+    """Casefold and fold runs of spaces, dashes and slashes to one space.
+
+    >>> fold("HELSE  SØR-ØST")
+    'helse sør øst'
+    """
+    return _FOLD.sub(" ", text.casefold()).strip(" .:,;")
+
+
+def region_label(text: str) -> str | None:
+    """The canonical region when ``text`` is a region label and nothing else.
+
+    Tolerates a logo read as a stray character or two before the label, and light OCR damage.
+
+    >>> region_label("HELSE SØR-ØST"), region_label("& HELSE NORD"), region_label("Herse vest")
+    ('Helse Sør-Øst', 'Helse Nord', 'Helse Vest')
+    >>> region_label("Pasientens prøvesvar") is None
+    True
+    """
+    cleaned = fold(_LEADING_JUNK.sub("", text.strip()))
+    if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
+        return None
+    if cleaned in _REGION_LABELS:
+        return _REGION_LABELS[cleaned]
+    if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
+        return None
+    hit = process.extractOne(cleaned, _LABEL_KEYS, scorer=fuzz.ratio, score_cutoff=82)
+    return _REGION_LABELS[hit[0]] if hit else None
+
+
+_CODE_GROUP = re.compile(r"\(\s*((?:HN|HV|HSØ|HSO|HMN|HM)(?:\s*[,/&]\s*(?:HN|HV|HSØ|HSO|HMN|HM))*)"
+                         r"\s*\)")
+
+
+def region_codes(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Regions named by codes in parentheses, and the spans of those parentheses.
+
+    >>> region_codes("Pasientens prøvesvar (HSØ, HN, HV)")
+    (['Helse Sør-Øst', 'Helse Nord', 'Helse Vest'], [(21, 34)])
+    """
+    regions, spans = [], []
+    for m in _CODE_GROUP.finditer(text):
+        for code in re.split(r"\s*[,/&]\s*", m.group(1)):
+            region = REGION_CODES[code]
+            if region not in regions:
+                regions.append(region)
+        spans.append(m.span())
+    return regions, spans
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: int | None
+    end: int | None
+
+
+_PERIOD = re.compile(
+    r"^[^\w]*(?P<a>20\d\d)\s*(?:(?P<dash>[-–—])\s*(?P<b>(?:20)?\d\d)\b)?\s*"
+    r"(?P<open>→|->|-+>|>|[-–—](?=\s*$)|\+)?[^\w]*$")
+_LONG_TERM = re.compile(r"^[^\w]*(lenger|lengre)\s+sikt[^\w]*$", re.I)
+
+
+def period(text: str) -> Period | None:
+    """A period header or label, normalized.
+
+    >>> period("2023 - 2024")
+    Period(label='2023-2024', start=2023, end=2024)
+    >>> period("2025-26")
+    Period(label='2025-2026', start=2025, end=2026)
+    >>> period("2027 →"), period("Lenger sikt")
+    (Period(label='2027→', start=2027, end=None), Period(label='Lenger sikt', start=None, end=None))
+    >>> period("Timer 2.0") is None
+    True
+    """
+    text = text.strip()
+    if _LONG_TERM.match(text):
+        return Period("Lenger sikt", None, None)
+    m = _PERIOD.match(text)
+    if not m:
+        return None
+    start = int(m.group("a"))
+    if m.group("b"):
+        b = m.group("b")
+        end = int(b) if len(b) == 4 else (start // 100) * 100 + int(b)
+        if end < start:
+            return None
+        return Period(f"{start}-{end}", start, end)
+    if m.group("open"):
+        return Period(f"{start}→", start, None)
+    return Period(str(start), start, start)
+
+
+STATUSES = {
+    "i drift": "i drift", "i produksjon": "i drift", "i prod": "i drift",
+    "under revurdering": "under revurdering", "under revisjon": "under revurdering",
+    "planlagt": "planlagt", "levert": "levert", "ferdigstilt": "levert",
+    "ikke levert": "ikke levert", "ikke påbegynt": "ikke påbegynt", "pågår": "pågår",
+    "under arbeid": "pågår", "i prosess": "pågår", "pilot": "pilot", "utprøving": "pilot",
+    "nasjonalt prosjekt": "nasjonalt prosjekt", "avsluttet": "avsluttet",
+    "utsatt": "utsatt", "stoppet": "avsluttet",
+}
+_STATUS_ALT = "|".join(sorted(map(re.escape, STATUSES), key=len, reverse=True))
+_INLINE_STATUS = re.compile(rf"\(\s*({_STATUS_ALT})\s*\)|[-–—]\s*({_STATUS_ALT})\s*$", re.I)
+_WHOLE_STATUS = re.compile(rf"^\W*({_STATUS_ALT})\W*$", re.I)
+_YES_NO_STATUS = re.compile(r"(ferdigstilt(?: og levert)?|levert)\s*:\s*(ja|nei)\b", re.I)
+
+
+def inline_status(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """A status note written inside an item, and its span.
+
+    >>> inline_status("Timevisning via Helsenorge (i drift)")
+    ('i drift', (27, 36))
+    >>> inline_status("Samvalg (Under revurdering)")[0]
+    'under revurdering'
+    """
+    m = _INLINE_STATUS.search(text)
+    if not m:
+        return None, None
+    return STATUSES[(m.group(1) or m.group(2)).casefold()], m.span()
+
+
+def status_value(text: str) -> str | None:
+    """The status when ``text`` is only a status (a table cell, a line under an item).
+
+    >>> status_value("Under revurdering"), status_value("Nasjonalt prosjekt")
+    ('under revurdering', 'nasjonalt prosjekt')
+    >>> status_value("Ferdigstilt og levert: Nei")
+    'ikke levert'
+    """
+    m = _WHOLE_STATUS.match(text.strip())
+    if m:
+        return STATUSES[m.group(1).casefold()]
+    m = _YES_NO_STATUS.search(text)
+    if m:
+        return "levert" if m.group(2).casefold() == "ja" else "ikke levert"
+    return None
+
+
+MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "mars": 3, "mar": 3, "april": 4, "apr": 4,
+    "mai": 5, "may": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11,
+    "nov": 11, "desember": 12, "des": 12, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)?\d\d)(?![\d])")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
+_WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?\s+((?:19|20)\d\d)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Every full date in ``text`` (numeric, ISO or with a Norwegian month name), in order.
+
+    >>> [d.value.isoformat() for d in find_dates("Møte 20. April 2023, frist 30.04.2023")]
+    ['2023-04-20', '2023-04-30']
+    """
+    found = []
+    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd"), (_WORD_DATE, "dMy")):
+        for m in pattern.finditer(text):
+            a, b, c = m.groups()
+            try:
+                if order == "dmy":
+                    year = int(c) + (2000 if len(c) == 2 else 0)
+                    value = date(year, int(b), int(a))
+                elif order == "ymd":
+                    value = date(int(a), int(b), int(c))
+                else:
+                    value = date(int(c), MONTHS[b.casefold()], int(a))
+            except ValueError:
+                continue
+            found.append(DateMatch(value, m.start(), m.end()))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+_DUE = re.compile(r"(leveransedato|leveranse|frist|planlagt prod(?:uksjon)?|prod(?:satt)?|"
+                  r"ferdig|levert|dato)\s*:?\s*$", re.I)
+
+
+def due_date(text: str) -> tuple[date | None, tuple[int, int] | None]:
+    """A delivery date announced in ``text`` ("Leveransedato: 30.04.2023"), with its span from
+    the keyword to the end of the date.
+
+    >>> due_date("Dokumentdeling via Kjernejournal – Leveransedato: 30.04.2023")
+    (datetime.date(2023, 4, 30), (35, 60))
+    """
+    for d in find_dates(text):
+        m = _DUE.search(text[: d.start])
+        if m:
+            return d.value, (m.start(), d.end)
+    return None, None

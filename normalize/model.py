@@ -1,0 +1,42 @@
+"""The normalized record: one roadmap item with everything the dataset says about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Item:
+    item_id: str
+    mention_text: str  # exactly page.text[char_start:char_end]
+    text: str  # cleaned: bullet removed, wrapped lines joined
+    page: int
+    char_start: int
+    char_end: int
+    bbox: tuple[float, float, float, float] | None
+    shape_id: int | None
+    block_kind: str
+    locator: str | None
+    region: str | None = None
+    regions: list[str] = field(default_factory=list)
+    region_source: str | None = None  # "grid", "code", "table", "page-title"
+    period: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    status: str | None = None
+    due_date: str | None = None  # ISO
+    group_name: str | None = None
+    initiative_id: str | None = None
+    initiative_name: str | None = None
+    match_status: str = "unmatched"
+    match_score: float = 0.0
+    candidates: str = "[]"
+    match_explanation: str = ""
+
+
+@dataclass
+class NormalizedDocument:
+    items: list[Item]
+    document_date: str | None
+    document_date_source: str | None
+    page_statuses: dict[int, str] = field(default_factory=dict)

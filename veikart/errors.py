@@ -1,0 +1,49 @@
+"""Exceptions and exit codes, in the style of OCRmyPDF: every error carries its exit code
+and a message that tells the user what happened; the CLI turns them into exit codes."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    ok = 0
+    #: Some documents could not be read; the others were ingested and written.
+    partial = 1
+    bad_args = 2
+    #: No readable document at all (nothing found, or every document failed).
+    input_file = 3
+    #: The output folder could not be written.
+    output_error = 4
+    #: A dependency (tesseract, its Norwegian data) is missing.
+    missing_dependency = 5
+    other_error = 15
+
+
+class VeikartError(Exception):
+    """Base class. ``str(err)`` is a one-line message for the user."""
+
+    exit_code = ExitCode.other_error
+
+
+class InputFileError(VeikartError):
+    """A document cannot be read: wrong format, corrupt, encrypted, empty."""
+
+    exit_code = ExitCode.input_file
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class MissingDependencyError(VeikartError):
+    exit_code = ExitCode.missing_dependency
+
+
+class OutputError(VeikartError):
+    exit_code = ExitCode.output_error
+
+
+class CatalogueError(VeikartError):
+    exit_code = ExitCode.bad_args
