@@ -13,17 +13,18 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from veikart.errors import InputFileError
+from veikart.errors import InputFileError, VeikartError
 
 from .detect import MIMETYPES, detect_format
 from .html import extract_html
 from .model import Block, Document, Format, Line, Origin, Page
 from .pdf import extract_pdf
 from .pptx import extract_pptx
+from .sources import FolderSource, discover
 from .text import extract_text
 
-__all__ = ["Block", "Document", "Format", "Line", "Origin", "Page", "extract", "file_sha256",
-           "BACKENDS", "detect_format"]
+__all__ = ["BACKENDS", "Block", "Document", "FolderSource", "Format", "Line", "Origin", "Page",
+           "detect_format", "discover", "extract", "file_sha256"]
 
 BACKENDS: dict[Format, Callable[[Path, Origin], Document]] = {
     Format.pptx: extract_pptx,
@@ -52,12 +53,19 @@ def extract(path: Path) -> Document:
     fmt = detect_format(path)
     if fmt is None:
         raise InputFileError(str(path), "not a PPTX, PDF, HTML or text file")
+    try:
+        path.open("rb").close()
+    except OSError as err:
+        raise InputFileError(str(path), f"cannot open ({err.strerror})") from None
     origin = Origin(str(path), file_sha256(path), fmt, size, 0, MIMETYPES[fmt])
     try:
         doc = BACKENDS[fmt](path, origin)
-    except InputFileError:
+    except VeikartError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError) as err:
+    except zipfile.BadZipFile as err:
         raise InputFileError(str(path), f"damaged {fmt.value} file ({err})") from None
+    except Exception as err:  # noqa: BLE001 - a parser crash on one file fails that file only
+        reason = " ".join(str(err).split())[:200] or type(err).__name__
+        raise InputFileError(str(path), f"cannot read this {fmt.value} file: {reason}") from None
     doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype)
     return doc

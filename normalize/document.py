@@ -18,6 +18,9 @@ from .model import Item, NormalizedDocument
 _FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+", re.I)
 _DATE_LABEL = re.compile(r"(?:^|\b)(?:dato|møtedato|date)\s*:?\s*$", re.I)
 _FILENAME_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+#: An agenda entry's case number ("4-39/23", "Sak 11-36/22"): the meeting's business, not a
+#: roadmap item.
+_CASE_ID = re.compile(r"^(?:sak\s+)?\d{1,3}\s*[-/]\s*\d{1,3}\s*[-/]\s*\d{2,4}\b", re.I)
 
 
 def item_id(source_sha256: str, page: int, start: int, end: int, text: str) -> str:
@@ -35,6 +38,8 @@ def document_date(doc: Document) -> tuple[str | None, str | None]:
     date on the first page (the meeting date), else "Sist oppdatert ...", else the file name."""
     if doc.pages:
         for block in doc.pages[0].blocks:
+            if block.table_cell is not None:
+                continue  # a date in a table is a row's date, not the document's
             for line in block.lines:
                 dates = lexicon.find_dates(line.text)
                 if not dates:
@@ -56,13 +61,14 @@ def document_date(doc: Document) -> tuple[str | None, str | None]:
 
 def _skip_line(text: str) -> bool:
     stripped = text.strip()
-    if _FOOTER.search(stripped):
+    if _FOOTER.search(stripped) or _CASE_ID.match(stripped):
         return True
     dates = lexicon.find_dates(stripped)
     return bool(dates) and len(stripped) - (dates[0].end - dates[0].start) < 6
 
 
 def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]], str | None]:
+    """The page's roadmap items (with the candidate each came from) and a page-wide status."""
     cands = candidates(page)
     labels = layout.find_labels(cands)
     label_indexes = {i for lb in labels for i in lb.indexes}
@@ -70,12 +76,19 @@ def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]]
     infos = tables.cell_infos(page.blocks)
     row_attrs = tables.row_attributes(page.blocks, infos)
     headings = [b.text for b in page.blocks if b.kind in ("title", "heading")]
-    title_region = layout.page_region(headings[:1])
+    # The page's title names its region ("... – Helse Vest"); a one-page document (a web page)
+    # may say it in its metadata title instead.
+    title_region = layout.page_region(headings[:1] + ([doc.title] if doc.title and
+                                                      len(doc.pages) == 1 else []))
     out: list[tuple[Item, Candidate]] = []
     page_status = None
     for i, cand in enumerate(cands):
         if i in label_indexes or _skip_line(cand.text):
             continue
+        info = infos.get(cand.block_index)
+        in_table = info is not None and info.role == "item"
+        if info is not None and not in_table:
+            continue  # a header or attribute cell, read by tables.row_attributes
         only_status = lexicon.status_value(cand.text)
         if only_status:
             prev = out[-1] if out else None
@@ -84,11 +97,7 @@ def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]]
             else:
                 page_status = page_status or only_status
             continue
-        info = infos.get(cand.block_index)
         region, per = grid.place(cand) if grid else (None, None)
-        in_table = info is not None and info.role == "item"
-        if info is not None and not in_table:
-            continue
         if not (in_table or region or per or cand.bullet) or not looks_like_item(cand.text):
             continue
         out.append((_make_item(doc, page, cand, region, per, info, row_attrs, title_region), cand))

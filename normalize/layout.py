@@ -73,13 +73,14 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
             labels.append(Label("period", per, (i,), cand.bbox))
             continue
         nxt = cands[i + 1] if i + 1 < len(cands) else None
-        if nxt is not None and nxt.block_index == cand.block_index and nxt.bbox:
+        region = lexicon.region_label(cand.text)
+        if (region is None and nxt is not None and nxt.block_index == cand.block_index
+                and nxt.bbox):
             joined = lexicon.region_label(f"{cand.text} {nxt.text}")
-            if joined and joined != lexicon.NATIONAL and not lexicon.region_label(nxt.text):
+            if joined and joined != lexicon.NATIONAL:
                 labels.append(Label("region", joined, (i, i + 1), union([cand.bbox, nxt.bbox])))
                 used.add(i + 1)
                 continue
-        region = lexicon.region_label(cand.text)
         if region is not None and region != lexicon.NATIONAL:
             labels.append(Label("region", region, (i,), cand.bbox))
     return labels

@@ -13,7 +13,7 @@ from . import lexicon
 _ROLE_WORDS = [
     ("due", re.compile(r"dato|frist|tidspunkt|ferdig", re.I)),
     ("status", re.compile(r"^status|tilstand", re.I)),
-    ("region", re.compile(r"^region|helseforetak|^rhf|^hf$", re.I)),
+    ("region", re.compile(r"^(?:helse)?regions?\b|helseforetak|^rhf\b|^hf$", re.I)),
     ("period", re.compile(r"^periode|^år$|tidsrom", re.I)),
     ("group", re.compile(r"^felles|gruppe|felles tjeneste|hovedaktivitet", re.I)),
     ("item", re.compile(r"leveranse|prosjekt|initiativ|tiltak|tjeneste|aktivitet|navn", re.I)),

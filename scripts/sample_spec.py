@@ -1,5 +1,5 @@
 """The sample documents as data: slides made of positioned text boxes and tables (points,
-origin top-left, on a 960 x 540 slide). ``generate.py`` writes the same spec as PPTX, as a PDF
+origin top-left, on a 960 x 540 slide). ``generate_samples.py`` writes the same spec as PPTX, as a PDF
 export and as a scan, so every format carries the same items at the same places.
 
 The facts (initiatives, regions, periods, dates) come from the seed documents: Produktstyret

@@ -1,4 +1,4 @@
-"""Rebuild the sample documents in samples/ from samples/spec.py (run: ``make samples``).
+"""Rebuild the sample documents in samples/ from scripts/sample_spec.py (``make samples``).
 
 Writes, for each deck in the spec, a PPTX (text boxes, a group shape whose child coordinate
 space is scaled, a native table), a PDF export drawn from the same spec, and for the first deck
@@ -27,9 +27,9 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import spec  # noqa: E402
+import sample_spec as spec  # noqa: E402
 
-OUT = Path(__file__).resolve().parent
+OUT = Path(__file__).resolve().parent.parent / "samples"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 pdfmetrics.registerFont(TTFont("DejaVu", str(FONT_DIR / "DejaVuSans.ttf")))
 pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))

@@ -1,0 +1,35 @@
+# veikart: `make demo` ingests the bundled samples, `make test` runs every test.
+# Both set up the machine first (scripts/setup.sh: system packages, .venv, pinned packages).
+.DEFAULT_GOAL := test
+VENV := .venv
+PY := $(VENV)/bin/python
+OUT ?= out
+
+.PHONY: setup demo test lint samples bench lock clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(VENV)/bin/veikart ingest samples/ --out $(OUT)/
+
+test: setup
+	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check .
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+samples: setup
+	$(PY) scripts/generate_samples.py
+
+bench: setup
+	$(PY) benchmarks/bench_ingest.py
+
+lock: setup
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new
+	(head -2 requirements.lock; cat requirements.lock.new) > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.lock; rm -f requirements.lock.new
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache

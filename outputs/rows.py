@@ -1,0 +1,102 @@
+"""Turn per-document outcomes into the rows of the dataset's tables (dlt-style: provenance
+and the run id on every row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from extractors.model import Document
+from normalize.model import NormalizedDocument
+
+
+@dataclass
+class DocumentOutcome:
+    """What happened to one input document."""
+
+    path: str
+    status: str  # "ok" or "failed"
+    error: str | None = None
+    document: Document | None = None
+    normalized: NormalizedDocument | None = None
+    size: int | None = None
+    #: The error's exit code when failed (see veikart.errors.ExitCode).
+    exit_code: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def roadmap_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
+    doc, norm = outcome.document, outcome.normalized
+    if doc is None or norm is None:
+        return []
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    rows = []
+    for it in norm.items:
+        x0, y0, x1, y1 = it.bbox if it.bbox else (None, None, None, None)
+        rows.append({
+            "item_id": it.item_id, "mention_text": it.mention_text, "text": it.text,
+            "initiative_id": it.initiative_id, "initiative_name": it.initiative_name,
+            "group_name": it.group_name, "match_status": it.match_status,
+            "match_score": it.match_score, "candidates": it.candidates,
+            "match_explanation": it.match_explanation, "region": it.region,
+            "regions": "; ".join(it.regions) or None, "region_source": it.region_source,
+            "period": it.period, "period_start": it.period_start, "period_end": it.period_end,
+            "status": it.status, "due_date": _date(it.due_date),
+            "document_date": _date(norm.document_date), "source_path": doc.origin.path,
+            "source_sha256": doc.origin.sha256, "source_format": doc.origin.format.value,
+            "page": it.page, "bbox_x0": _round(x0), "bbox_y0": _round(y0),
+            "bbox_x1": _round(x1), "bbox_y1": _round(y1), "char_start": it.char_start,
+            "char_end": it.char_end, "shape_id": it.shape_id, "block_kind": it.block_kind,
+            "locator": it.locator, "extractor": doc.extractor, "ocr": it.page in ocr_pages,
+            "run_id": run_id,
+        })
+    return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def document_row(outcome: DocumentOutcome, run_id: str) -> dict:
+    doc, norm = outcome.document, outcome.normalized
+    return {
+        "source_path": outcome.path,
+        "source_sha256": doc.origin.sha256 if doc else None,
+        "source_format": doc.origin.format.value if doc else None,
+        "size_bytes": doc.origin.size if doc else outcome.size,
+        "status": outcome.status, "error": outcome.error,
+        "page_count": doc.origin.page_count if doc else None,
+        "ocr_pages": sum(p.ocr for p in doc.pages) if doc else None,
+        "items": len(norm.items) if norm else 0,
+        "document_date": _date(norm.document_date) if norm else None,
+        "document_date_source": norm.document_date_source if norm else None,
+        "title": doc.title if doc else None, "extractor": doc.extractor if doc else None,
+        "run_id": run_id,
+    }
+
+
+def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
+    doc, norm = outcome.document, outcome.normalized
+    if doc is None:
+        return []
+    statuses = norm.page_statuses if norm else {}
+    return [{"source_sha256": doc.origin.sha256, "source_path": doc.origin.path,
+             "page": p.number, "text": p.text, "text_source": p.text_source, "ocr": p.ocr,
+             "ocr_confidence": None if p.ocr_confidence is None else round(p.ocr_confidence, 2),
+             "width": p.width, "height": p.height, "page_status": statuses.get(p.number),
+             "run_id": run_id} for p in doc.pages]
+
+
+def dataset_rows(outcomes: list[DocumentOutcome], run: dict) -> dict[str, list[dict]]:
+    """All tables' rows for one run. ``run`` is the runs-table row of this run."""
+    run_id = run["run_id"]
+    return {
+        "roadmap": [r for o in outcomes for r in roadmap_rows(o, run_id)],
+        "documents": [document_row(o, run_id) for o in outcomes],
+        "pages": [r for o in outcomes for r in page_rows(o, run_id)],
+        "runs": [run],
+    }

@@ -1,0 +1,104 @@
+"""Load stage: write the dataset atomically (temporary name, then rename) as Parquet, CSV,
+one DuckDB file and a Frictionless datapackage.json. Rows are sorted so the same input gives
+the same files (run metadata aside)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from veikart.errors import OutputError
+
+from .schema import PRIMARY_KEYS, TABLES, arrow_schema
+
+SORT_KEYS = {
+    "roadmap": ["source_path", "page", "char_start", "item_id"],
+    "documents": ["source_path"],
+    "pages": ["source_path", "page"],
+    "runs": ["run_id"],
+}
+#: CSV for spreadsheets: UTF-8 with a byte-order mark, so Excel shows æøå right.
+CSV_ENCODING = "utf-8-sig"
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) as an Arrow table with the declared schema, sorted by the table's keys."""
+    schema = arrow_schema(table)
+    frame = pd.DataFrame(rows, columns=schema.names)
+    if len(frame):
+        frame = frame.sort_values(SORT_KEYS[table], kind="stable", na_position="first")
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.unlink()
+        write(tmp_path)
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for name, table in tables.items():
+            con.register("incoming", table)
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+            con.unregister("incoming")
+    finally:
+        con.close()
+
+
+def datapackage(tables: dict[str, pa.Table]) -> dict:
+    resources = []
+    for name in tables:
+        schema = {"fields": [{"name": c.name, "type": c.frictionless_type,
+                              "description": c.description} for c in TABLES[name]],
+                  "primaryKey": PRIMARY_KEYS[name]}
+        resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet",
+                          "format": "parquet", "schema": schema})
+        if name == "roadmap":
+            resources.append({"name": "roadmap", "path": "roadmap.csv", "format": "csv",
+                              "encoding": CSV_ENCODING, "mediatype": "text/csv", "schema": schema})
+    return {"profile": "tabular-data-package", "name": "veikart-roadmap",
+            "title": "Helsenorge roadmap items with provenance", "resources": resources}
+
+
+def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
+    """Write every table in ``rows`` to ``out``; returns the paths written."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tables = {name: to_arrow(name, rows.get(name, [])) for name in TABLES}
+        written: dict[str, Path] = {}
+        for name, table in tables.items():
+            path = out / f"{name}.parquet"
+            _atomic(path, lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+            written[name] = path
+        csv_path = out / "roadmap.csv"
+        _atomic(csv_path, lambda p: tables["roadmap"].to_pandas().to_csv(
+            p, index=False, encoding=CSV_ENCODING, date_format="%Y-%m-%d"))
+        written["csv"] = csv_path
+        db_path = out / "veikart.duckdb"
+        _atomic(db_path, lambda p: _write_duckdb(p, tables))
+        written["duckdb"] = db_path
+        pkg_path = out / "datapackage.json"
+        _atomic(pkg_path, lambda p: p.write_text(
+            json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n", "utf-8"))
+        written["datapackage"] = pkg_path
+        return written
+    except OSError as err:
+        raise OutputError(f"{out}: cannot write the dataset ({err.strerror or err})") from None

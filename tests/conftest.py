@@ -1,0 +1,74 @@
+"""Shared fixtures: one Prefect test harness per session, the samples, one ingest of them."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+sys.path.insert(0, str(ROOT / "scripts"))  # sample_spec: the ground truth of the samples
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+MOTE39 = "produktstyret_mote39_2023-04-20"
+DIST = "samarbeidsforum_dist_2023-09-14"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings(
+            {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from normalize import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def matcher(catalogue):
+    from normalize import Matcher
+
+    return Matcher(catalogue)
+
+
+@pytest.fixture(scope="session")
+def extracted():
+    """Each sample extracted once per session (OCR is the slow part)."""
+    from extractors import extract
+
+    cache: dict[str, object] = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = extract(SAMPLES / name)
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def ingested(prefect_harness, tmp_path_factory):
+    """The flow run once over samples/: (output folder, summary)."""
+    from flows.ingest import ingest_flow
+
+    out = tmp_path_factory.mktemp("out")
+    summary = ingest_flow(inputs=[str(SAMPLES)], out=str(out))
+    return out, summary
