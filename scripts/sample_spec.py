@@ -1,6 +1,6 @@
 """The sample documents as data: slides made of positioned text boxes and tables (points,
-origin top-left, on a 960 x 540 slide). ``generate_samples.py`` writes the same spec as PPTX, as a PDF
-export and as a scan, so every format carries the same items at the same places.
+origin top-left, on a 960 x 540 slide). ``generate_samples.py`` writes the same spec as PPTX,
+as a PDF export and as a scan, so every format carries the same items at the same places.
 
 The facts (initiatives, regions, periods, dates) come from the seed documents: Produktstyret
 for Helsenorge møte #39 (20 April 2023), Sak 4-39/23 and the Helse Nord deck.
