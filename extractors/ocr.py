@@ -10,7 +10,7 @@ import shutil
 import pytesseract
 from PIL import Image, ImageFilter
 
-from veikart.errors import MissingDependencyError
+from veikart.errors import MissingDependencyError, OcrError
 
 from .model import Block, Line
 
@@ -23,13 +23,17 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
 @functools.cache
-def check_tesseract(lang: str = OCR_LANG) -> str:
-    """Tesseract's version, or MissingDependencyError naming what to install."""
+def check_tesseract(lang: str) -> str:
+    """Tesseract's version, or MissingDependencyError naming what to install (cached)."""
+    not_installed = MissingDependencyError(
+        "tesseract is not installed: run `make setup` (Debian: apt-get install "
+        "tesseract-ocr tesseract-ocr-nor)")
     if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
-        raise MissingDependencyError(
-            "tesseract is not installed: run `make setup` (Debian: apt-get install "
-            "tesseract-ocr tesseract-ocr-nor)")
-    langs = set(pytesseract.get_languages(config=""))
+        raise not_installed
+    try:
+        langs = set(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractNotFoundError:
+        raise not_installed from None
     missing = [part for part in lang.split("+") if part not in langs]
     if missing:
         raise MissingDependencyError(
@@ -48,8 +52,12 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     check_tesseract(lang)
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters.
     image = image.convert("L").filter(ImageFilter.MedianFilter(3))
-    data = pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}",
-                                     output_type=pytesseract.Output.DICT)
+    try:
+        data = pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}",
+                                         output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractError, OSError, RuntimeError) as err:
+        message = " ".join(str(err).split())[:200]
+        raise OcrError(f"tesseract failed: {message or type(err).__name__}") from None
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][i]) >= 0:

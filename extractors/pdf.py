@@ -11,7 +11,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from veikart.errors import InputFileError
+from veikart.errors import InputFileError, OcrError
 
 from . import ocr
 from .geometry import merge_stacked_blocks
@@ -28,6 +28,15 @@ _CID = re.compile(r"\(cid:\d+\)")
 
 def _line_text(raw: str) -> str:
     return _CID.sub("\ufffd", raw).strip()
+
+
+def _pdf_reason(err: Exception) -> str:
+    """One line on why pdfminer could not open a PDF."""
+    inner = err.args[0] if isinstance(err, PdfminerException) and err.args else err
+    if isinstance(inner, PDFPasswordIncorrect) or "password" in str(inner).lower():
+        return "the PDF is encrypted (password protected)"
+    detail = " ".join(str(inner).split())[:120]
+    return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
 
 
 def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -68,7 +77,7 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -
     try:
         pdf = pdfplumber.open(str(path), laparams=LAPARAMS)
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
-        raise InputFileError(str(path), f"not a readable PDF ({type(err).__name__})") from None
+        raise InputFileError(str(path), _pdf_reason(err)) from None
     pages = []
     any_ocr = False
     with pdf:
@@ -80,12 +89,15 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -
                     page = Page(pdf_page.page_number, width, height, blocks,
                                 text_source="text-layer")
                 else:
-                    blocks, conf = ocr_page(pdf_page, ocr_dpi)
+                    try:
+                        blocks, conf = ocr_page(pdf_page, ocr_dpi)
+                    except OcrError as err:
+                        raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
                     page = Page(pdf_page.page_number, width, height,
                                 merge_stacked_blocks(blocks), text_source="ocr",
                                 ocr=True, ocr_confidence=conf)
                     any_ocr = True
                 pages.append(page.finalize())
         except PdfminerException as err:
-            raise InputFileError(str(path), f"damaged PDF ({err})") from None
+            raise InputFileError(str(path), _pdf_reason(err)) from None
     return Document(origin=origin, pages=pages, extractor="pdf+ocr" if any_ocr else "pdf")

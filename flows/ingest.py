@@ -42,7 +42,8 @@ def ingest_document(path: str, catalogue_path: str) -> DocumentOutcome:
         norm = normalize.normalize_document(doc, matcher_for(catalogue_path))
     except VeikartError as err:
         size = Path(path).stat().st_size if Path(path).is_file() else None
-        return DocumentOutcome(path, "failed", str(err), size=size, exit_code=int(err.exit_code))
+        message = str(err) if str(err).startswith(path) else f"{path}: {err}"
+        return DocumentOutcome(path, "failed", message, size=size, exit_code=int(err.exit_code))
     return DocumentOutcome(path, "ok", document=doc, normalized=norm)
 
 

@@ -17,6 +17,8 @@ class ExitCode(IntEnum):
     output_error = 4
     #: A dependency (tesseract, its Norwegian data) is missing.
     missing_dependency = 5
+    #: A helper program (tesseract) failed.
+    child_process_error = 6
     other_error = 15
 
 
@@ -39,6 +41,12 @@ class InputFileError(VeikartError):
 
 class MissingDependencyError(VeikartError):
     exit_code = ExitCode.missing_dependency
+
+
+class OcrError(VeikartError):
+    """Tesseract ran but failed (crashed, killed, returned garbage)."""
+
+    exit_code = ExitCode.child_process_error
 
 
 class OutputError(VeikartError):

@@ -1,0 +1,60 @@
+"""Broken and odd input files, made on the fly (OCRmyPDF-style failure injection)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.pdfgen import canvas
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#: What veikart says about corrupt_pdf().
+BROKEN_REASON = "not a readable PDF (PDFSyntaxError: No /Root object! - Is this really a PDF?)"
+
+
+def corrupt_pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ngarbage")
+    return path
+
+
+def truncated_pptx(src: Path, path: Path) -> Path:
+    path.write_bytes(src.read_bytes()[: src.stat().st_size // 3])
+    return path
+
+
+def zip_not_pptx(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "not a presentation")
+    return path
+
+
+def encrypted_pdf(path: Path) -> Path:
+    c = canvas.Canvas(str(path), encrypt="hemmelig")
+    c.drawString(72, 720, "Pasientens prøvesvar")
+    c.save()
+    return path
+
+
+def empty_file(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def binary_garbage(path: Path) -> Path:
+    path.write_bytes(bytes(range(256)) * 8)
+    return path
+
+
+def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
+    """A small scanned-looking page: ``lines`` drawn as an image, no text layer."""
+    font = ImageFont.truetype(FONT, size)
+    img = Image.new("L", (1400, 120 + len(lines) * (size + 20)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + i * (size + 20)), line, font=font, fill=0)
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=200)
+    path.write_bytes(buf.getvalue())
+    return path

@@ -1,0 +1,188 @@
+"""Each backend on the samples, and every error path on broken files."""
+
+from __future__ import annotations
+
+import pytest
+import sample_spec as spec
+from conftest import DIST, MOTE39, SAMPLES
+from fixtures import (
+    binary_garbage,
+    corrupt_pdf,
+    empty_file,
+    encrypted_pdf,
+    image_pdf,
+    truncated_pptx,
+    zip_not_pptx,
+)
+
+from extractors import Format, detect_format, extract
+from extractors.model import Block, Line, Page
+from veikart.errors import InputFileError, MissingDependencyError, OcrError
+
+
+def _spans_hold(doc) -> None:
+    for page in doc.pages:
+        for block in page.blocks:
+            assert page.text[block.char_start:block.char_end] == block.text
+            for line in block.lines:
+                assert page.text[line.char_start:line.char_end] == line.text
+
+
+def test_pptx_blocks_have_shape_ids_boxes_and_spans(extracted):
+    doc = extracted(f"{MOTE39}.pptx")
+    assert doc.origin.format is Format.pptx and doc.origin.page_count == 4
+    assert doc.pages[0].width == pytest.approx(960) and doc.pages[0].height == pytest.approx(540)
+    grid = doc.pages[2]
+    assert all(b.shape_id for b in grid.blocks)
+    _spans_hold(doc)
+
+
+def test_pptx_group_transform_puts_grouped_boxes_where_they_are_drawn(extracted):
+    """The Helse Vest row is a group whose child space is scaled 2x and offset (as PowerPoint
+    leaves it after a resize); positions must come out in slide points anyway."""
+    from pptx import Presentation
+    from pptx.shapes.group import GroupShape
+
+    doc = extracted(f"{MOTE39}.pptx")
+    by_text = {b.lines[0].text: b for b in doc.pages[2].blocks}
+    slide = spec.mote39_deck().slides[2]
+    grouped = [b for b in slide.boxes if b.group == "row-Vest"]
+    assert grouped
+    for box in grouped:
+        got = by_text[box.paragraphs[0]].bbox
+        assert got == pytest.approx((box.x, box.y, box.x + box.w, box.y + box.h), abs=0.1)
+    # python-pptx alone reports the child-space numbers, which are far off
+    prs = Presentation(str(SAMPLES / f"{MOTE39}.pptx"))
+    group = next(s for s in prs.slides[2].shapes if isinstance(s, GroupShape)
+                 and any(c.has_text_frame and c.text_frame.text.startswith("Innsyn")
+                         for c in s.shapes))
+    child = next(c for c in group.shapes if c.text_frame.text.startswith("Innsyn"))
+    assert abs(child.left / 12700 - grouped[0].x) > 50
+
+
+def test_pptx_table_cells_carry_row_and_column(extracted):
+    cells = [b for b in extracted(f"{MOTE39}.pptx").pages[3].blocks if b.table_cell]
+    assert len(cells) == 16  # 8 rows x 2 columns
+    header = [b.text for b in cells if b.table_cell[1] == 0]
+    assert header == ["Felles", "Regionale initiativ/prosjekt"]
+
+
+def test_pdf_text_layer(extracted):
+    doc = extracted(f"{MOTE39}.pdf")
+    assert doc.extractor == "pdf" and not any(p.ocr for p in doc.pages)
+    assert all(p.text_source == "text-layer" for p in doc.pages)
+    assert "Innføring dokumentdeling steg 1" in doc.pages[2].text
+    _spans_hold(doc)
+
+
+def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
+    doc = extracted(f"{MOTE39}_skannet.pdf")
+    assert doc.extractor == "pdf+ocr"
+    assert [p.ocr for p in doc.pages] == [True, True]
+    grid = doc.pages[1]
+    assert grid.ocr_confidence > 60
+    for text in ("Timer 2.0", "Pasientens prøvesvar", "Rekvisisjonshotell", "HELSE SØR-ØST"):
+        assert text in grid.text
+    # boxes are in points on the page, not pixels
+    assert all(0 <= b.bbox[0] < b.bbox[2] <= grid.width + 1 for b in grid.blocks)
+    _spans_hold(doc)
+
+
+def test_ocr_only_where_the_text_layer_is_missing(tmp_path, samples):
+    """A PDF with one text page and one image page: only the image page is OCR'd."""
+    import pypdfium2 as pdfium
+
+    image = image_pdf(tmp_path / "img.pdf", ["Dialog med inneliggende pasient"])
+    mixed_doc = pdfium.PdfDocument.new()
+    minutes = samples / "referat_produktstyret_mote39_2023-04-20.pdf"
+    mixed_doc.import_pages(pdfium.PdfDocument(str(minutes)))
+    mixed_doc.import_pages(pdfium.PdfDocument(str(image)))
+    mixed = tmp_path / "mixed.pdf"
+    mixed_doc.save(str(mixed))
+    doc = extract(mixed)
+    assert [p.ocr for p in doc.pages] == [False, True]
+    assert "inneliggende pasient" in doc.pages[1].text
+
+
+def test_html_blocks_have_locators(extracted):
+    doc = extracted("prosjektside_digital_dialog.html")
+    page = doc.pages[0]
+    assert doc.title.startswith("Digital dialog med behandlende enhet")
+    cells = [b for b in page.blocks if b.table_cell]
+    assert cells and all(b.locator.startswith("/html/body/main/table") for b in cells)
+    assert all(b.bbox is None for b in page.blocks)
+    assert not any("Prosjekter" in b.text for b in page.blocks)  # <nav> is left out
+    _spans_hold(doc)
+
+
+def test_plain_text(tmp_path):
+    path = tmp_path / "notat.txt"
+    path.write_text("Veikart\n\n• Timer 2.0\n• Pasientens prøvesvar\n\fSide to\n", "utf-8")
+    doc = extract(path)
+    assert doc.origin.format is Format.text and len(doc.pages) == 2
+    assert doc.pages[0].blocks[1].lines[0].bullet
+    _spans_hold(doc)
+
+
+def test_format_is_sniffed_before_the_suffix(tmp_path, samples):
+    renamed = tmp_path / "deck.bin"
+    renamed.write_bytes((samples / f"{DIST}.pptx").read_bytes())
+    assert detect_format(renamed) is Format.pptx
+    lying = tmp_path / "notes.pdf"
+    lying.write_text("<!DOCTYPE html><html><body><p>Hei</p></body></html>", "utf-8")
+    assert detect_format(lying) is Format.html
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda d: corrupt_pdf(d / "a.pdf"), "PDF"),
+    (lambda d: truncated_pptx(SAMPLES / f"{DIST}.pptx", d / "a.pptx"), "not a PPTX"),
+    (lambda d: zip_not_pptx(d / "a.pptx"), "not a PPTX"),
+    (lambda d: encrypted_pdf(d / "a.pdf"), "encrypted"),
+    (lambda d: binary_garbage(d / "a.dat"), "not a PPTX"),
+    (lambda d: empty_file(d / "empty.pdf"), "empty"),
+    (lambda d: d / "missing.pptx", "no such file"),
+])
+def test_bad_input_is_one_line_naming_the_file(tmp_path, make, reason):
+    path = make(tmp_path)
+    with pytest.raises(InputFileError) as info:
+        extract(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and reason in message and "\n" not in message
+
+
+def test_missing_tesseract_is_reported(tmp_path, monkeypatch):
+    import pytesseract
+
+    from extractors import ocr
+
+    ocr.check_tesseract.cache_clear()
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    try:
+        with pytest.raises(MissingDependencyError, match="tesseract"):
+            extract(image_pdf(tmp_path / "scan.pdf", ["Timer 2.0"]))
+    finally:
+        ocr.check_tesseract.cache_clear()
+
+
+def test_crashing_tesseract_is_an_ocr_error(tmp_path, monkeypatch):
+    """A tesseract that dies mid-page (a stand-in script) fails that document cleanly."""
+    import pytesseract
+
+    from extractors import ocr
+
+    real = pytesseract.pytesseract.tesseract_cmd
+    ocr.check_tesseract(ocr.OCR_LANG)  # the real one passes the (cached) check...
+    fake = tmp_path / "tesseract"
+    fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(fake))
+    with pytest.raises(OcrError, match="page 1: tesseract failed"):
+        extract(image_pdf(tmp_path / "scan.pdf", ["Timer 2.0"]))
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", real)
+
+
+def test_finalize_builds_text_and_spans():
+    page = Page(1, None, None, [Block("textbox", [Line("a", None), Line("bc", None)], None),
+                                Block("textbox", [Line("d", None)], None)]).finalize()
+    assert page.text == "a\nbc\n\nd"
+    assert page.blocks[1].char_start == 6
