@@ -27,7 +27,7 @@ def item_id(source_sha256: str, page: int, start: int, end: int, text: str) -> s
     """A content-hash id: the same document, page, span and text give the same id.
 
     >>> item_id("ab", 1, 0, 5, "Timer")
-    'a4c7a0d5b7cbc7a8'
+    '1545649f4ca05732'
     """
     key = f"{source_sha256}\x1f{page}\x1f{start}\x1f{end}\x1f{text}".encode()
     return hashlib.sha256(key).hexdigest()[:16]

@@ -1,0 +1,45 @@
+"""The README is the user's manual: it must name every command, column and exit code."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+from outputs.schema import TABLES
+from veikart.cli import build_parser
+from veikart.errors import ExitCode
+
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_readme_starts_with_the_two_commands():
+    head = README[: README.index("## What it does")]
+    assert "make demo" in head and "make test" in head
+
+
+def test_every_cli_command_and_option_is_documented():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, command in sub.choices.items():
+        assert f"veikart {name}" in README, name
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in README, f"{name} {flag}"
+
+
+def test_every_column_is_documented():
+    for table, columns in TABLES.items():
+        section = README[README.index(f"#### `{table}`"):]
+        for column in columns:
+            assert f"`{column.name}`" in section, f"{table}.{column.name}"
+
+
+def test_every_exit_code_is_documented():
+    rows = dict(re.findall(r"^\| (\d+) \| (.+) \|$", README, re.M))
+    assert {int(code) for code in rows} == {int(c) for c in ExitCode}
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
