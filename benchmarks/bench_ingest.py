@@ -105,7 +105,8 @@ def main() -> None:
     print(f"ratio veikart/pdfplumber on text PDFs (time):        {t_v / t_base:6.2f}x")
     print(f"ratio veikart with OCR/pdfplumber on all PDFs (time): {t_all / t_all_base:6.2f}x")
     print(f"Prefect overhead: trivial flow {t_trivial:.2f}s; first ingest flow pays "
-          f"{t_flow_first - t_samples:.2f}s over the bare stages, a second {t_flow - t_samples:.2f}s")
+          f"{t_flow_first - t_samples:.2f}s over the bare stages, "
+          f"a second {t_flow - t_samples:.2f}s")
 
 
 if __name__ == "__main__":
