@@ -81,6 +81,7 @@ def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]]
     title_region = layout.page_region(headings[:1] + ([doc.title] if doc.title and
                                                       len(doc.pages) == 1 else []))
     out: list[tuple[Item, Candidate]] = []
+    annotations: list[tuple[Candidate, list]] = []
     page_status = None
     for i, cand in enumerate(cands):
         if i in label_indexes or _skip_line(cand.text):
@@ -89,6 +90,10 @@ def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]]
         in_table = info is not None and info.role == "item"
         if info is not None and not in_table:
             continue  # a header or attribute cell, read by tables.row_attributes
+        annotation = lexicon.region_annotation(cand.text)
+        if annotation and (len(annotation) > 1 or annotation[0][1] is not None):
+            annotations.append((cand, annotation))
+            continue
         only_status = lexicon.status_value(cand.text)
         if only_status:
             prev = out[-1] if out else None
@@ -101,7 +106,32 @@ def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]]
         if not (in_table or region or per or cand.bullet) or not looks_like_item(cand.text):
             continue
         out.append((_make_item(doc, page, cand, region, per, info, row_attrs, title_region), cand))
+    for cand, annotation in annotations:
+        _annotate(out, cand, annotation)
     return out, page_status
+
+
+def _annotate(pairs: list[tuple[Item, Candidate]], label: Candidate, annotation: list) -> None:
+    """Apply a "HELSE VEST 2023-24 HELSE NORD" label to the item just above it (or, without
+    boxes, the item before it in the same block): its regions, the first one leading."""
+    target = None
+    if label.bbox:
+        above = [(label.bbox[1] - c.bbox[3], it) for it, c in pairs if c.bbox
+                 and -2 <= label.bbox[1] - c.bbox[3] <= 40
+                 and min(c.bbox[2], label.bbox[2]) > max(c.bbox[0], label.bbox[0])]
+        target = min(above, key=lambda t: t[0])[1] if above else None
+    else:
+        before = [it for it, c in pairs if c.block_index == label.block_index
+                  and c.char_end <= label.char_start]
+        target = before[-1] if before else None
+    if target is None:
+        return
+    target.regions = [region for region, _ in annotation]
+    target.region, target.region_source = annotation[0][0], "label"
+    first_period = annotation[0][1]
+    if target.period is None and first_period is not None:
+        target.period = first_period.label
+        target.period_start, target.period_end = first_period.start, first_period.end
 
 
 def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title_region) -> Item:

@@ -128,15 +128,17 @@ def find_grid(cands: list[Candidate], labels: list[Label]) -> Grid | None:
 
 
 def _row_mode(cands: list[Candidate], regions: list[Label]) -> str:
-    """"top" when most region labels line up with the top of an item to their right."""
+    """"top" when most region labels line up with the top of a text block to their right
+    (a PPTX text box, a pdfminer or OCR block), else "centre"."""
     if not regions:
         return "top"
     label_indexes = {i for lb in regions for i in lb.indexes}
-    aligned = 0
-    for lb in regions:
-        if any(i not in label_indexes and c.bbox and c.bbox[0] > lb.bbox[2]
-               and abs(c.bbox[1] - lb.bbox[1]) <= TOP_ALIGN for i, c in enumerate(cands)):
-            aligned += 1
+    tops = {id(c.block): c.block.bbox[1] for i, c in enumerate(cands)
+            if i not in label_indexes and c.block.bbox is not None}
+    lefts = {id(c.block): c.block.bbox[0] for c in cands if c.block.bbox is not None}
+    aligned = sum(1 for lb in regions
+                  if any(lefts[key] > lb.bbox[2] and abs(top - lb.bbox[1]) <= TOP_ALIGN
+                         for key, top in tops.items()))
     return "top" if aligned * 2 >= len(regions) else "centre"
 
 

@@ -81,6 +81,30 @@ def region_codes(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return regions, spans
 
 
+_ANNOTATION_PAIR = re.compile(
+    r"\s*(helse\s+(?:nord|vest|sør[\s-]*øst|midt(?:[\s-]*norge)?))"
+    r"(?:\s+(20\d\d(?:\s*[-–]\s*(?:20)?\d\d)?\s*(?:→|->)?))?\s*", re.I)
+
+
+def region_annotation(text: str) -> list[tuple[str, Period | None]] | None:
+    """A label of regions with optional periods, as written under an item on some slides.
+
+    >>> [(r, p.label if p else None) for r, p in region_annotation(
+    ...     "HELSE VEST 2023-24 HELSE SØR-ØST 2024 HELSE NORD")]
+    [('Helse Vest', '2023-2024'), ('Helse Sør-Øst', '2024'), ('Helse Nord', None)]
+    >>> region_annotation("Helse Nord ønsker å presentere") is None
+    True
+    """
+    pairs, pos = [], 0
+    while pos < len(text):
+        m = _ANNOTATION_PAIR.match(text, pos)
+        if not m or m.end() == pos:
+            return None
+        pairs.append((region_label(m.group(1)), period(m.group(2)) if m.group(2) else None))
+        pos = m.end()
+    return pairs or None
+
+
 @dataclass(frozen=True)
 class Period:
     label: str

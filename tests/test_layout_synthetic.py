@@ -1,0 +1,96 @@
+"""Grid shapes the samples do not have: centred labels and headers, a box overlapping a column
+boundary, region labels written under items, a page whose title names its region."""
+
+from __future__ import annotations
+
+from extractors.model import Block, Document, Format, Line, Origin, Page
+from normalize import normalize_document
+
+LINE_H = 10.0
+
+
+def box(x: float, y: float, lines: list[str], w: float = 180, bullets: bool = True) -> Block:
+    out = []
+    for i, text in enumerate(lines):
+        top = y + i * (LINE_H + 2)
+        out.append(Line(("• " if bullets else "") + text, (x, top, x + w, top + LINE_H)))
+    return Block("textbox", out, (x, y, x + w, y + len(lines) * (LINE_H + 2)))
+
+
+def label(x: float, y: float, text: str, w: float = 90) -> Block:
+    return Block("textbox", [Line(text, (x, y, x + w, y + LINE_H))], (x, y, x + w, y + LINE_H))
+
+
+def doc_of(*pages: list[Block], title: str | None = None) -> Document:
+    origin = Origin("synthetic.pdf", "0" * 64, Format.pdf, 1, len(pages), "application/pdf")
+    return Document(origin, [Page(i + 1, 960, 540, blocks, text_source="text-layer").finalize()
+                             for i, blocks in enumerate(pages)], "pdf", title)
+
+
+def placed(matcher, *pages, **kw) -> dict[str, tuple]:
+    norm = normalize_document(doc_of(*pages, **kw), matcher)
+    return {it.text: (it.region, it.period) for it in norm.items}
+
+
+def test_centred_headers_and_vertically_centred_region_labels(matcher):
+    # headers centred over 200-pt columns starting at 150, 360, 570
+    blocks = [label(215, 40, "2023 - 2024", 70), label(425, 40, "2025 - 2026", 70),
+              label(640, 40, "Lenger sikt", 60)]
+    # rows 70-170 and 180-280; labels centred in them
+    blocks += [label(20, 115, "HELSE NORD"), label(20, 225, "HELSE VEST")]
+    blocks += [box(150, 72, ["Skjemabasert triagering", "Smarte brev", "Samvalg",
+                             "Rekvisisjonshotell", "Behandlingsplan", "Innsyn 12-16",
+                             "Timer 2.0", "Standarddialog"])]
+    blocks += [box(360, 182, ["Fleksibel dialog"]), box(570, 260, ["Kurve i nord"])]
+    got = placed(matcher, blocks)
+    assert got["Skjemabasert triagering"] == ("Helse Nord", "2023-2024")
+    assert got["Standarddialog"] == ("Helse Nord", "2023-2024")  # low in its tall row
+    assert got["Fleksibel dialog"] == ("Helse Vest", "2025-2026")
+    assert got["Kurve i nord"] == ("Helse Vest", "Lenger sikt")
+
+
+def test_a_box_overlapping_the_next_column_stays_in_its_own(matcher):
+    blocks = [label(150, 40, "2023-2024"), label(360, 40, "2025-2026"),
+              label(20, 70, "HELSE SØR-ØST"), label(20, 170, "HELSE MIDT-NORGE", 110)]
+    blocks += [box(150, 70, ["Pasientens legemiddelliste"], w=230),  # runs 20 pt past 360
+               box(362, 70, ["Samvalg"]), box(152, 172, ["Timevisning via Helsenorge"])]
+    got = placed(matcher, blocks)
+    assert got["Pasientens legemiddelliste"] == ("Helse Sør-Øst", "2023-2024")
+    assert got["Samvalg"] == ("Helse Sør-Øst", "2025-2026")
+    assert got["Timevisning via Helsenorge"] == ("Helse Midt-Norge", "2023-2024")
+
+
+def test_region_labels_under_items(matcher):
+    blocks = [label(150, 40, "2023 - 2024"), label(400, 40, "2025 - 2026")]
+    blocks += [box(150, 70, ["Pasienten booker time selv"], bullets=False),
+               label(150, 84, "HELSE VEST 2023-24 HELSE SØR-ØST 2024 HELSE NORD", 240),
+               box(400, 70, ["Mine timeavtaler (Timer 2.0)"], bullets=False),
+               label(400, 84, "HELSE SØR-ØST HELSE NORD 2025-26 HELSE VEST 2026→", 240)]
+    norm = normalize_document(doc_of(blocks), matcher)
+    by_text = {it.text: it for it in norm.items}
+    assert set(by_text) == {"Pasienten booker time selv", "Mine timeavtaler (Timer 2.0)"}
+    booker = by_text["Pasienten booker time selv"]
+    assert booker.regions == ["Helse Vest", "Helse Sør-Øst", "Helse Nord"]
+    assert (booker.region, booker.region_source, booker.period) == (
+        "Helse Vest", "label", "2023-2024")
+    timer = by_text["Mine timeavtaler (Timer 2.0)"]
+    assert timer.region == "Helse Sør-Øst" and timer.period == "2025-2026"
+
+
+def test_page_title_names_the_region(matcher):
+    title = Block("title", [Line("Utvikling og etablering av tjenester på Helsenorge – Helse Vest",
+                                 (20, 10, 900, 30))], (20, 10, 900, 30))
+    blocks = [title, label(150, 40, "2023 - 2024"), label(400, 40, "2025 – 2026"),
+              label(650, 40, "2027 →"),
+              box(150, 70, ["Pasientoppgave -", "registrere informasjon", "(skjema)"],
+                  bullets=False),
+              box(650, 70, ["Behandlings-", "hjelpemidler"], bullets=False)]
+    norm = normalize_document(doc_of(blocks), matcher)
+    by_text = {it.text: it for it in norm.items}
+    assert set(by_text) == {"Pasientoppgave - registrere informasjon (skjema)",
+                            "Behandlingshjelpemidler"}
+    wrapped = by_text["Behandlingshjelpemidler"]
+    assert (wrapped.region, wrapped.region_source) == ("Helse Vest", "page-title")
+    assert (wrapped.period, wrapped.period_start, wrapped.period_end) == ("2027→", 2027, None)
+    assert wrapped.initiative_id == "behandlingshjelpemidler" and wrapped.match_status == "auto"
+    assert wrapped.mention_text == "Behandlings-\nhjelpemidler"
