@@ -42,8 +42,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def extract(path: Path) -> Document:
-    """Read one document. Raises InputFileError with a one-line reason when it can't."""
+def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Document:
+    """Read one document. Raises InputFileError with a one-line reason when it can't.
+
+    ``text_check(text)`` says whether a PDF text layer reads as OCR-damaged; such a page that
+    also carries a page image is OCR'd again with the Norwegian model (``re-ocr``).
+    """
     path = Path(path)
     if not path.is_file():
         raise InputFileError(str(path), "no such file")
@@ -59,7 +63,8 @@ def extract(path: Path) -> Document:
         raise InputFileError(str(path), f"cannot open ({err.strerror})") from None
     origin = Origin(str(path), file_sha256(path), fmt, size, 0, MIMETYPES[fmt])
     try:
-        doc = BACKENDS[fmt](path, origin)
+        doc = (extract_pdf(path, origin, text_check=text_check) if fmt is Format.pdf
+               else BACKENDS[fmt](path, origin))
     except VeikartError:
         raise
     except zipfile.BadZipFile as err:

@@ -4,6 +4,7 @@ lines), and OCR decided per page: a page without usable text is rendered and OCR
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
@@ -73,7 +74,15 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI) -> tuple[list[Block], float | Non
     return ocr.ocr_blocks(image, scale)
 
 
-def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -> Document:
+def has_page_image(page, share: float = 0.6) -> bool:
+    """Whether an image covers most of the page (a scan under its text layer)."""
+    area = float(page.width) * float(page.height)
+    return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"]))
+               >= share * area for im in page.images)
+
+
+def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
+                text_check: Callable[[str], bool] | None = None) -> Document:
     try:
         pdf = pdfplumber.open(str(path), laparams=LAPARAMS)
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
@@ -84,7 +93,10 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -
         try:
             for pdf_page in pdf.pages:
                 width, height = float(pdf_page.width), float(pdf_page.height)
-                if has_usable_text(pdf_page):
+                usable = has_usable_text(pdf_page)
+                redo = (usable and text_check is not None and has_page_image(pdf_page)
+                        and text_check(pdf_page.extract_text() or ""))
+                if usable and not redo:
                     blocks = merge_stacked_blocks(text_layer_blocks(pdf_page))
                     page = Page(pdf_page.page_number, width, height, blocks,
                                 text_source="text-layer")
@@ -94,7 +106,8 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI) -
                     except OcrError as err:
                         raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
                     page = Page(pdf_page.page_number, width, height,
-                                merge_stacked_blocks(blocks), text_source="ocr",
+                                merge_stacked_blocks(blocks),
+                                text_source="re-ocr" if redo else "ocr",
                                 ocr=True, ocr_confidence=conf)
                     any_ocr = True
                 pages.append(page.finalize())

@@ -20,6 +20,7 @@ import extractors
 import normalize
 import outputs
 from normalize.catalogue import default_path as default_catalogue_path
+from normalize.repair import default_repairer
 from outputs.rows import DocumentOutcome
 from veikart import PIPELINE_VERSION, __version__
 from veikart.errors import VeikartError
@@ -38,8 +39,9 @@ def matcher_for(catalogue_path: str) -> normalize.Matcher:
 def ingest_document(path: str, catalogue_path: str) -> DocumentOutcome:
     """Extract and normalize one document; a VeikartError becomes a failed outcome."""
     try:
-        doc = extractors.extract(Path(path))
-        norm = normalize.normalize_document(doc, matcher_for(catalogue_path))
+        repairer = default_repairer(catalogue_path)
+        doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
+        norm = normalize.normalize_document(doc, matcher_for(catalogue_path), repairer)
     except VeikartError as err:
         size = Path(path).stat().st_size if Path(path).is_file() else None
         message = str(err) if str(err).startswith(path) else f"{path}: {err}"

@@ -11,9 +11,10 @@ from pathlib import Path
 from extractors.model import Document, Page
 
 from . import layout, lexicon, tables
-from .items import Candidate, candidates, looks_like_item
+from .items import Candidate, candidates, join_lines, looks_like_item
 from .match import Matcher
 from .model import Item, NormalizedDocument
+from .repair import Change, Repairer, apply_changes
 
 _FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+", re.I)
 _DATE_LABEL = re.compile(r"(?:^|\b)(?:dato|møtedato|date)\s*:?\s*$", re.I)
@@ -67,9 +68,22 @@ def _skip_line(text: str) -> bool:
     return bool(dates) and len(stripped) - (dates[0].end - dates[0].start) < 6
 
 
-def _page_items(doc: Document, page: Page) -> tuple[list[tuple[Item, Candidate]], str | None]:
+def _repair_candidates(cands: list[Candidate], page: Page, changes: list[Change]) -> None:
+    """Give each candidate the repaired reading of its span (evidence stays in page.text)."""
+    for cand in cands:
+        mine = [c for c in changes if cand.char_start <= c.start and c.end <= cand.char_end]
+        if mine:
+            raw = page.text[cand.char_start:cand.char_end]
+            cand.text = join_lines(apply_changes(raw, mine, cand.char_start).split("\n"))
+            cand.extras["repairs"] = [c.as_dict() for c in mine]
+
+
+def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
+                ) -> tuple[list[tuple[Item, Candidate]], str | None]:
     """The page's roadmap items (with the candidate each came from) and a page-wide status."""
     cands = candidates(page)
+    if changes:
+        _repair_candidates(cands, page, changes)
     labels = layout.find_labels(cands)
     label_indexes = {i for lb in labels for i in lb.indexes}
     grid = layout.find_grid(cands, labels)
@@ -161,14 +175,24 @@ def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title
     due = due or attrs.get("due_date")
     item.due_date = due.isoformat() if due else None
     item.group_name = attrs.get("group_name")
+    item.repairs = cand.extras.get("repairs", [])
     return item
 
 
-def normalize_document(doc: Document, matcher: Matcher) -> NormalizedDocument:
-    """All roadmap items of a document, placed, dated and matched."""
-    pairs, page_statuses = [], {}
+def normalize_document(doc: Document, matcher: Matcher,
+                       repairer: Repairer | None = None) -> NormalizedDocument:
+    """All roadmap items of a document, placed, dated and matched. With a ``repairer``, pages
+    whose text reads as OCR-damaged Norwegian are repaired first (``text`` and matching use
+    the repaired reading; ``mention_text`` and ``pages.text`` stay as extracted)."""
+    pairs, page_statuses, routes, repaired = [], {}, {}, {}
     for page in doc.pages:
-        page_pairs, status = _page_items(doc, page)
+        changes: list[Change] = []
+        if repairer is not None and page.text_source in ("text-layer", "ocr", "re-ocr", "text"):
+            result = repairer.repair(page.text)
+            changes = result.changes
+        routes[page.number] = page.text_source + ("+repair" if changes else "")
+        repaired[page.number] = len(changes)
+        page_pairs, status = _page_items(doc, page, changes)
         pairs += page_pairs
         if status:
             page_statuses[page.number] = status
@@ -183,4 +207,4 @@ def normalize_document(doc: Document, matcher: Matcher) -> NormalizedDocument:
             if not item.group_name:
                 item.group_name = matcher.catalogue.group_name(m.initiative_id)
     date, source = document_date(doc)
-    return NormalizedDocument(items, date, source, page_statuses)
+    return NormalizedDocument(items, date, source, page_statuses, routes, repaired)

@@ -32,6 +32,8 @@ class Item:
     match_score: float = 0.0
     candidates: str = "[]"
     match_explanation: str = ""
+    #: OCR repairs inside this item: rule, before, after, start, end (offsets in page text).
+    repairs: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -40,3 +42,7 @@ class NormalizedDocument:
     document_date: str | None
     document_date_source: str | None
     page_statuses: dict[int, str] = field(default_factory=dict)
+    #: How each page's text was obtained and treated: "text-layer", "ocr", "ocr+repair", ...
+    page_routes: dict[int, str] = field(default_factory=dict)
+    #: Number of repairs made on each page.
+    page_repairs: dict[int, int] = field(default_factory=dict)

@@ -3,6 +3,7 @@ and the run id on every row)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,7 +43,8 @@ def roadmap_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
             "initiative_id": it.initiative_id, "initiative_name": it.initiative_name,
             "group_name": it.group_name, "match_status": it.match_status,
             "match_score": it.match_score, "candidates": it.candidates,
-            "match_explanation": it.match_explanation, "region": it.region,
+            "match_explanation": it.match_explanation,
+            "repairs": json.dumps(it.repairs, ensure_ascii=False), "region": it.region,
             "regions": "; ".join(it.regions) or None, "region_source": it.region_source,
             "period": it.period, "period_start": it.period_start, "period_end": it.period_end,
             "status": it.status, "due_date": _date(it.due_date),
@@ -84,8 +86,12 @@ def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
     if doc is None:
         return []
     statuses = norm.page_statuses if norm else {}
+    routes = norm.page_routes if norm else {}
+    repairs = norm.page_repairs if norm else {}
     return [{"source_sha256": doc.origin.sha256, "source_path": doc.origin.path,
-             "page": p.number, "text": p.text, "text_source": p.text_source, "ocr": p.ocr,
+             "page": p.number, "text": p.text, "text_source": p.text_source,
+             "text_route": routes.get(p.number, p.text_source),
+             "repairs": repairs.get(p.number, 0), "ocr": p.ocr,
              "ocr_confidence": None if p.ocr_confidence is None else round(p.ocr_confidence, 2),
              "width": p.width, "height": p.height, "page_status": statuses.get(p.number),
              "run_id": run_id} for p in doc.pages]

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng fonts-dejavu-core)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng fonts-dejavu-core hunspell-no)
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -22,6 +22,7 @@ missing_system_packages() {
     missing+=(tesseract-ocr-nor tesseract-ocr-eng)
   fi
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  [ -f /usr/share/hunspell/nb_NO.dic ] || missing+=(hunspell-no)
   echo "${missing[@]:-}"
 }
 

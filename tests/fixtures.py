@@ -58,3 +58,30 @@ def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
     img.save(buf, "PDF", resolution=200)
     path.write_bytes(buf.getvalue())
     return path
+
+
+def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
+                           with_image: bool) -> Path:
+    """A PDF whose text layer came from an OCR engine without Norwegian (``damaged``), drawn
+    invisibly over an image of the ``clean`` lines when ``with_image`` (a scan), or visibly
+    on its own."""
+    from reportlab.lib.utils import ImageReader
+
+    c = canvas.Canvas(str(path), pagesize=(600, 120 + 30 * len(clean)), invariant=1)
+    height = 120 + 30 * len(clean)
+    if with_image:
+        font = ImageFont.truetype(FONT, 40)
+        img = Image.new("L", (1800, height * 3), 255)
+        draw = ImageDraw.Draw(img)
+        for i, line in enumerate(clean):
+            draw.text((120, 150 + i * 90), line, font=font, fill=0)
+        c.drawImage(ImageReader(img), 0, 0, 600, height)
+    text = c.beginText()
+    text.setTextRenderMode(3 if with_image else 0)
+    text.setFont("Helvetica", 12)
+    for i, line in enumerate(damaged):
+        text.setTextOrigin(40, height - 60 - i * 30)
+        text.textOut("• " + line)
+    c.drawText(text)
+    c.save()
+    return path

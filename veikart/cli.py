@@ -67,6 +67,34 @@ def cmd_match(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def cmd_repair(args: argparse.Namespace) -> int:
+    from normalize.repair import default_repairer
+
+    if args.file is None or str(args.file) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            _err(f"{args.file}: cannot read ({getattr(err, 'strerror', None) or err})")
+            return ExitCode.input_file
+    repairer = default_repairer(str(args.catalogue) if args.catalogue else None)
+    force = {"auto": None, "always": True, "never": False}[args.mode]
+    damaged = repairer.looks_damaged(text) if force is None else force
+    lines = text.split("\n")
+    ends_with_newline = text.endswith("\n")
+    if ends_with_newline:
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        result = repairer.repair(line, force=damaged)
+        print(result.text)
+        if args.changes:
+            for change in result.changes:
+                print(json.dumps({"line": number, **change.as_dict()}, ensure_ascii=False),
+                      file=sys.stderr)
+    return ExitCode.ok
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from extractors import extract
 
@@ -97,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
     p.add_argument("--region", help="the items' region, used to break ties")
     p.set_defaults(func=cmd_match)
+
+    p = sub.add_parser("repair", help="repair OCR-damaged Norwegian text, line for line")
+    p.add_argument("file", nargs="?", type=Path, help="text file (default or '-': stdin)")
+    p.add_argument("--mode", choices=("auto", "always", "never"), default="auto",
+                   help="auto: repair only if the whole input reads as damaged (default)")
+    p.add_argument("--changes", action="store_true",
+                   help="also print every change as a JSON line on stderr")
+    p.add_argument("--catalogue", type=Path, help="catalogue whose names count as words")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser("extract", help="print a document's pages and blocks (JSON lines)")
     p.add_argument("file", type=Path)

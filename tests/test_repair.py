@@ -1,0 +1,135 @@
+"""OCR repair: the confusion model, its safety on clean text, properties, and the two routes
+a damaged text layer can take through the pipeline (repair, or re-OCR of the page image)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from conftest import ROOT
+from fixtures import damaged_text_layer_pdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from extractors import extract
+from normalize import normalize_document
+from normalize.repair import default_repairer
+
+PAIRS = ROOT / "benchmarks" / "data" / "ocr_pairs.tsv"
+
+
+@pytest.fixture(scope="module")
+def repairer():
+    return default_repairer()
+
+
+@pytest.mark.parametrize(("damaged", "clean"), [
+    ("mgter", "møter"), ("prgvesvar", "prøvesvar"), ("Fglsomhet", "Følsomhet"),
+    ("innfgring", "innføring"), ("aktgrer", "aktører"), ("pa", "på"),
+    ("pdrgrende", "pårørende"), ("Madlet", "Målet"), ("veere", "være"),
+    ("ordinzere", "ordinære"), ("Sgr-@st", "Sør-Øst"), ("Hese", "Helse"),
+    ("Sammenhengend", "Sammenhengende"), ("HELSE S@R-OST", "HELSE SØR-ØST"),
+    ("tiltak for 4 redusere", "tiltak for å redusere"),
+])
+def test_typical_damage_is_repaired(repairer, damaged, clean):
+    assert repairer.repair(damaged, force=True).text == clean
+
+
+@pytest.mark.parametrize("text", [
+    "dokumentdeling og egenbehandlingsplan", "DIPS BDS NHN 12-16 Timer 2.0",
+    "Uptime over the past 90 days", "meter", "Fra 2 til 4", "Helsenorge CheckWare HelsaMi",
+    "Finn Olav Mjærum, Helse Vest",
+])
+def test_valid_words_numbers_codes_names_and_english_are_left_alone(repairer, text):
+    assert repairer.repair(text, force=True).text == text
+
+
+def test_clean_text_is_not_taken_for_damaged(repairer):
+    clean = (ROOT / "samples" / "prosjektside_digital_dialog.html").read_text("utf-8")
+    assert not repairer.looks_damaged(clean)
+    assert repairer.looks_damaged("Innfgring av brevlosning pa sykehuset. Forst ute med "
+                                  "lasning for pasientforlopet.")
+
+
+def test_changes_are_recorded_with_positions(repairer):
+    text = "Status: Innfgring dokumentdeling steg 1"
+    result = repairer.repair(text, force=True)
+    (change,) = result.changes
+    assert (change.rule, change.before, change.after) == ("confusion", "Innfgring", "Innføring")
+    assert text[change.start:change.end] == change.before
+
+
+def test_benchmark_sample_improves_and_makes_no_line_worse(repairer):
+    with PAIRS.open(encoding="utf-8") as fh:
+        pairs = list(csv.reader(fh, delimiter="\t"))[1:][:200]
+    damaged = [d for d, _ in pairs]
+    force = repairer.looks_damaged("\n".join(damaged))
+    assert force
+    before = after = 0
+    for d, c in pairs:
+        r = repairer.repair(d, force=force).text
+        assert Levenshtein.distance(r, c) <= Levenshtein.distance(d, c), (d, r, c)
+        before += Levenshtein.distance(d, c)
+        after += Levenshtein.distance(r, c)
+    assert after < 0.5 * before
+
+
+words = st.sampled_from(["møter", "prøvesvar", "pårørende", "helse", "og", "på", "Helsenorge",
+                         "Timer", "2.0", "dokumentdeling", "innføring", "i", "er", "tjenester",
+                         "behandlende", "enhet", "Sør-Øst", "løsning", "være", "å"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, min_size=1, max_size=10))
+def test_lines_of_lexicon_words_never_change(repairer, line_words):
+    line = " ".join(line_words)
+    assert repairer.repair(line, force=True).text == line
+
+
+damaged_words = st.sampled_from(["mgter", "prgvesvar", "pa", "innfgring", "Sgr-@st", "veere",
+                                 "helse", "og", "Timer", "2.0", "4", "a", "e", "Hese", "lasning"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(damaged_words, min_size=1, max_size=10))
+def test_repair_is_idempotent(repairer, line_words):
+    once = repairer.repair(" ".join(line_words), force=True).text
+    assert repairer.repair(once, force=True).text == once
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_arbitrary_unicode_never_crashes_and_keeps_lines(repairer, text):
+    result = repairer.repair(text, force=True)
+    assert result.text.count("\n") == text.count("\n")
+    assert repairer.repair(text).text.count("\n") == text.count("\n")
+
+
+CLEAN = ["Innføring dokumentdeling steg 1", "Pasientens prøvesvar", "Mine timeavtaler"]
+DAMAGED = ["Innfgring dokumentdeling steg 1", "Pasientens prgvesvar", "Mine timeavtaler"]
+
+
+def test_damaged_text_layer_is_repaired(tmp_path, matcher, repairer):
+    pdf = damaged_text_layer_pdf(tmp_path / "layer.pdf", CLEAN, DAMAGED, with_image=False)
+    doc = extract(pdf, text_check=repairer.looks_damaged)
+    assert doc.pages[0].text_source == "text-layer"  # no page image to OCR again
+    norm = normalize_document(doc, matcher, repairer)
+    assert norm.page_routes == {1: "text-layer+repair"}
+    by_text = {it.text: it for it in norm.items}
+    item = by_text["Innføring dokumentdeling steg 1"]
+    assert item.mention_text == "Innfgring dokumentdeling steg 1"  # evidence kept
+    assert item.repairs[0]["before"] == "Innfgring" and item.repairs[0]["after"] == "Innføring"
+    assert (item.match_status, item.initiative_id) == ("auto", "innforing-dokumentdeling-steg-1")
+    assert by_text["Pasientens prøvesvar"].initiative_id == "pasientens-provesvar"
+
+
+def test_damaged_text_layer_over_a_scan_is_ocred_again(tmp_path, matcher, repairer):
+    pdf = damaged_text_layer_pdf(tmp_path / "scan.pdf", CLEAN, DAMAGED, with_image=True)
+    plain = extract(pdf)
+    assert plain.pages[0].text_source == "text-layer" and "Innfgring" in plain.pages[0].text
+    doc = extract(pdf, text_check=repairer.looks_damaged)
+    assert doc.pages[0].text_source == "re-ocr" and doc.pages[0].ocr
+    assert "Innføring dokumentdeling steg 1" in doc.pages[0].text
+    norm = normalize_document(doc, matcher, repairer)
+    assert norm.page_routes[1].startswith("re-ocr")
