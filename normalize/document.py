@@ -13,6 +13,7 @@ from extractors.model import Document, Page
 from . import layout, lexicon, tables
 from .items import Candidate, candidates, join_lines, looks_like_item
 from .match import Matcher
+from .mentions import find_mentions
 from .model import Item, NormalizedDocument
 from .repair import Change, Repairer, apply_changes
 
@@ -206,5 +207,9 @@ def normalize_document(doc: Document, matcher: Matcher,
             item.initiative_name = matcher.catalogue.by_id[m.initiative_id].name
             if not item.group_name:
                 item.group_name = matcher.catalogue.group_name(m.initiative_id)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for item in items:
+        spans.setdefault(item.page, []).append((item.char_start, item.char_end))
+    mentions = find_mentions(doc, matcher, spans)
     date, source = document_date(doc)
-    return NormalizedDocument(items, date, source, page_statuses, routes, repaired)
+    return NormalizedDocument(items, date, source, page_statuses, routes, repaired, mentions)

@@ -1,39 +1,67 @@
-"""A first matcher: normalized names and aliases scored with rapidfuzz over the whole
-catalogue at once (``process.cdist``), with a version guard and a best-vs-second margin.
+"""Match items onto the catalogue with a calibrated probability.
 
-Outcomes: ``auto`` (score >= AUTO and a clear margin, no guard tripped), ``pending`` (worth a
-reviewer's look), ``unmatched``. The thresholds here are set by hand; calibrating them on a
-labelled set is a later step.
+Every text is compared with every name and alias of the catalogue at once (rapidfuzz
+``process.cdist``, four scorers), after a normalization built on spaCy's Norwegian tokenizer
+that keeps æøå and version numbers ("2.0") and drops region codes, status notes, quotes,
+bullets and dashes. For the best candidates a feature vector (ratio, token sort, token set,
+Jaro-Winkler, IDF-weighted coverage of the name's and of the text's tokens, exact hit,
+margin over the next initiative, number conflict, length ratio) goes through a logistic model
+fitted on the labelled set in ``benchmarks/data/match_labels.csv`` by
+``benchmarks/calibrate_matcher.py``, which also chooses the thresholds: the smallest upper
+threshold whose precision's Wilson 95% lower bound is at least 0.98 (``normalize/data/
+match_model.json``; the curve is in ``benchmarks/data/match_curve.csv``).
+
+Outcomes: ``auto`` (probability >= upper, no number conflict, clear lead over the second
+initiative), ``pending`` (>= lower: a reviewer decides, with the top 3 candidates),
+``unmatched`` (a possible new initiative, or not an initiative at all).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+from scipy import sparse
 
 from . import lexicon
 from .catalogue import Catalogue
 
-AUTO, PENDING, MARGIN = 92.0, 70.0, 4.0
+FEATURES = ("ratio", "token_sort", "token_set", "jaro_winkler", "name_coverage",
+            "query_coverage", "exact", "margin", "number_conflict", "length_ratio",
+            "text_share")
+#: A match on one part of "A – B" is auto-accepted only if the other parts match something
+#: this well too (a project and its group), never when the rest is unexplained.
+SEGMENT_REST_MIN = 0.85
+TOP_K = 3
 _QUOTES = re.compile(r"[«»\"“”„'‘’`´]")
-_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
-_DASHES = re.compile(r"\s[-–—]+\s|[–—]|(?<=\s)-|-(?=\s)")
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-\s*\n?\s*(?=[^\W\d_])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_SEGMENT = re.compile(r"\s+[-–—]+\s+")
+_SEGMENT = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+")
+
+
+@functools.cache
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("nb").tokenizer
 
 
 def normalize_name(text: str) -> str:
     """Matching form of a name: casefolded, æøå and versions kept, region codes, status notes,
-    quotes, bullets and dashes folded away.
+    quotes, bullets, dashes and line wraps folded away.
 
     >>> normalize_name("«Ny» Time 2.0. (HV) (i drift)")
     'ny time 2.0'
-    >>> normalize_name("Behandlings-hjelpemidler"), normalize_name("Innsyn 12-16")
+    >>> normalize_name("Behandlings-\\nhjelpemidler"), normalize_name("Innsyn 12-16")
     ('behandlingshjelpemidler', 'innsyn 12-16')
     """
     text = unicodedata.normalize("NFKC", text)
@@ -41,26 +69,66 @@ def normalize_name(text: str) -> str:
     _, status_span = lexicon.inline_status(text)
     for start, end in sorted(spans + ([status_span] if status_span else []), reverse=True):
         text = text[:start] + " " + text[end:]
-    text = _QUOTES.sub("", text.casefold())
-    text = _WORD_HYPHEN.sub("", text)
-    text = _DASHES.sub(" ", text)
-    text = re.sub(r"[^\w\s.\-/+()&]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip(" .,:;()-")
-    return text
+    text = _WORD_HYPHEN.sub("", _QUOTES.sub("", text.casefold()))
+    words = []
+    for token in _tokenizer()(text):
+        word = token.text.strip(".,:;!?()[]{}•*–—-/\\&+")
+        if word and (any(ch.isalnum() for ch in word)):
+            words.append(word)
+    return " ".join(words)
 
 
-def numbers(text: str) -> set[str]:
-    """Version-like numbers in a normalized name ("2.0", "12-16" gives {"12", "16"})."""
-    return set(_NUMBER.findall(text))
+def numbers(text: str) -> frozenset[str]:
+    """Version-like numbers in a normalized name ("2.0"; "12-16" gives {"12", "16"})."""
+    return frozenset(_NUMBER.findall(text))
+
+
+def _wilson_lower(successes: int, n: int, z: float = 1.96) -> float:
+    if n == 0:
+        return 0.0
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre - spread) / denom
+
+
+@dataclass
+class Model:
+    coef: list[float]
+    intercept: float
+    upper: float
+    lower: float
+    min_lead: float = 0.1
+    extra: dict = field(default_factory=dict)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        z = features @ np.asarray(self.coef) + self.intercept
+        return 1 / (1 + np.exp(-z))
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("normalize") / "data" / "match_model.json"))
+
+
+@functools.cache
+def load_model(path: str | None = None) -> Model:
+    data = json.loads(Path(path or model_path()).read_text("utf-8"))
+    return Model(data["coef"], data["intercept"], data["upper"], data["lower"],
+                 data.get("min_lead", 0.1), {k: v for k, v in data.items()
+                                             if k not in ("coef", "intercept")})
 
 
 @dataclass
 class Match:
     status: str  # "auto", "pending", "unmatched"
     initiative_id: str | None
-    score: float  # 0-1
+    score: float  # calibrated probability that the best candidate is right, 0-1
     candidates: list[dict] = field(default_factory=list)
     explanation: str = ""
+    features: dict = field(default_factory=dict)
+    #: Feature vectors of the best candidate and of its strongest rival (for calibration).
+    vectors: tuple = ()
 
     def candidates_json(self) -> str:
         return json.dumps(self.candidates, ensure_ascii=False)
@@ -78,98 +146,187 @@ class Matcher:
     True
     """
 
-    def __init__(self, catalogue: Catalogue):
+    def __init__(self, catalogue: Catalogue, model: Model | None = None):
         self.catalogue = catalogue
-        self.names: list[str] = []
-        self.owner: list[str] = []
-        self.raw: list[str] = []
-        for ini in catalogue.initiatives:
-            for name in ini.names:
-                self.names.append(normalize_name(name))
-                self.owner.append(ini.id)
-                self.raw.append(name)
+        self.model = model
+        pairs = sorted(((ini.id, name) for ini in catalogue.initiatives for name in ini.names),
+                       key=lambda p: p[0])
+        self.owner = [iid for iid, _ in pairs]
+        self.raw = [name for _, name in pairs]
+        self.names = [normalize_name(name) for name in self.raw]
+        self.ids = sorted(set(self.owner))
+        self._id_index = {iid: i for i, iid in enumerate(self.ids)}
+        self._owner_index = np.array([self._id_index[o] for o in self.owner])
+        self._starts = np.searchsorted(self._owner_index, np.arange(len(self.ids)))
+        self._name_numbers = [numbers(n) for n in self.names]
+        self._build_idf()
 
-    def _scores(self, queries: list[str]) -> np.ndarray:
-        ratio = process.cdist(queries, self.names, scorer=fuzz.ratio, workers=1)
-        tsort = process.cdist(queries, self.names, scorer=fuzz.token_sort_ratio, workers=1)
-        return np.maximum(ratio, tsort)
+    def _build_idf(self) -> None:
+        vocab: dict[str, int] = {}
+        rows, cols = [], []
+        for r, name in enumerate(self.names):
+            for tok in set(name.split()):
+                cols.append(vocab.setdefault(tok, len(vocab)))
+                rows.append(r)
+        self.vocab = vocab
+        df = np.bincount(cols, minlength=len(vocab)) if cols else np.zeros(0)
+        self.idf = np.log((len(self.names) + 1) / (df + 1)) + 1.0
+        self.idf_unknown = float(self.idf.max()) if len(self.idf) else 1.0
+        n_bin = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                  shape=(len(self.names), len(vocab)))
+        self.name_weights = n_bin.multiply(self.idf).tocsr()
+        self.name_weight_sum = np.asarray(self.name_weights.sum(axis=1)).ravel()
+
+    def _query_matrix(self, queries: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        rows, cols, totals = [], [], np.zeros(len(queries))
+        for r, q in enumerate(queries):
+            for tok in set(q.split()):
+                if tok in self.vocab:
+                    rows.append(r)
+                    cols.append(self.vocab[tok])
+                    totals[r] += self.idf[self.vocab[tok]]
+                else:
+                    totals[r] += self.idf_unknown
+        q_bin = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
+                                  shape=(len(queries), len(self.vocab)))
+        return q_bin, totals
 
     def match(self, text: str, region: str | None = None) -> Match:
         return self.match_many([text], [region])[0]
 
-    def match_many(self, texts: list[str], regions: list[str | None] | None = None) -> list[Match]:
+    def match_many(self, texts: list[str], regions: list[str | None] | None = None,
+                   chunk: int = 5000) -> list[Match]:
+        """Match many texts; identical (text, region) pairs are decided once."""
         regions = regions or [None] * len(texts)
-        queries, owners = [], []
-        for i, text in enumerate(texts):
-            segments = [normalize_name(text)]
-            parts = _SEGMENT.split(text)
-            if 1 < len(parts) <= 5:  # "A – B – C": try every run of neighbouring parts
-                for a in range(len(parts)):
-                    for b in range(a + 1, len(parts) + 1):
-                        if b - a < len(parts):
-                            seg = normalize_name(" – ".join(parts[a:b]))
-                            if seg and seg not in segments:
-                                segments.append(seg)
-            for seg in segments:
-                queries.append(seg)
-                owners.append(i)
-        if not self.names:
-            return [Match("unmatched", None, 0.0, [], "empty catalogue") for _ in texts]
-        scores = self._scores(queries) if queries else np.zeros((0, len(self.names)))
+        keys = list(dict.fromkeys(zip(texts, regions, strict=True)))
+        decided: dict[tuple, Match] = {}
+        for start in range(0, len(keys), chunk):
+            part = keys[start:start + chunk]
+            for key, match in zip(part, self._match_chunk([t for t, _ in part],
+                                                          [r for _, r in part]), strict=True):
+                decided[key] = match
+        return [decided[key] for key in zip(texts, regions, strict=True)]
+
+    def _queries(self, text: str) -> list[str]:
+        queries = [normalize_name(text)]
+        parts = [p for p in _SEGMENT.split(text) if p.strip()]
+        if 1 < len(parts) <= 5:  # "A – B – C": every run of neighbouring parts
+            for a in range(len(parts)):
+                for b in range(a + 1, len(parts) + 1):
+                    if b - a < len(parts):
+                        seg = normalize_name(" – ".join(parts[a:b]))
+                        if seg and seg not in queries:
+                            queries.append(seg)
+        return queries
+
+    def _match_chunk(self, texts: list[str], regions: list[str | None]) -> list[Match]:
+        per_text = [self._queries(t) for t in texts]
+        unique: dict[str, int] = {}
+        for qs in per_text:
+            for q in qs:
+                unique.setdefault(q, len(unique))
+        queries = list(unique)
+        if not queries or not self.names:
+            return [Match("unmatched", None, 0.0, [], "nothing to match") for _ in texts]
+        m_ratio = process.cdist(queries, self.names, scorer=fuzz.ratio, workers=-1,
+                                dtype=np.float32) / 100
+        m_sort = process.cdist(queries, self.names, scorer=fuzz.token_sort_ratio, workers=-1,
+                               dtype=np.float32) / 100
+        m_set = process.cdist(queries, self.names, scorer=fuzz.token_set_ratio, workers=-1,
+                              dtype=np.float32) / 100
+        m_jw = process.cdist(queries, self.names, scorer=JaroWinkler.normalized_similarity,
+                             workers=-1, dtype=np.float32)
+        q_bin, q_totals = self._query_matrix(queries)
+        inter = (q_bin @ self.name_weights.T).toarray()
+        name_cov = inter / np.maximum(self.name_weight_sum, 1e-9)
+        query_cov = inter / np.maximum(q_totals[:, None], 1e-9)
+        base = 0.3 * m_sort + 0.2 * m_ratio + 0.15 * m_set + 0.15 * m_jw + 0.2 * name_cov
+        mats = (m_ratio, m_sort, m_set, m_jw, name_cov, query_cov)
+        q_numbers = [numbers(q) for q in queries]
         results = []
-        for i, text in enumerate(texts):
-            rows = [r for r, o in enumerate(owners) if o == i]
-            results.append(self._decide(text, [queries[r] for r in rows], scores[rows], regions[i]))
+        for text, qs, region in zip(texts, per_text, regions, strict=True):
+            rows = np.array([unique[q] for q in qs])
+            results.append(self._decide(text, rows, base, mats, queries, q_numbers, region))
         return results
 
-    def _decide(self, text: str, queries: list[str], scores: np.ndarray,
-                region: str | None) -> Match:
-        if not queries or not queries[0]:
-            return Match("unmatched", None, 0.0, [], "no text to match")
-        best: dict[str, tuple[float, int, int]] = {}  # initiative -> (score, name idx, query)
-        for q, row in enumerate(scores):
-            for idx in np.argsort(-row)[:8]:
-                iid, s = self.owner[idx], float(row[idx])
-                if s > best.get(iid, (-1.0,))[0]:
-                    best[iid] = (s, int(idx), q)
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
-        ranked = self._prefer_specific(ranked, region)
-        top_id, (top, name_idx, q) = ranked[0]
-        guard = numbers(queries[q]) != numbers(self.names[name_idx])
-        # A rival whose numbers contradict the text ("steg 2" for "steg 1") is no real rival
-        # when the best candidate's numbers agree.
-        rivals = [v[0] for iid, v in ranked[1:]
-                  if guard or numbers(queries[v[2]]) == numbers(self.names[v[1]])]
-        second = rivals[0] if rivals else 0.0
-        candidates = [{"initiative_id": iid, "name": self.catalogue.by_id[iid].name,
-                       "score": round(s / 100, 3), "via": self.raw[n]}
-                      for iid, (s, n, _) in ranked[:3]]
-        why = [f"best {self.raw[name_idx]!r} scored {top:.0f}"
-               + (f" on segment {queries[q]!r}" if q else ""),
-               f"second best {second:.0f}"]
-        if guard:
-            why.append("numbers differ: " + "/".join(sorted(numbers(queries[q])) or ["none"])
-                       + " vs " + "/".join(sorted(numbers(self.names[name_idx])) or ["none"]))
-        if top >= AUTO and top - second >= MARGIN and not guard:
+    def _decide(self, text, rows, base, mats, queries, q_numbers, region) -> Match:
+        if not queries[rows[0]]:
+            return Match("unmatched", None, 0.0, [], "no words to match")
+        sub = base[rows]  # queries of this text x names
+        best_row = sub.argmax(axis=0)
+        best_per_name = sub[best_row, np.arange(sub.shape[1])]
+        per_ini = np.maximum.reduceat(best_per_name, self._starts)
+        order = np.argsort(-per_ini, kind="stable")[: TOP_K + 3]
+        ranked = [(self.ids[i], float(per_ini[i])) for i in order]
+        ranked, subsumed = self._prefer_specific(ranked, region)
+        chosen = []
+        for iid, score in ranked[:TOP_K]:
+            lo = self._starts[self._id_index[iid]]
+            hi = (self._starts[self._id_index[iid] + 1] if self._id_index[iid] + 1 < len(
+                self.ids) else len(self.names))
+            n = lo + int(np.argmax(best_per_name[lo:hi]))
+            chosen.append((iid, score, int(rows[best_row[n]]), n))
+        feats = []
+        for k, (_, score, r, n) in enumerate(chosen):
+            rival = chosen[1][1] if k == 0 and len(chosen) > 1 else chosen[0][1]
+            conflict = float(q_numbers[r] != self._name_numbers[n])
+            q, name = queries[r], self.names[n]
+            feats.append([float(mats[0][r, n]), float(mats[1][r, n]), float(mats[2][r, n]),
+                          float(mats[3][r, n]), float(mats[4][r, n]), float(mats[5][r, n]),
+                          float(q == name), score - rival, conflict,
+                          min(len(q), len(name)) / max(len(q), len(name), 1),
+                          len(q) / max(len(queries[rows[0]]), 1)])
+        feats = np.array(feats)
+        model = self.model or load_model()
+        probs = model.probability(feats)
+        top_id, _, r0, n0 = chosen[0]
+        p1 = float(probs[0])
+        # the group a project belongs to is no rival of the project
+        rivals = [k for k in range(1, len(chosen)) if chosen[k][0] not in subsumed]
+        p2 = float(probs[rivals[0]]) if rivals else 0.0
+        rival_vector = feats[rivals[0]] if rivals else None
+        conflict = bool(feats[0][FEATURES.index("number_conflict")])
+        features = dict(zip(FEATURES, (round(float(v), 3) for v in feats[0]), strict=True))
+        where = "whole text" if r0 == rows[0] else f"segment {queries[r0]!r}"
+        why = [f"best {self.raw[n0]!r} ({where}) p={p1:.3f}; next p={p2:.3f}"]
+        if conflict:
+            why.append("numbers differ: never auto")
+        unexplained = r0 != rows[0] and not self._rest_explained(queries, rows, r0, base)
+        if unexplained:
+            why.append("matched on a part of the text; the rest matches nothing: never auto")
+        if p1 >= model.upper and not conflict and not unexplained and p1 - p2 >= model.min_lead:
             status = "auto"
-        elif top >= PENDING:
+            why.append(f"auto: p >= {model.upper:.3f} with a lead of {p1 - p2:.2f}")
+        elif p1 >= model.lower:
             status = "pending"
-            if top >= AUTO and top - second < MARGIN:
-                why.append(f"margin {top - second:.0f} < {MARGIN:.0f}")
+            if p1 >= model.upper and p1 - p2 < model.min_lead:
+                why.append(f"lead {p1 - p2:.2f} < {model.min_lead}: a reviewer decides")
+            elif not conflict:
+                why.append(f"pending: {model.lower:.3f} <= p < {model.upper:.3f}")
         else:
             status = "unmatched"
-        initiative = top_id if status != "unmatched" else None
-        return Match(status, initiative, round(top / 100, 3), candidates, "; ".join(why))
+            why.append(f"unmatched: p < {model.lower:.3f}")
+        candidates = [{"initiative_id": iid, "name": self.catalogue.by_id[iid].name,
+                       "score": round(float(p), 3), "via": self.raw[n]}
+                      for (iid, _, _, n), p in zip(chosen, probs, strict=True)]
+        return Match(status, top_id if status != "unmatched" else None, round(p1, 3),
+                     candidates, "; ".join(why), features, (feats[0], rival_vector))
+
+    @staticmethod
+    def _rest_explained(queries, rows, best_row, base) -> bool:
+        """Whether the parts of the text outside the matched part match something too."""
+        best = queries[best_row]
+        rest = [r for r in rows[1:] if r != best_row and best not in queries[r]
+                and queries[r] not in best]
+        return bool(rest) and all(float(base[r].max()) >= SEGMENT_REST_MIN for r in rest)
 
     def _prefer_specific(self, ranked, region):
         """Among equally good hits, prefer a project over the group it belongs to, and an
-        initiative owned by the item's region."""
-        if len(ranked) < 2:
-            return ranked
-        top_score = ranked[0][1][0]
-        tied = [kv for kv in ranked if kv[1][0] >= top_score - 0.5]
+        initiative owned by the item's region; the others drop just below the winner."""
+        top_score = ranked[0][1]
+        tied = [kv for kv in ranked if kv[1] >= top_score - 0.005]
         if len(tied) < 2:
-            return ranked
+            return ranked, set()
         by_id = self.catalogue.by_id
         tied_ids = {iid for iid, _ in tied}
         keep = [kv for kv in tied if not (by_id[kv[0]].kind == "group"
@@ -178,10 +335,20 @@ class Matcher:
             own = [kv for kv in keep if region in by_id[kv[0]].regions]
             if len(own) == 1:
                 keep = own
-        if len(keep) == 1:
-            winner = keep[0]
-            # the winner leads; the others drop just below it so the margin shows a decision
-            rest = [(iid, (v[0] - MARGIN, v[1], v[2])) if iid in tied_ids else (iid, v)
-                    for iid, v in ranked if iid != winner[0]]
-            return [winner] + sorted(rest, key=lambda kv: (-kv[1][0], kv[0]))
-        return ranked
+        if len(keep) != 1:
+            return ranked, set()
+        winner = keep[0]
+        subsumed = {iid for iid in tied_ids if iid != winner[0]
+                    and by_id[winner[0]].group == iid}
+        rest = [(iid, s - 0.04 if iid in tied_ids else s) for iid, s in ranked
+                if iid != winner[0]]
+        return [winner] + sorted(rest, key=lambda kv: -kv[1]), subsumed
+
+
+def wilson_lower(successes: int, n: int) -> float:
+    """Lower bound of the 95% Wilson interval of a proportion.
+
+    >>> round(wilson_lower(98, 100), 3)
+    0.93
+    """
+    return _wilson_lower(successes, n)

@@ -46,3 +46,5 @@ class NormalizedDocument:
     page_routes: dict[int, str] = field(default_factory=dict)
     #: Number of repairs made on each page.
     page_repairs: dict[int, int] = field(default_factory=dict)
+    #: Initiatives named in the document's prose (normalize.mentions.Mention).
+    mentions: list = field(default_factory=list)

@@ -97,11 +97,24 @@ def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
              "run_id": run_id} for p in doc.pages]
 
 
+def mention_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
+    doc, norm = outcome.document, outcome.normalized
+    if doc is None or norm is None:
+        return []
+    return [{"mention_id": m.mention_id, "source_sha256": doc.origin.sha256,
+             "source_path": doc.origin.path, "page": m.page, "char_start": m.char_start,
+             "char_end": m.char_end, "mention_text": m.mention_text, "sentence": m.sentence,
+             "initiative_id": m.initiative_id, "initiative_name": m.initiative_name,
+             "match_score": m.match_score, "match_status": m.match_status,
+             "method": m.method, "run_id": run_id} for m in norm.mentions]
+
+
 def dataset_rows(outcomes: list[DocumentOutcome], run: dict) -> dict[str, list[dict]]:
     """All tables' rows for one run. ``run`` is the runs-table row of this run."""
     run_id = run["run_id"]
     return {
         "roadmap": [r for o in outcomes for r in roadmap_rows(o, run_id)],
+        "mentions": [r for o in outcomes for r in mention_rows(o, run_id)],
         "documents": [document_row(o, run_id) for o in outcomes],
         "pages": [r for o in outcomes for r in page_rows(o, run_id)],
         "runs": [run],

@@ -104,6 +104,23 @@ PAGES = [
     Column("run_id", STR, "The ingest run that wrote this row."),
 ]
 
+MENTIONS = [
+    Column("mention_id", STR, "Content hash of source sha256, page and character span."),
+    Column("source_sha256", STR, "Document the mention is in."),
+    Column("source_path", STR, "Path of that document."),
+    Column("page", INT, "1-based page number."),
+    Column("char_start", INT, "Start offset of mention_text in pages.text."),
+    Column("char_end", INT, "End offset (exclusive) in pages.text."),
+    Column("mention_text", STR, "The words that name the initiative, as extracted."),
+    Column("sentence", STR, "The sentence the mention is in."),
+    Column("initiative_id", STR, "Catalogue id of the initiative named."),
+    Column("initiative_name", STR, "Its canonical name."),
+    Column("match_score", FLOAT, "Calibrated probability that the mention names it, 0-1."),
+    Column("match_status", STR, "auto or pending (same thresholds as the roadmap)."),
+    Column("method", STR, "phrase (a name or alias written out) or fuzzy (a close reading)."),
+    Column("run_id", STR, "The ingest run that wrote this row."),
+]
+
 RUNS = [
     Column("run_id", STR, "Id of the run: UTC start time and a short random suffix."),
     Column("started_at", STR, "UTC start, ISO 8601."),
@@ -118,10 +135,12 @@ RUNS = [
 ]
 
 TABLES: dict[str, list[Column]] = {
-    "roadmap": ROADMAP, "documents": DOCUMENTS, "pages": PAGES, "runs": RUNS,
+    "roadmap": ROADMAP, "mentions": MENTIONS, "documents": DOCUMENTS, "pages": PAGES,
+    "runs": RUNS,
 }
-PRIMARY_KEYS = {"roadmap": ["item_id"], "documents": ["source_path"],
-                "pages": ["source_sha256", "page"], "runs": ["run_id"]}
+PRIMARY_KEYS = {"roadmap": ["item_id"], "mentions": ["mention_id"],
+                "documents": ["source_path"], "pages": ["source_sha256", "page"],
+                "runs": ["run_id"]}
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -21,6 +21,7 @@ from .schema import PRIMARY_KEYS, TABLES, arrow_schema
 
 SORT_KEYS = {
     "roadmap": ["source_path", "page", "char_start", "item_id"],
+    "mentions": ["source_path", "page", "char_start", "mention_id"],
     "documents": ["source_path"],
     "pages": ["source_path", "page"],
     "runs": ["run_id"],

@@ -13,8 +13,8 @@ from fixtures import BROKEN_REASON, corrupt_pdf
 
 from outputs.schema import TABLES, arrow_schema
 
-FILES = ["roadmap.parquet", "roadmap.csv", "documents.parquet", "pages.parquet",
-         "runs.parquet", "veikart.duckdb", "datapackage.json"]
+FILES = ["roadmap.parquet", "roadmap.csv", "mentions.parquet", "documents.parquet",
+         "pages.parquet", "runs.parquet", "veikart.duckdb", "datapackage.json"]
 
 
 def test_all_outputs_are_written(ingested):
@@ -81,13 +81,32 @@ def test_sample_items_are_matched(ingested):
     assert candidates[0]["initiative_id"] == "timer-2-0" and len(candidates) == 3
 
 
+def test_prose_mentions_are_their_own_table(ingested):
+    out, _ = ingested
+    mentions = pd.read_parquet(out / "mentions.parquet")
+    pages = pd.read_parquet(out / "pages.parquet")
+    text = {(s, p): t for s, p, t in zip(pages.source_sha256, pages.page, pages.text,
+                                         strict=True)}
+    for row in mentions.itertuples():
+        assert text[(row.source_sha256, row.page)][row.char_start:row.char_end] == \
+            row.mention_text
+        assert row.mention_text.replace("\n", " ") in row.sentence.replace("\n", " ")
+    minutes = mentions[mentions.source_path.str.contains("referat")]
+    assert {"utproving-egenbehandlingsplan", "timevisning-via-helsenorge",
+            "dokumentbaserte-provesvar"} <= set(minutes.initiative_id)
+    roadmap = pd.read_parquet(out / "roadmap.parquet")
+    spans = {(r.source_sha256, r.page, r.char_start) for r in roadmap.itertuples()}
+    assert not any((m.source_sha256, m.page, m.char_start) in spans
+                   for m in mentions.itertuples()), "roadmap items are not mentions"
+
+
 def test_same_input_gives_same_rows(prefect_harness, ingested, tmp_path):
     from flows.ingest import ingest_flow
 
     out, first = ingested
     second = ingest_flow(inputs=[str(SAMPLES)], out=str(tmp_path))
     assert second["run_id"] != first["run_id"]
-    for name in ("roadmap", "documents", "pages"):
+    for name in ("roadmap", "mentions", "documents", "pages"):
         a = pd.read_parquet(out / f"{name}.parquet").drop(columns="run_id")
         b = pd.read_parquet(tmp_path / f"{name}.parquet").drop(columns="run_id")
         pd.testing.assert_frame_equal(a, b)

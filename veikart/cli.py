@@ -42,8 +42,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           f"{pages} pages ({ocr_pages} by OCR), {summary['items']} roadmap items")
     print("  matched: " + ", ".join(f"{status.get(k, 0)} {k}"
                                      for k in ("auto", "pending", "reviewed", "unmatched")))
-    print(f"  dataset: {args.out}/ (roadmap.parquet, roadmap.csv, documents.parquet, "
-          f"pages.parquet, runs.parquet, veikart.duckdb, datapackage.json)")
+    print(f"  dataset: {args.out}/ (roadmap.parquet, roadmap.csv, mentions.parquet, "
+          f"documents.parquet, pages.parquet, runs.parquet, veikart.duckdb, datapackage.json)")
     print(f"  run id:  {summary['run_id']}")
     if not docs:
         _err(f"no documents found in {', '.join(map(str, args.paths))}")

@@ -1,0 +1,127 @@
+"""Initiatives named inside prose (minutes, descriptions): "Helse Nord ønsker å presentere
+sitt arbeid med egenbehandlingsplaner". spaCy's PhraseMatcher finds names and aliases
+written out; token windows around catalogue words are matched fuzzily with the same
+calibrated matcher and the same auto/pending rules. Only prose blocks are read: list entries
+and table cells are roadmap items, not mentions."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from extractors.model import Document
+
+from .items import looks_like_item
+from .match import Matcher
+
+MAX_WINDOW = 8
+#: Words too common to anchor a window on.
+STOPWORDS = {"og", "i", "for", "av", "med", "på", "til", "om", "fra", "som", "er", "en", "et",
+             "det", "den", "de", "at", "å", "ved", "via", "helse", "digital", "digitale",
+             "nye", "ny", "sitt", "sin", "har", "skal", "vil", "kan"}
+
+
+@dataclass
+class Mention:
+    mention_id: str
+    page: int
+    char_start: int
+    char_end: int
+    mention_text: str
+    sentence: str
+    initiative_id: str | None
+    initiative_name: str | None
+    match_score: float
+    match_status: str
+    method: str  # "phrase" (a name or alias written out) or "fuzzy"
+
+
+@functools.cache
+def _nlp():
+    import spacy
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@functools.lru_cache(maxsize=8)
+def _phrase_matcher(matcher: Matcher):
+    from spacy.matcher import PhraseMatcher
+
+    nlp = _nlp()
+    phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for iid, raw in zip(matcher.owner, matcher.raw, strict=True):
+        phrases.add(iid, [nlp.make_doc(raw)])
+    return phrases
+
+
+def is_prose(text: str) -> bool:
+    """A block of running text rather than a name-like entry."""
+    return not looks_like_item(" ".join(text.split())) and len(text.split()) >= 6
+
+
+def find_mentions(doc: Document, matcher: Matcher,
+                  exclude: dict[int, list[tuple[int, int]]] | None = None) -> list[Mention]:
+    """Mentions of catalogue initiatives in the prose blocks of ``doc``; spans listed in
+    ``exclude`` (page -> roadmap items' spans) are roadmap items, not mentions."""
+    nlp, out = _nlp(), []
+    exclude = exclude or {}
+    phrases = _phrase_matcher(matcher)
+    for page in doc.pages:
+        for block in page.blocks:
+            if block.table_cell or block.kind in ("title", "heading", "list") or not is_prose(
+                    block.text):
+                continue
+            for sent in nlp(block.text).sents:
+                for mention in _sentence_mentions(sent, block.char_start, page, matcher,
+                                                  phrases, doc):
+                    if not any(a < mention.char_end and mention.char_start < b
+                               for a, b in exclude.get(page.number, [])):
+                        out.append(mention)
+    return out
+
+
+def _sentence_mentions(sent, offset, page, matcher, phrases, doc) -> list[Mention]:
+    found: list[tuple[int, int, object, str]] = []  # token start, end, Match, method
+    exact = [(s, e) for _, s, e in phrases(sent.as_doc())]
+    windows, spans = [], []
+    tokens = list(sent)
+    for i, tok in enumerate(tokens):
+        if not tok.is_alpha or tok.lower_ in STOPWORDS or tok.lower_ not in matcher.vocab and \
+                not any(tok.lower_[:6] == v[:6] for v in matcher.vocab if len(v) >= 6):
+            continue
+        for a in range(max(0, i - MAX_WINDOW + 1), i + 1):
+            for b in range(i + 1, min(len(tokens), a + MAX_WINDOW) + 1):
+                spans.append((a, b))
+                windows.append(sent[a:b].text)
+    spans += exact
+    windows += [sent[s:e].text for s, e in exact]
+    if not windows:
+        return []
+    unique = list(dict.fromkeys(windows))
+    decided = dict(zip(unique, matcher.match_many(unique), strict=True))
+    for (a, b), text in zip(spans, windows, strict=True):
+        m = decided[text]
+        if m.status in ("auto", "pending"):
+            method = "phrase" if (a, b) in exact else "fuzzy"
+            found.append((a, b, m, method))
+    # best first: phrase hits, then higher probability, then longer spans
+    found.sort(key=lambda f: (f[3] != "phrase", -f[2].score, -(f[1] - f[0])))
+    taken: set[int] = set()
+    out = []
+    for a, b, m, method in found:
+        if taken & set(range(a, b)):
+            continue
+        taken |= set(range(a, b))
+        span = sent[a:b]
+        start = offset + span.start_char
+        end = offset + span.end_char
+        text = page.text[start:end]
+        key = f"{doc.origin.sha256}\x1f{page.number}\x1f{start}\x1f{end}".encode()
+        iid = m.initiative_id
+        out.append(Mention(hashlib.sha256(key).hexdigest()[:16], page.number, start, end, text,
+                           sent.text, iid, matcher.catalogue.by_id[iid].name if iid else None,
+                           m.score, m.status, method))
+    return sorted(out, key=lambda x: x.char_start)

@@ -1,0 +1,76 @@
+"""The calibrated matcher on the hard cases the issue names, its guards, and its explanations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from normalize.match import load_model, normalize_name
+
+
+@pytest.mark.parametrize(("text", "initiative"), [
+    ("Time 2.0.", "timer-2-0"),
+    ("Timer 2.0 (HV)", "timer-2-0"),
+    ("Mine timeavtaler (Timer 2.0)", "mine-timeavtaler"),
+    ("Dialog via Helsekontakt – Digital dialog med behandlende enhet", "dialog-via-helsekontakt"),
+    ("Timebooking (Nasjonal timetjeneste)", "timebooking-nasjonal-timetjeneste"),
+    ("Nasjonal timetjeneste (HN)", "nasjonal-timetjeneste"),
+    ("Pasientens prøvesvar (HSØ, HN, HV)", "pasientens-provesvar"),
+    ("Behandlings-\nhjelpemidler", "behandlingshjelpemidler"),
+    ("Timevisning via Helsenorge (i drift)", "timevisning-via-helsenorge"),
+])
+def test_hard_cases_are_auto_matched_right(matcher, text, initiative):
+    m = matcher.match(text)
+    assert (m.status, m.initiative_id) == ("auto", initiative), m.explanation
+
+
+@pytest.mark.parametrize("text", ["Timer 3.0", "Digital dialog", "Forbedre eksisterende tjenester",
+                                  "HELSE NORD", "2023-2024", "Innføring dokumentdeling steg 3"])
+def test_what_must_not_be_auto_matched(matcher, text):
+    assert matcher.match(text).status != "auto"
+
+
+def test_a_number_conflict_is_never_auto_and_says_so(matcher):
+    m = matcher.match("Tjenesteplattform 3.0")
+    assert m.status != "auto" and "numbers differ" in m.explanation
+
+
+def test_a_part_match_with_an_unexplained_rest_is_not_auto(matcher):
+    m = matcher.match("Mine timeavtaler - Oppgave og informasjon til fastlege")
+    assert m.status != "auto" and "the rest matches nothing" in m.explanation
+
+
+def test_ocr_damage_does_not_stop_a_match(matcher):
+    m = matcher.match("Pasientens prgvesvar")
+    assert m.initiative_id == "pasientens-provesvar" and m.status in ("auto", "pending")
+
+
+def test_matches_explain_themselves(matcher):
+    m = matcher.match("Time 2.0.")
+    assert len(m.candidates) == 3 and m.candidates[0]["via"] == "Time 2.0"
+    assert json.loads(m.candidates_json())[0]["initiative_id"] == "timer-2-0"
+    assert set(m.features) >= {"ratio", "token_sort", "jaro_winkler", "exact", "margin"}
+    assert "p=" in m.explanation
+
+
+def test_region_breaks_a_tie_between_siblings(matcher):
+    text = "Innføre versjon 1 av løsning for innhenting av strukturerte data – Pasientskjema i DIPS"
+    assert matcher.match(text, region="Helse Vest").initiative_id == "innhenting-strukturerte-data"
+    assert matcher.match(text).status == "pending"
+
+
+def test_normalization_keeps_versions_and_letters():
+    assert normalize_name("Pasientens prøvesvar (HSØ, HN, HV)") == "pasientens prøvesvar"
+    assert normalize_name("• «Ny» Timer 2.0.") == "ny timer 2.0"
+
+
+def test_model_thresholds_come_from_the_labelled_set():
+    model = load_model()
+    assert 0 < model.lower <= model.upper < 1
+    assert model.extra["labelled_set"] == "benchmarks/data/match_labels.csv"
+
+
+def test_identical_texts_are_decided_once_and_alike(matcher):
+    a, b = matcher.match_many(["Smarte brev", "Smarte brev"])
+    assert a is b
