@@ -57,20 +57,36 @@ def _paragraph_is_bullet(paragraph) -> bool:
     return paragraph.level > 0
 
 
+def _font_size(paragraph) -> float | None:
+    sizes = [r.font.size.pt for r in paragraph.runs if r.font.size is not None]
+    return max(sizes) if sizes else None
+
+
 def _text_lines(paragraphs, bbox: BBox | None) -> list[Line]:
-    """Non-empty paragraphs as Lines, each with a box estimated as its band of the shape."""
+    """Non-empty paragraphs as Lines, each with a box estimated as its band of the shape.
+
+    PPTX stores no line positions. When the runs carry font sizes and the text fits, bands
+    are stacked from the top at 1.2 x the font size (text boxes are top-anchored by
+    default); otherwise the shape's height is shared out by line count.
+    """
     paras = [(p, p.text.replace("\v", "\n").strip()) for p in paragraphs]
     paras = [(p, t) for p, t in paras if t]
-    total = sum(t.count("\n") + 1 for _, t in paras) or 1
-    lines, done = [], 0
-    for p, text in paras:
-        n = text.count("\n") + 1
+    counts = [t.count("\n") + 1 for _, t in paras]
+    sizes = [_font_size(p) for p, _ in paras]
+    heights: list[float] = []
+    if bbox is not None:
+        room = bbox[3] - bbox[1]
+        if all(sizes) and sum(s * 1.2 * n for s, n in zip(sizes, counts, strict=True)) <= room:
+            heights = [s * 1.2 * n for s, n in zip(sizes, counts, strict=True)]
+        else:
+            heights = [room * n / (sum(counts) or 1) for n in counts]
+    lines, top = [], bbox[1] if bbox is not None else 0.0
+    for i, (p, text) in enumerate(paras):
         line_box = None
         if bbox is not None:
-            h = (bbox[3] - bbox[1]) / total
-            line_box = (bbox[0], bbox[1] + done * h, bbox[2], bbox[1] + (done + n) * h)
+            line_box = (bbox[0], top, bbox[2], top + heights[i])
+            top += heights[i]
         lines.append(Line(text=text, bbox=line_box, level=p.level, bullet=_paragraph_is_bullet(p)))
-        done += n
     return lines
 
 

@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from prefect import flow, task
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -20,28 +21,39 @@ import extractors
 import normalize
 import outputs
 from normalize.catalogue import default_path as default_catalogue_path
+from normalize.catalogue import with_overlay
 from normalize.repair import default_repairer
 from outputs.rows import DocumentOutcome
+from review.apply import apply_decisions, write_overlay_file
+from review.refresh import save_model_rows
+from review.store import Store, state_dir
 from veikart import PIPELINE_VERSION, __version__
 from veikart.errors import VeikartError
 
 
 @functools.lru_cache(maxsize=4)
-def _matcher(catalogue_path: str, _mtime: float) -> normalize.Matcher:
-    return normalize.Matcher(normalize.load_catalogue(catalogue_path))
+def _matcher(catalogue_path: str, _mtime: float, overlay: tuple) -> normalize.Matcher:
+    catalogue = with_overlay(normalize.load_catalogue(catalogue_path), [dict(o) for o in overlay])
+    return normalize.Matcher(catalogue)
 
 
-def matcher_for(catalogue_path: str) -> normalize.Matcher:
-    return _matcher(catalogue_path, os.stat(catalogue_path).st_mtime)
+def matcher_for(catalogue_path: str, overlay: tuple = ()) -> normalize.Matcher:
+    """The matcher for a catalogue file plus the review overlay (cached per version)."""
+    return _matcher(catalogue_path, os.stat(catalogue_path).st_mtime, overlay)
+
+
+def _overlay_key(store: Store) -> tuple:
+    return tuple(tuple(sorted((k, o[k]) for k in ("kind", "initiative_id", "name")))
+                 for o in store.overlay())
 
 
 @task(name="ingest-document", task_run_name="ingest {path}")
-def ingest_document(path: str, catalogue_path: str) -> DocumentOutcome:
+def ingest_document(path: str, catalogue_path: str, overlay: tuple = ()) -> DocumentOutcome:
     """Extract and normalize one document; a VeikartError becomes a failed outcome."""
     try:
         repairer = default_repairer(catalogue_path)
         doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
-        norm = normalize.normalize_document(doc, matcher_for(catalogue_path), repairer)
+        norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
     except VeikartError as err:
         size = Path(path).stat().st_size if Path(path).is_file() else None
         message = str(err) if str(err).startswith(path) else f"{path}: {err}"
@@ -50,8 +62,16 @@ def ingest_document(path: str, catalogue_path: str) -> DocumentOutcome:
 
 
 @task(name="write-dataset")
-def write_dataset(out: str, rows: dict[str, list[dict]]) -> dict[str, str]:
-    return {k: str(v) for k, v in outputs.write_dataset(Path(out), rows).items()}
+def write_dataset(out: str, state: str, rows: dict[str, list[dict]],
+                  catalogue_path: str) -> dict[str, str]:
+    """Keep the model's rows, apply the decision log, write the dataset."""
+    store = Store(Path(state))
+    save_model_rows(store, rows["roadmap"])
+    rows = {**rows, "roadmap": apply_decisions(rows["roadmap"], store,
+                                               normalize.load_catalogue(catalogue_path))}
+    written = {k: str(v) for k, v in outputs.write_dataset(Path(out), rows).items()}
+    write_overlay_file(store)
+    return written
 
 
 def new_run_id(now: datetime) -> str:
@@ -64,7 +84,8 @@ def _sha256(path: str) -> str:
 
 @flow(name="veikart-ingest", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2),
       log_prints=False)
-def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None) -> dict:
+def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
+                state: str | None = None) -> dict:
     """Ingest every document under ``inputs`` into the dataset in ``out``.
 
     Returns a small summary: run id, documents ok/failed with reasons, items by match status,
@@ -72,9 +93,13 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None) -> di
     """
     started = datetime.now(UTC)
     catalogue_path = str(catalogue or default_catalogue_path())
-    matcher_for(catalogue_path)  # a bad catalogue fails the run before any document is read
+    normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
+    state_path = str(state_dir(Path(out), Path(state) if state else None))
+    store = Store(Path(state_path))
+    overlay = _overlay_key(store)
+    matcher_for(catalogue_path, overlay)
     paths = [str(p) for p in extractors.discover(inputs)]
-    futures = [ingest_document.submit(p, catalogue_path) for p in paths]
+    futures = [ingest_document.submit(p, catalogue_path, overlay) for p in paths]
     outcomes: list[DocumentOutcome] = []
     for path, future in zip(paths, futures, strict=True):
         state = future.wait() or future.state
@@ -89,10 +114,14 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None) -> di
            "pipeline_version": PIPELINE_VERSION, "catalogue_path": catalogue_path,
            "catalogue_sha256": _sha256(catalogue_path), "documents": len(outcomes),
            "failed": sum(o.status == "failed" for o in outcomes), "items": 0}
+    for outcome in outcomes:
+        if outcome.document is not None:
+            store.keep_source(Path(outcome.path), outcome.document.origin.sha256)
     rows = outputs.dataset_rows(outcomes, run)
     run["items"] = len(rows["roadmap"])
     run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    files = write_dataset(out, rows)
+    files = write_dataset(out, state_path, rows, catalogue_path)
+    rows["roadmap"] = pq.read_table(files["roadmap"]).to_pylist()
     by_status: dict[str, int] = {}
     for row in rows["roadmap"]:
         by_status[row["match_status"]] = by_status.get(row["match_status"], 0) + 1

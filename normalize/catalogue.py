@@ -54,6 +54,23 @@ def default_path() -> Path:
     return Path(str(resources.files("normalize") / "data" / "catalogue.yaml"))
 
 
+def with_overlay(catalogue: Catalogue, overlay: list[dict]) -> Catalogue:
+    """The catalogue plus initiatives and aliases added through review (``overlay`` entries:
+    kind "initiative" or "alias", initiative_id, name)."""
+    entries = {i.id: i for i in catalogue.initiatives}
+    order = [i.id for i in catalogue.initiatives]
+    for o in overlay:
+        iid, name = o["initiative_id"], o["name"]
+        if o["kind"] == "initiative" and iid not in entries:
+            entries[iid] = Initiative(iid, name)
+            order.append(iid)
+        elif o["kind"] == "alias" and iid in entries and name not in entries[iid].names:
+            old = entries[iid]
+            entries[iid] = Initiative(old.id, old.name, (*old.aliases, name), old.regions,
+                                      old.group, old.kind)
+    return Catalogue([entries[i] for i in order], catalogue.path)
+
+
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """Load and validate a catalogue; CatalogueError with the file and the problem if bad.
 

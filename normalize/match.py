@@ -303,6 +303,10 @@ class Matcher:
                 why.append(f"lead {p1 - p2:.2f} < {model.min_lead}: a reviewer decides")
             elif not conflict:
                 why.append(f"pending: {model.lower:.3f} <= p < {model.upper:.3f}")
+        elif self._ambiguous(queries[rows[0]], feats):
+            status = "pending"
+            why.append("ambiguous: every word of the text is in several names; a reviewer "
+                       "decides which")
         else:
             status = "unmatched"
             why.append(f"unmatched: p < {model.lower:.3f}")
@@ -311,6 +315,13 @@ class Matcher:
                       for (iid, _, _, n), p in zip(chosen, probs, strict=True)]
         return Match(status, top_id if status != "unmatched" else None, round(p1, 3),
                      candidates, "; ".join(why), features, (feats[0], rival_vector))
+
+    @staticmethod
+    def _ambiguous(query: str, feats: np.ndarray) -> bool:
+        """A short name ("Digital dialog") whose words all stand in two or more names."""
+        cover = FEATURES.index("query_coverage")
+        return (len(query.split()) >= 2 and len(feats) >= 2
+                and float(feats[0][cover]) >= 0.99 and float(feats[1][cover]) >= 0.99)
 
     @staticmethod
     def _rest_explained(queries, rows, best_row, base) -> bool:

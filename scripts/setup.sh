@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng fonts-dejavu-core hunspell-no)
+# Also: chromium, for the review app's browser tests (driven by Playwright, never downloaded).
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -23,6 +23,7 @@ missing_system_packages() {
   fi
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   [ -f /usr/share/hunspell/nb_NO.dic ] || missing+=(hunspell-no)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   echo "${missing[@]:-}"
 }
 

@@ -85,3 +85,21 @@ def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
     c.drawText(text)
     c.save()
     return path
+
+
+def hostile_deck(path: Path, texts: list[str]) -> Path:
+    """A small PPTX whose bullets are ``texts`` (hostile markup, names to review...)."""
+    from pptx import Presentation
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slide.shapes.add_textbox(Pt(40), Pt(40), Pt(600), Pt(300)).text_frame
+    for i, text in enumerate(texts):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        p.text = text
+        ppr = p._p.get_or_add_pPr()
+        ppr.append(ppr.makeelement(qn("a:buChar"), {"char": "•"}))
+    prs.save(str(path))
+    return path

@@ -95,6 +95,94 @@ def cmd_repair(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def _review_service(args: argparse.Namespace):
+    from review.service import ReviewService
+
+    return ReviewService(args.out, getattr(args, "state", None),
+                         str(args.catalogue) if getattr(args, "catalogue", None) else None)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    action = getattr(args, "review_command", None) or "serve"
+    if not getattr(args, "out", None):
+        _err("review needs --out DIR (the dataset folder)")
+        return ExitCode.bad_args
+    service = _review_service(args)
+    if action == "serve":
+        import uvicorn
+
+        from review.app import create_app
+
+        if not service.store.reviewers():
+            _err("no reviewers yet: create one with `veikart review add-reviewer NAME "
+                 f"--out {args.out}`")
+            return ExitCode.bad_args
+        print(f"veikart review: http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
+        uvicorn.run(create_app(service), host="127.0.0.1", port=args.port, log_level="warning")
+        return ExitCode.ok
+    if action == "add-reviewer":
+        token = service.store.add_reviewer(args.name)
+        print(f"reviewer {args.name}: token {token}")
+        print("give the token to the reviewer; it is not shown again (add-reviewer again "
+              "makes a new one)")
+        return ExitCode.ok
+    if action == "list":
+        from review.service import Filters
+
+        rows = service.queue(Filters(args.document, args.region, args.status))
+        for r in rows:
+            cands = [{"initiative_id": c["initiative_id"], "name": c["name"],
+                      "score": c["score"]} for c in json.loads(r["candidates"] or "[]")]
+            if args.json:
+                print(json.dumps({"item_id": r["item_id"], "text": r["text"],
+                                  "candidates": cands, "match_status": r["match_status"],
+                                  "source_path": r["source_path"], "page": r["page"],
+                                  "region": r["region"], "period": r["period"]},
+                                 ensure_ascii=False))
+            else:
+                best = cands[0]["name"] if cands else "-"
+                print(f"{r['item_id']}  {' '.join(r['text'].split())[:60]:60}  → {best}")
+        left, total = service.progress()
+        if not args.json:
+            print(f"{left} of {total} left")
+        return ExitCode.ok
+    if action == "decide":
+        if args.initiative:
+            how = ("match", args.initiative, None)
+        elif args.new:
+            how = ("new", None, args.new)
+        elif args.alias:
+            how = ("alias", args.alias, None)
+        elif args.reject:
+            how = ("reject", args.reject, None)
+        elif args.defer:
+            how = ("defer", None, None)
+        else:
+            how = ("ignore", None, None)
+        pending = service.decide(args.item_id, args.reviewer, how[0], initiative_id=how[1],
+                                 new_name=how[2], all_identical=args.all_identical)
+        print(f"recorded {how[0]} for {args.item_id}"
+              f"{' and every item with the same text' if args.all_identical else ''}; "
+              f"{pending} items left to review")
+        return ExitCode.ok
+    if action == "export":
+        text = service.store.export_json()
+        if args.file and str(args.file) != "-":
+            args.file.write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return ExitCode.ok
+    if action == "import":
+        from review.refresh import refresh_outputs
+
+        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
+        added = service.store.import_json(text)
+        refresh_outputs(service.out, service.store)
+        print(f"imported {added} decisions")
+        return ExitCode.ok
+    return ExitCode.bad_args
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from extractors import extract
 
@@ -134,6 +222,50 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also print every change as a JSON line on stderr")
     p.add_argument("--catalogue", type=Path, help="catalogue whose names count as words")
     p.set_defaults(func=cmd_repair)
+
+    p = sub.add_parser("review", help="review pending matches: web app (default) or CLI")
+    p.add_argument("--out", type=Path, help="dataset folder written by veikart ingest")
+    p.add_argument("--state", type=Path, help="state folder (default: OUT/state or "
+                                              "$VEIKART_STATE)")
+    p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
+    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    p.set_defaults(func=cmd_review)
+    rsub = p.add_subparsers(dest="review_command")
+    keep = argparse.SUPPRESS
+
+    def review_parser(name: str, help_text: str) -> argparse.ArgumentParser:
+        r = rsub.add_parser(name, help=help_text)
+        r.add_argument("--out", type=Path, default=keep, help="dataset folder")
+        r.add_argument("--state", type=Path, default=keep, help="state folder")
+        r.add_argument("--catalogue", type=Path, default=keep, help="catalogue YAML")
+        return r
+
+    r = review_parser("serve", "serve the review web app on 127.0.0.1")
+    r.add_argument("--port", type=int, default=keep)
+    r = review_parser("add-reviewer", "create a reviewer and print their sign-in token")
+    r.add_argument("name")
+    r = review_parser("list", "print the review queue")
+    r.add_argument("--json", action="store_true", help="one JSON object per line")
+    r.add_argument("--document", help="only items of this source_path")
+    r.add_argument("--region", help="only items of this region")
+    r.add_argument("--status", default="pending", help="pending (default) or another status")
+    r = review_parser("decide", "record a decision and update the outputs")
+    r.add_argument("item_id")
+    how = r.add_mutually_exclusive_group(required=True)
+    how.add_argument("--initiative", metavar="ID", help="match to this initiative")
+    how.add_argument("--new", metavar="NAME", help="create a new initiative and match to it")
+    how.add_argument("--alias", metavar="ID", help="add the text as an alias of ID and match")
+    how.add_argument("--reject", metavar="ID", help="not this candidate: re-rank the rest")
+    how.add_argument("--ignore", action="store_true", help="not an initiative")
+    how.add_argument("--defer", action="store_true", help="decide later")
+    r.add_argument("--all-identical", action="store_true",
+                   help="apply to every item with the same normalized text, also later ones")
+    r.add_argument("--reviewer", default=os.environ.get("USER", "cli"),
+                   help="who decides (default: $USER)")
+    r = review_parser("export", "write the decision log and catalogue overlay as JSON")
+    r.add_argument("file", nargs="?", type=Path, help="file (default: stdout)")
+    r = review_parser("import", "append the decisions of an export")
+    r.add_argument("file", type=Path, help="export file, or - for stdin")
 
     p = sub.add_parser("extract", help="print a document's pages and blocks (JSON lines)")
     p.add_argument("file", type=Path)

@@ -1,0 +1,261 @@
+"""The state store: SQLite (WAL) next to the outputs, holding reviewers, the append-only
+decision log and the catalogue overlay made through review. Schema changes are migrations,
+applied in order on open; the store's version is SQLite's ``user_version``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from veikart.errors import VeikartError
+
+STATE_ENV = "VEIKART_STATE"
+ACTIONS = ("match", "reject", "new", "alias", "ignore", "defer")
+SCOPES = ("item", "text")
+
+MIGRATIONS = [
+    """
+    CREATE TABLE reviewers (
+        name TEXT PRIMARY KEY,
+        token_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        norm_text TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('item', 'text')),
+        action TEXT NOT NULL CHECK (action IN ('match','reject','new','alias','ignore','defer')),
+        initiative_id TEXT,
+        new_name TEXT,
+        note TEXT
+    );
+    CREATE INDEX decisions_item ON decisions(item_id);
+    CREATE INDEX decisions_text ON decisions(norm_text);
+    CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    CREATE TABLE overlay (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('initiative', 'alias')),
+        initiative_id TEXT NOT NULL,
+        name TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE sources (
+        sha256 TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        suffix TEXT NOT NULL,
+        stored_at TEXT NOT NULL
+    );
+    """,
+]
+
+
+class StateError(VeikartError):
+    pass
+
+
+def state_dir(out: Path, state: Path | None = None) -> Path:
+    """The state folder: ``--state``, else $VEIKART_STATE, else OUT/state."""
+    if state:
+        return Path(state)
+    if os.environ.get(STATE_ENV):
+        return Path(os.environ[STATE_ENV])
+    return Path(out) / "state"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    at: str
+    reviewer: str
+    item_id: str
+    norm_text: str
+    scope: str
+    action: str
+    initiative_id: str | None
+    new_name: str | None
+    note: str | None
+
+
+class Store:
+    """One SQLite file, ``state.sqlite``, in the state folder.
+
+    >>> import tempfile
+    >>> s = Store(Path(tempfile.mkdtemp()))
+    >>> s.version == len(MIGRATIONS)
+    True
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / "state.sqlite"
+        self._migrate()
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA foreign_keys=ON")
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @property
+    def version(self) -> int:
+        with self.connect() as con:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        with self.connect() as con:
+            current = con.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _statements(script):
+                        con.execute(statement)
+                    con.execute(f"PRAGMA user_version = {number}")
+                    con.execute("COMMIT")
+                except sqlite3.Error:
+                    con.execute("ROLLBACK")
+                    raise
+
+    # ---------------------------------------------------------------- reviewers
+    def add_reviewer(self, name: str) -> str:
+        """Create (or re-key) a reviewer; returns the new sign-in token, shown once."""
+        token = secrets.token_urlsafe(18)
+        with self.connect() as con:
+            con.execute("INSERT INTO reviewers(name, token_sha256, created_at) VALUES (?,?,?) "
+                        "ON CONFLICT(name) DO UPDATE SET token_sha256=excluded.token_sha256, "
+                        "active=1", (name, _hash(token), now()))
+        return token
+
+    def reviewer_for(self, token: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute("SELECT name FROM reviewers WHERE token_sha256=? AND active=1",
+                              (_hash(token),)).fetchone()
+        return row["name"] if row else None
+
+    def reviewers(self) -> list[str]:
+        with self.connect() as con:
+            return [r["name"] for r in con.execute(
+                "SELECT name FROM reviewers WHERE active=1 ORDER BY name")]
+
+    # ---------------------------------------------------------------- decisions
+    def decide(self, reviewer: str, item_id: str, norm_text: str, action: str,
+               scope: str = "item", initiative_id: str | None = None,
+               new_name: str | None = None, note: str | None = None,
+               at: str | None = None) -> int:
+        if action not in ACTIONS or scope not in SCOPES:
+            raise StateError(f"unknown decision {action!r} / scope {scope!r}")
+        with self.connect() as con:
+            cur = con.execute(
+                "INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
+                "initiative_id, new_name, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                (at or now(), reviewer, item_id, norm_text, scope, action, initiative_id,
+                 new_name, note))
+            return int(cur.lastrowid)
+
+    def decisions(self) -> list[Decision]:
+        with self.connect() as con:
+            return [Decision(**dict(r)) for r in con.execute(
+                "SELECT * FROM decisions ORDER BY id")]
+
+    def add_overlay(self, reviewer: str, kind: str, initiative_id: str, name: str) -> None:
+        with self.connect() as con:
+            con.execute("INSERT INTO overlay(at, reviewer, kind, initiative_id, name) "
+                        "VALUES (?,?,?,?,?)", (now(), reviewer, kind, initiative_id, name))
+
+    def overlay(self) -> list[dict]:
+        with self.connect() as con:
+            return [dict(r) for r in con.execute("SELECT * FROM overlay ORDER BY id")]
+
+    # ---------------------------------------------------------------- export / import
+    def export_json(self) -> str:
+        return json.dumps({"version": 1, "decisions": [d.__dict__ for d in self.decisions()],
+                           "overlay": self.overlay()}, ensure_ascii=False, indent=2)
+
+    def import_json(self, text: str) -> int:
+        """Append the decisions and overlay entries of an export not already here."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or "decisions" not in data:
+            raise StateError("not a veikart decision export")
+        seen = {(d.at, d.reviewer, d.item_id, d.action, d.initiative_id, d.new_name)
+                for d in self.decisions()}
+        added = 0
+        for d in data["decisions"]:
+            key = (d["at"], d["reviewer"], d["item_id"], d["action"], d.get("initiative_id"),
+                   d.get("new_name"))
+            if key in seen:
+                continue
+            self.decide(d["reviewer"], d["item_id"], d["norm_text"], d["action"], d["scope"],
+                        d.get("initiative_id"), d.get("new_name"), d.get("note"), at=d["at"])
+            added += 1
+        have = {(o["kind"], o["initiative_id"], o["name"]) for o in self.overlay()}
+        for o in data.get("overlay", []):
+            if (o["kind"], o["initiative_id"], o["name"]) not in have:
+                self.add_overlay(o["reviewer"], o["kind"], o["initiative_id"], o["name"])
+        return added
+
+    # ---------------------------------------------------------------- source copies
+    def keep_source(self, path: Path, sha256: str) -> Path:
+        """A copy of a source document inside the state folder, so the review app renders
+        crops from files it owns (and documents can move or vanish from the inbox)."""
+        target = self.folder / "sources" / f"{sha256}{Path(path).suffix.lower()}"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".tmp")
+            tmp.write_bytes(Path(path).read_bytes())
+            os.replace(tmp, target)
+            with self.connect() as con:
+                con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
+                            (sha256, str(path), target.suffix, now()))
+        return target
+
+    def source_copy(self, sha256: str) -> Path | None:
+        with self.connect() as con:
+            row = con.execute("SELECT suffix FROM sources WHERE sha256=?", (sha256,)).fetchone()
+        if row is None:
+            return None
+        target = self.folder / "sources" / f"{sha256}{row['suffix']}"
+        return target if target.is_file() else None
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        joined = "\n".join(current).strip()
+        if joined.endswith(";") and (joined.count("BEGIN") == joined.count("END;")
+                                     or "TRIGGER" not in joined):
+            out.append(joined)
+            current = []
+    return out

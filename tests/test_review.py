@@ -1,0 +1,153 @@
+"""Reviewers' decisions: the store, scopes, catalogue edits, re-runs, and the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pandas as pd
+import pytest
+from conftest import DIST, SAMPLES
+from fixtures import hostile_deck
+
+from review.service import ReviewService
+from review.store import Store
+from veikart.cli import main
+
+REVIEW_TEXTS = ["Pasientskjema i DIPS – Skjema – strukturerte data", "Digital dialog",
+                "Timer 2.0", "Helsekontakt for fastleger"]
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    hostile_deck(folder / "a.pptx", REVIEW_TEXTS)
+    return folder
+
+
+@pytest.fixture
+def ingested_inbox(prefect_harness, inbox, tmp_path):
+    from flows.ingest import ingest_flow
+
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    return inbox, out
+
+
+def roadmap(out):
+    return pd.read_parquet(out / "roadmap.parquet").set_index("text")
+
+
+def test_store_is_wal_migrated_and_append_only(tmp_path):
+    store = Store(tmp_path / "state")
+    with store.connect() as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.decide("kari", "i1", "timer 2.0", "ignore")
+    with store.connect() as con, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute("DELETE FROM decisions")
+    assert Store(tmp_path / "state").decisions()[0].reviewer == "kari"  # reopening keeps it
+
+
+def test_pending_items_are_queued_with_candidates(ingested_inbox, capsys):
+    _, out = ingested_inbox
+    assert main(["review", "list", "--out", str(out), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    texts = {r["text"] for r in rows}
+    assert "Digital dialog" in texts
+    assert all({"item_id", "text", "candidates"} <= set(r) for r in rows)
+    assert all({"initiative_id", "name", "score"} == set(c) for r in rows for c in r["candidates"])
+
+
+def test_decide_updates_outputs_at_once(ingested_inbox, capsys):
+    _, out = ingested_inbox
+    item = roadmap(out).loc["Digital dialog"]
+    assert item.match_status == "pending"
+    code = main(["review", "decide", item.item_id, "--out", str(out), "--initiative",
+                 "digital-dialog-behandlende-enhet", "--reviewer", "kari"])
+    assert code == 0
+    after = roadmap(out).loc["Digital dialog"]
+    assert (after.match_status, after.initiative_id, after.decided_by, after.decision) == (
+        "reviewed", "digital-dialog-behandlende-enhet", "kari", "match")
+    con = pd.read_csv(out / "roadmap.csv", encoding="utf-8-sig").set_index("text")
+    assert con.loc["Digital dialog"].match_status == "reviewed"
+
+
+def test_all_identical_resolves_a_later_document_and_reruns_keep_decisions(
+        ingested_inbox, tmp_path):
+    from flows.ingest import ingest_flow
+
+    inbox, out = ingested_inbox
+    item = roadmap(out).loc["Helsekontakt for fastleger"]
+    assert item.match_status in ("pending", "unmatched")
+    service = ReviewService(out)
+    service.decide(item.item_id, "ola", "new", new_name="Helsekontakt for fastleger",
+                   all_identical=True)
+    overlay = (out / "state" / "catalogue_overlay.yaml").read_text("utf-8")
+    assert "Helsekontakt for fastleger" in overlay
+    hostile_deck(inbox / "b_later.pptx", ["Helsekontakt for fastleger", "Smarte brev"])
+    ingest_flow(inputs=[str(inbox)], out=str(out))  # a re-run with one more document
+    rows = pd.read_parquet(out / "roadmap.parquet")
+    same = rows[rows.text == "Helsekontakt for fastleger"]
+    assert len(same) == 2 and set(same.match_status) == {"reviewed"}
+    assert set(same.initiative_id) == {"helsekontakt-for-fastleger"}
+    assert "Helsekontakt for fastleger" not in {r["text"] for r in service.queue()}
+
+
+def test_a_decision_for_a_removed_initiative_comes_back(ingested_inbox, tmp_path):
+    _, out = ingested_inbox
+    item = roadmap(out).loc["Timer 2.0"]
+    service = ReviewService(out)
+    service.decide(item.item_id, "kari", "match", initiative_id="smarte-brev")
+    assert roadmap(out).loc["Timer 2.0"].match_status == "reviewed"
+    smaller = tmp_path / "catalogue.yaml"
+    text = (SAMPLES.parent / "normalize" / "data" / "catalogue.yaml").read_text("utf-8")
+    smaller.write_text("\n".join(ln for ln in text.splitlines() if "id: smarte-brev," not in ln),
+                       "utf-8")
+    from normalize import load_catalogue
+    from review.refresh import refresh_outputs
+
+    refresh_outputs(out, service.store, load_catalogue(smaller))
+    back = roadmap(out).loc["Timer 2.0"]
+    assert back.match_status == "pending" and "no longer in the catalogue" in back.review_note
+
+
+def test_reject_reranks_and_alias_teaches_the_catalogue(ingested_inbox):
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    item = roadmap(out).loc["Digital dialog"]
+    first = json.loads(item.candidates)[0]["initiative_id"]
+    service.decide(item.item_id, "kari", "reject", initiative_id=first)
+    after = roadmap(out).loc["Digital dialog"]
+    assert first not in after.candidates and after.match_status == "pending"
+    service.decide(item.item_id, "kari", "alias", initiative_id="fleksibel-dialog")
+    assert roadmap(out).loc["Digital dialog"].initiative_id == "fleksibel-dialog"
+    assert "Digital dialog" in service.catalogue().by_id["fleksibel-dialog"].aliases
+
+
+def test_export_and_import_round_trip(ingested_inbox, tmp_path, capsys):
+    _, out = ingested_inbox
+    item = roadmap(out).loc["Digital dialog"]
+    main(["review", "decide", item.item_id, "--out", str(out), "--ignore", "--reviewer", "kari"])
+    dump = tmp_path / "decisions.json"
+    assert main(["review", "export", str(dump), "--out", str(out)]) == 0
+    other = tmp_path / "other_state"
+    assert main(["review", "import", str(dump), "--out", str(out), "--state", str(other)]) == 0
+    assert "imported 1 decisions" in capsys.readouterr().out
+    assert Store(other).decisions()[0].action == "ignore"
+    assert main(["review", "import", str(dump), "--out", str(out), "--state", str(other)]) == 0
+    assert len(Store(other).decisions()) == 1  # importing twice adds nothing
+
+
+def test_review_without_a_dataset_is_one_line(tmp_path, capsys):
+    assert main(["review", "list", "--out", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no dataset here" in err
+
+
+def test_sample_queue_is_small(prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    ingest_flow(inputs=[str(SAMPLES / f"{DIST}.pptx")], out=str(tmp_path / "o"))
+    left, total = ReviewService(tmp_path / "o").progress()
+    assert left == total
