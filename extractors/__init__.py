@@ -13,8 +13,10 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from veikart import PIPELINE_VERSION
 from veikart.errors import InputFileError, VeikartError
 
+from . import cache
 from .detect import MIMETYPES, detect_format
 from .html import extract_html
 from .model import Block, Document, Format, Line, Origin, Page
@@ -62,6 +64,12 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     except OSError as err:
         raise InputFileError(str(path), f"cannot open ({err.strerror})") from None
     origin = Origin(str(path), file_sha256(path), fmt, size, 0, MIMETYPES[fmt])
+    cache_name = cache.key(origin.sha256, PIPELINE_VERSION, text_check is not None)
+    cached = cache.load("extract", cache_name)
+    if cached is not None:
+        cached.origin = Origin(str(path), origin.sha256, fmt, size, len(cached.pages),
+                               origin.mimetype)
+        return cached
     try:
         doc = (extract_pdf(path, origin, text_check=text_check) if fmt is Format.pdf
                else BACKENDS[fmt](path, origin))
@@ -73,4 +81,5 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
         reason = " ".join(str(err).split())[:200] or type(err).__name__
         raise InputFileError(str(path), f"cannot read this {fmt.value} file: {reason}") from None
     doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype)
+    cache.save("extract", cache_name, doc)
     return doc

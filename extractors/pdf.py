@@ -14,7 +14,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from veikart.errors import InputFileError, OcrError
 
-from . import ocr
+from . import cache, ocr
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page
 
@@ -68,10 +68,23 @@ def has_usable_text(page) -> bool:
     return len(_ALNUM.findall(page.extract_text() or "")) >= MIN_TEXT_CHARS
 
 
-def ocr_page(page, dpi: int = ocr.DEFAULT_DPI) -> tuple[list[Block], float | None]:
+def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
+             content_key: str | None = None) -> tuple[list[Block], float | None]:
+    """OCR one page; with ``content_key`` (the document's hash) the result is cached per page,
+    language, resolution and tesseract version."""
+    name = None
+    if content_key:
+        version = ocr.check_tesseract(ocr.OCR_LANG)
+        name = cache.key(content_key, page.page_number, dpi, ocr.OCR_LANG, version)
+        hit = cache.load("ocr", name)
+        if hit is not None:
+            return hit
     image = page.to_image(resolution=dpi).original
     scale = float(page.width) / image.width
-    return ocr.ocr_blocks(image, scale)
+    result = ocr.ocr_blocks(image, scale)
+    if name:
+        cache.save("ocr", name, result)
+    return result
 
 
 def has_page_image(page, share: float = 0.6) -> bool:
@@ -102,7 +115,7 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                                 text_source="text-layer")
                 else:
                     try:
-                        blocks, conf = ocr_page(pdf_page, ocr_dpi)
+                        blocks, conf = ocr_page(pdf_page, ocr_dpi, origin.sha256)
                     except OcrError as err:
                         raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
                     page = Page(pdf_page.page_number, width, height,

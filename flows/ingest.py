@@ -1,7 +1,11 @@
-"""The ingest flow: find documents -> extract (one task per document) -> normalize -> write.
+"""The ingest flow: find documents -> skip what is unchanged -> extract and normalize the rest
+(one task per document, in parallel) -> apply review decisions -> write the dataset and a
+report. Orchestration only: every task body is one call into a stage package.
 
-Orchestration only: every task body is one call into a stage package. A document that cannot
-be read becomes a ``failed`` row with a one-line reason; the others go on.
+Incremental by content: a document whose SHA-256 and pipeline key (pipeline version,
+catalogue, review overlay, match model) were ingested before is not read again; the dataset
+always holds every document ingested so far. Each task writes its (large) result into the
+state folder and hands back only a small record, so work units travel cheaply to Dask.
 """
 
 from __future__ import annotations
@@ -9,20 +13,27 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import secrets
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import extractors
 import normalize
 import outputs
+from extractors.cache import CACHE_ENV
 from normalize.catalogue import default_path as default_catalogue_path
 from normalize.catalogue import with_overlay
+from normalize.match import model_path
 from normalize.repair import default_repairer
+from outputs.report import markdown_summary, write_report
 from outputs.rows import DocumentOutcome
 from review.apply import apply_decisions, write_overlay_file
 from review.refresh import save_model_rows
@@ -47,18 +58,156 @@ def _overlay_key(store: Store) -> tuple:
                  for o in store.overlay())
 
 
+def pipeline_key(catalogue_path: str, overlay: tuple) -> str:
+    """What, besides a document's bytes, decides its rows."""
+    digest = hashlib.sha256()
+    for part in (PIPELINE_VERSION, Path(catalogue_path).read_bytes(), repr(overlay).encode(),
+                 model_path().read_bytes()):
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+    return digest.hexdigest()[:16]
+
+
 @task(name="ingest-document", task_run_name="ingest {path}")
-def ingest_document(path: str, catalogue_path: str, overlay: tuple = ()) -> DocumentOutcome:
-    """Extract and normalize one document; a VeikartError becomes a failed outcome."""
+def ingest_document(path: str, catalogue_path: str, overlay: tuple, state: str,
+                    key: str) -> dict:
+    """Extract and normalize one document; its outcome goes to the state folder and a small
+    record comes back. A VeikartError becomes a failed record."""
+    os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
     try:
         repairer = default_repairer(catalogue_path)
         doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
         norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
     except VeikartError as err:
-        size = Path(path).stat().st_size if Path(path).is_file() else None
         message = str(err) if str(err).startswith(path) else f"{path}: {err}"
-        return DocumentOutcome(path, "failed", message, size=size, exit_code=int(err.exit_code))
-    return DocumentOutcome(path, "ok", document=doc, normalized=norm)
+        return {"path": path, "status": "failed", "error": message, "sha256": None,
+                "exit_code": int(err.exit_code), "result_file": None, "pages": 0,
+                "ocr_pages": 0, "items": 0}
+    result = Path(state) / "results" / f"{doc.origin.sha256}-{key}.pkl"
+    result.parent.mkdir(parents=True, exist_ok=True)
+    tmp = result.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(DocumentOutcome(path, "ok", document=doc, normalized=norm)))
+    tmp.replace(result)
+    return {"path": path, "status": "ok", "error": None, "sha256": doc.origin.sha256,
+            "exit_code": None, "result_file": str(result), "pages": len(doc.pages),
+            "ocr_pages": sum(p.ocr for p in doc.pages), "items": len(norm.items)}
+
+
+def load_outcome(entry: dict) -> DocumentOutcome:
+    """A ledger entry's outcome: the stored result, or a failed outcome with its reason."""
+    if entry["status"] == "ok" and entry["result_file"] and Path(entry["result_file"]).exists():
+        return pickle.loads(Path(entry["result_file"]).read_bytes())
+    return DocumentOutcome(entry["path"], "failed", entry["error"] or "no stored result",
+                           exit_code=entry["exit_code"])
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _progress(done: int, total: int, pages: int, started: float) -> None:
+    if not sys.stderr.isatty() or not total:
+        return
+    elapsed = time.monotonic() - started
+    left = elapsed / done * (total - done) if done else 0.0
+    print(f"\rveikart: {done}/{total} documents, {pages} pages, ~{left:.0f} s left ",
+          end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def flow_for(dask_address: str | None = None):
+    """The ingest flow on the local cores (default), or on an existing Dask cluster."""
+    if not dask_address:
+        return ingest_flow
+    from prefect_dask import DaskTaskRunner
+
+    return ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
+
+
+@flow(name="veikart-ingest", log_prints=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2))
+def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
+                state: str | None = None, force: bool = False) -> dict:
+    """Ingest every new or changed document under ``inputs`` into the dataset in ``out``.
+
+    Returns a small summary: run id, documents processed/skipped/failed with reasons, items
+    by match status, and the files written.
+    """
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    catalogue_path = str(catalogue or default_catalogue_path())
+    normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
+    state_path = str(state_dir(Path(out), Path(state) if state else None))
+    store = Store(Path(state_path))
+    overlay = _overlay_key(store)
+    matcher_for(catalogue_path, overlay)
+    key = pipeline_key(catalogue_path, overlay)
+    run_id = new_run_id(started)
+    ledger = store.ledger()
+    paths = [str(p) for p in extractors.discover(inputs)]
+    todo, skipped = [], []
+    for path in paths:
+        entry = ledger.get(path)
+        sha = extractors.file_sha256(Path(path)) if Path(path).is_file() else None
+        if (not force and entry and entry["status"] == "ok" and sha == entry["sha256"]
+                and entry["pipeline_key"] == key and Path(entry["result_file"]).exists()):
+            skipped.append(path)
+        else:
+            todo.append(path)
+    records = []
+    futures = [ingest_document.submit(p, catalogue_path, overlay, state_path, key)
+               for p in todo]
+    pages = 0
+    for path, future in zip(todo, futures, strict=True):
+        state_ = future.wait() or future.state
+        if state_.is_completed():
+            record = future.result()
+        else:  # a bug, not bad input: still one line, and the other documents go on
+            err = future.result(raise_on_failure=False)
+            record = {"path": path, "status": "failed", "sha256": None, "exit_code": 15,
+                      "error": f"{path}: internal error: {err}", "result_file": None,
+                      "pages": 0, "ocr_pages": 0, "items": 0}
+        records.append(record)
+        pages += record["pages"]
+        store.record_ingest(path, record["sha256"], key, record["status"], record["error"],
+                            record["exit_code"], record["result_file"], run_id)
+        _progress(len(records), len(todo), pages, clock)
+    ledger = store.ledger()
+    outcomes = [load_outcome(ledger[p]) for p in sorted(ledger)]
+    for outcome in outcomes:
+        if outcome.document is not None:
+            store.keep_source(Path(outcome.path), outcome.document.origin.sha256)
+    run_ids = {p: e["run_id"] for p, e in ledger.items()}
+    run = {"run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+           "finished_at": None, "veikart_version": __version__,
+           "pipeline_version": PIPELINE_VERSION, "catalogue_path": catalogue_path,
+           "catalogue_sha256": hashlib.sha256(Path(catalogue_path).read_bytes()).hexdigest(),
+           "documents": len(outcomes), "failed": sum(o.status == "failed" for o in outcomes),
+           "items": 0, "processed": len(todo), "skipped": len(skipped)}
+    rows = outputs.dataset_rows(outcomes, run, run_ids)
+    run["items"] = len(rows["roadmap"])
+    run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    previous_runs = Path(out) / "runs.parquet"
+    if previous_runs.exists():
+        rows["runs"] = [r for r in pq.read_table(previous_runs).to_pylist()
+                        if r["run_id"] != run_id] + rows["runs"]
+    files = write_dataset(out, state_path, rows, catalogue_path)
+    tables = {name: pq.read_table(path).to_pylist() for name, path in files.items()
+              if name in outputs.TABLES}
+    summary = {
+        "run_id": run_id, "out": out, "files": files, "documents": records,
+        "skipped": skipped, "items": run["items"], "match_status": _count(tables["roadmap"]),
+        "failed_total": [o.error for o in outcomes if o.status == "failed"],
+    }
+    files["report"] = str(write_report(Path(out), summary, tables))
+    create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, tables),
+                             description=f"veikart run {run_id}")
+    return summary
+
+
+def _count(roadmap: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in roadmap:
+        counts[row["match_status"]] = counts.get(row["match_status"], 0) + 1
+    return counts
 
 
 @task(name="write-dataset")
@@ -72,66 +221,3 @@ def write_dataset(out: str, state: str, rows: dict[str, list[dict]],
     written = {k: str(v) for k, v in outputs.write_dataset(Path(out), rows).items()}
     write_overlay_file(store)
     return written
-
-
-def new_run_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
-def _sha256(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@flow(name="veikart-ingest", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2),
-      log_prints=False)
-def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
-                state: str | None = None) -> dict:
-    """Ingest every document under ``inputs`` into the dataset in ``out``.
-
-    Returns a small summary: run id, documents ok/failed with reasons, items by match status,
-    and the files written.
-    """
-    started = datetime.now(UTC)
-    catalogue_path = str(catalogue or default_catalogue_path())
-    normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
-    state_path = str(state_dir(Path(out), Path(state) if state else None))
-    store = Store(Path(state_path))
-    overlay = _overlay_key(store)
-    matcher_for(catalogue_path, overlay)
-    paths = [str(p) for p in extractors.discover(inputs)]
-    futures = [ingest_document.submit(p, catalogue_path, overlay) for p in paths]
-    outcomes: list[DocumentOutcome] = []
-    for path, future in zip(paths, futures, strict=True):
-        state = future.wait() or future.state
-        if state.is_completed():
-            outcomes.append(future.result())
-        else:  # a bug, not bad input: still one line, and the other documents go on
-            err = future.result(raise_on_failure=False)
-            outcomes.append(DocumentOutcome(path, "failed", f"{path}: internal error: {err}",
-                                            exit_code=15))
-    run = {"run_id": new_run_id(started), "started_at": started.isoformat(timespec="seconds"),
-           "finished_at": None, "veikart_version": __version__,
-           "pipeline_version": PIPELINE_VERSION, "catalogue_path": catalogue_path,
-           "catalogue_sha256": _sha256(catalogue_path), "documents": len(outcomes),
-           "failed": sum(o.status == "failed" for o in outcomes), "items": 0}
-    for outcome in outcomes:
-        if outcome.document is not None:
-            store.keep_source(Path(outcome.path), outcome.document.origin.sha256)
-    rows = outputs.dataset_rows(outcomes, run)
-    run["items"] = len(rows["roadmap"])
-    run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    files = write_dataset(out, state_path, rows, catalogue_path)
-    rows["roadmap"] = pq.read_table(files["roadmap"]).to_pylist()
-    by_status: dict[str, int] = {}
-    for row in rows["roadmap"]:
-        by_status[row["match_status"]] = by_status.get(row["match_status"], 0) + 1
-    return {
-        "run_id": run["run_id"], "out": out, "files": files,
-        "documents": [{"path": o.path, "status": o.status, "error": o.error,
-                       "exit_code": o.exit_code,
-                       "items": len(o.normalized.items) if o.normalized else 0,
-                       "pages": o.document.origin.page_count if o.document else 0,
-                       "ocr_pages": sum(p.ocr for p in o.document.pages) if o.document else 0}
-                      for o in outcomes],
-        "items": run["items"], "match_status": by_status,
-    }

@@ -109,13 +109,18 @@ def mention_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
              "method": m.method, "run_id": run_id} for m in norm.mentions]
 
 
-def dataset_rows(outcomes: list[DocumentOutcome], run: dict) -> dict[str, list[dict]]:
-    """All tables' rows for one run. ``run`` is the runs-table row of this run."""
-    run_id = run["run_id"]
-    return {
-        "roadmap": [r for o in outcomes for r in roadmap_rows(o, run_id)],
-        "mentions": [r for o in outcomes for r in mention_rows(o, run_id)],
-        "documents": [document_row(o, run_id) for o in outcomes],
-        "pages": [r for o in outcomes for r in page_rows(o, run_id)],
-        "runs": [run],
-    }
+def dataset_rows(outcomes: list[DocumentOutcome], run: dict,
+                 run_ids: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """All tables' rows. ``run`` is the runs-table row of this run; ``run_ids`` maps a
+    document's path to the run that ingested it (default: this run), so rows of documents
+    skipped as unchanged keep the run id that wrote them."""
+    run_ids = run_ids or {}
+    out: dict[str, list[dict]] = {"roadmap": [], "mentions": [], "documents": [], "pages": [],
+                                  "runs": [run]}
+    for o in outcomes:
+        rid = run_ids.get(o.path, run["run_id"])
+        out["roadmap"] += roadmap_rows(o, rid)
+        out["mentions"] += mention_rows(o, rid)
+        out["documents"].append(document_row(o, rid))
+        out["pages"] += page_rows(o, rid)
+    return out

@@ -125,6 +125,36 @@ MENTIONS = [
     Column("run_id", STR, "The ingest run that wrote this row."),
 ]
 
+LATEST = [
+    Column("initiative_id", STR, "Catalogue id."),
+    Column("initiative_name", STR, "Canonical name."),
+    Column("group_name", STR, "Common service it belongs to."),
+    Column("region", STR, "Region the statement is about (empty: none stated)."),
+    Column("period", STR, "Latest stated period."),
+    Column("period_start", INT, "First year of that period."),
+    Column("period_end", INT, "Last year of that period (empty when open)."),
+    Column("status", STR, "Latest stated status."),
+    Column("due_date", DATE, "Latest stated due date."),
+    Column("document_date", DATE, "Date of the document that said so."),
+    Column("source_path", STR, "That document."),
+    Column("source_sha256", STR, "Its SHA-256."),
+    Column("item_id", STR, "The roadmap row that said so."),
+]
+
+CHANGES = [
+    Column("change_id", STR, "Content hash of the dates, initiative, region and kind of change."),
+    Column("from_date", DATE, "Date of the earlier document(s)."),
+    Column("to_date", DATE, "Date of the later document(s)."),
+    Column("initiative_id", STR, "Catalogue id."),
+    Column("initiative_name", STR, "Canonical name."),
+    Column("region", STR, "Region."),
+    Column("change", STR, "added, dropped, period, status or due_date."),
+    Column("before", STR, "Value in the earlier document (period for added/dropped)."),
+    Column("after", STR, "Value in the later document."),
+    Column("from_source_path", STR, "Earlier document."),
+    Column("to_source_path", STR, "Later document."),
+]
+
 RUNS = [
     Column("run_id", STR, "Id of the run: UTC start time and a short random suffix."),
     Column("started_at", STR, "UTC start, ISO 8601."),
@@ -136,15 +166,18 @@ RUNS = [
     Column("documents", INT, "Documents seen."),
     Column("failed", INT, "Documents that failed."),
     Column("items", INT, "Roadmap rows written."),
+    Column("processed", INT, "Documents extracted in this run."),
+    Column("skipped", INT, "Documents unchanged since an earlier run (not extracted again)."),
 ]
 
 TABLES: dict[str, list[Column]] = {
     "roadmap": ROADMAP, "mentions": MENTIONS, "documents": DOCUMENTS, "pages": PAGES,
-    "runs": RUNS,
+    "roadmap_latest": LATEST, "roadmap_changes": CHANGES, "runs": RUNS,
 }
 PRIMARY_KEYS = {"roadmap": ["item_id"], "mentions": ["mention_id"],
                 "documents": ["source_path"], "pages": ["source_sha256", "page"],
-                "runs": ["run_id"]}
+                "roadmap_latest": ["initiative_id", "region"],
+                "roadmap_changes": ["change_id"], "runs": ["run_id"]}
 
 
 def arrow_schema(table: str) -> pa.Schema:

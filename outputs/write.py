@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from veikart.errors import OutputError
 
+from . import history
 from .schema import PRIMARY_KEYS, TABLES, arrow_schema
 
 SORT_KEYS = {
@@ -24,6 +25,8 @@ SORT_KEYS = {
     "mentions": ["source_path", "page", "char_start", "mention_id"],
     "documents": ["source_path"],
     "pages": ["source_path", "page"],
+    "roadmap_latest": ["initiative_id", "region"],
+    "roadmap_changes": ["to_date", "initiative_id", "region", "change"],
     "runs": ["run_id"],
 }
 #: CSV for spreadsheets: UTF-8 with a byte-order mark, so Excel shows æøå right.
@@ -83,6 +86,8 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        rows = {**rows, "roadmap_latest": history.latest(rows.get("roadmap", [])),
+                "roadmap_changes": history.changes(rows.get("roadmap", []))}
         tables = {name: to_arrow(name, rows.get(name, [])) for name in TABLES}
         written: dict[str, Path] = {}
         for name, table in tables.items():

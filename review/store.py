@@ -64,6 +64,19 @@ MIGRATIONS = [
         stored_at TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE ingested (
+        path TEXT PRIMARY KEY,
+        sha256 TEXT,
+        pipeline_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        exit_code INTEGER,
+        result_file TEXT,
+        run_id TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -219,6 +232,20 @@ class Store:
             if (o["kind"], o["initiative_id"], o["name"]) not in have:
                 self.add_overlay(o["reviewer"], o["kind"], o["initiative_id"], o["name"])
         return added
+
+    # ---------------------------------------------------------------- ingest ledger
+    def record_ingest(self, path: str, sha256: str | None, pipeline_key: str, status: str,
+                      error: str | None, exit_code: int | None, result_file: str | None,
+                      run_id: str) -> None:
+        """What the last ingest of ``path`` produced (one row per path: its latest version)."""
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO ingested VALUES (?,?,?,?,?,?,?,?,?)",
+                        (path, sha256, pipeline_key, status, error, exit_code, result_file,
+                         run_id, now()))
+
+    def ledger(self) -> dict[str, dict]:
+        with self.connect() as con:
+            return {r["path"]: dict(r) for r in con.execute("SELECT * FROM ingested")}
 
     # ---------------------------------------------------------------- source copies
     def keep_source(self, path: Path, sha256: str) -> Path:

@@ -22,8 +22,20 @@ def test_ingest_prints_a_summary(prefect_harness, tmp_path, capsys):
     code = main(["ingest", str(inbox), "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert code == ExitCode.ok
-    assert "1 documents (1 ok, 0 failed)" in out and "roadmap items" in out
+    assert "1 documents: 1 read (1 ok, 0 failed), 0 unchanged" in out
+    assert "roadmap items" in out
     assert "auto" in out and str(tmp_path / "out") in out
+
+
+def test_a_second_run_reads_nothing_and_says_so(prefect_harness, tmp_path, capsys):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "deck.pptx").write_bytes((SAMPLES / f"{DIST}.pptx").read_bytes())
+    args = ["ingest", str(inbox), "--out", str(tmp_path / "out")]
+    assert main(args) == ExitCode.ok
+    capsys.readouterr()
+    assert main(args) == ExitCode.ok
+    assert "1 documents: 0 read (0 ok, 0 failed), 1 unchanged" in capsys.readouterr().out
 
 
 def test_partial_failure_exit_code_and_one_line_error(prefect_harness, tmp_path, capsys):

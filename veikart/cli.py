@@ -25,34 +25,57 @@ def _err(message: str) -> None:
     print(f"veikart: error: {message}", file=sys.stderr)
 
 
+def _print_summary(summary: dict, out: Path) -> None:
+    docs = summary["documents"]
+    failed = [d for d in docs if d["status"] == "failed"]
+    pages = sum(d["pages"] for d in docs)
+    ocr_pages = sum(d["ocr_pages"] for d in docs)
+    status = summary["match_status"]
+    print(f"veikart: {len(docs) + len(summary['skipped'])} documents: {len(docs)} read "
+          f"({len(docs) - len(failed)} ok, {len(failed)} failed), {len(summary['skipped'])} "
+          f"unchanged; {pages} pages read ({ocr_pages} by OCR); "
+          f"{summary['items']} roadmap items in the dataset")
+    print("  matched: " + ", ".join(f"{status.get(k, 0)} {k}" for k in
+                                     ("auto", "pending", "reviewed", "unmatched", "ignored")))
+    print(f"  dataset: {out}/ (roadmap.parquet, roadmap.csv, mentions.parquet, "
+          f"roadmap_latest.parquet, roadmap_changes.parquet, documents.parquet, pages.parquet, "
+          f"runs.parquet, veikart.duckdb, datapackage.json, report.html)")
+    print(f"  run id:  {summary['run_id']}")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
-    from flows.ingest import ingest_flow
+    from flows.ingest import flow_for
 
-    summary = ingest_flow(inputs=[str(p) for p in args.paths], out=str(args.out),
-                          catalogue=str(args.catalogue) if args.catalogue else None)
+    summary = flow_for(args.dask_address)(
+        inputs=[str(p) for p in args.paths], out=str(args.out),
+        catalogue=str(args.catalogue) if args.catalogue else None,
+        state=str(args.state) if args.state else None, force=args.force)
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
         _err(d["error"])
-    pages = sum(d["pages"] for d in docs)
-    ocr_pages = sum(d["ocr_pages"] for d in docs)
-    status = summary["match_status"]
-    print(f"veikart: {len(docs)} documents ({len(docs) - len(failed)} ok, {len(failed)} failed), "
-          f"{pages} pages ({ocr_pages} by OCR), {summary['items']} roadmap items")
-    print("  matched: " + ", ".join(f"{status.get(k, 0)} {k}"
-                                     for k in ("auto", "pending", "reviewed", "unmatched")))
-    print(f"  dataset: {args.out}/ (roadmap.parquet, roadmap.csv, mentions.parquet, "
-          f"documents.parquet, pages.parquet, runs.parquet, veikart.duckdb, datapackage.json)")
-    print(f"  run id:  {summary['run_id']}")
-    if not docs:
+    _print_summary(summary, args.out)
+    if not docs and not summary["skipped"]:
         _err(f"no documents found in {', '.join(map(str, args.paths))}")
         return ExitCode.input_file
     if failed:
         if any(d["exit_code"] == ExitCode.missing_dependency for d in failed):
             return ExitCode.missing_dependency
-        return ExitCode.input_file if len(failed) == len(docs) else ExitCode.partial
+        return ExitCode.input_file if len(failed) == len(docs) + len(summary["skipped"]) \
+            else ExitCode.partial
     return ExitCode.ok
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    from flows.serve import serve
+
+    return serve(sources=[str(s) for s in args.source], out=str(args.out), cron=args.cron,
+                 catalogue=str(args.catalogue) if args.catalogue else None,
+                 state=str(args.state) if args.state else None,
+                 dask_address=args.dask_address, timezone=args.timezone, port=args.port,
+                 run_now=args.run_now)
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -205,8 +228,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path, help="files or folders (walked recursively)")
     p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
     p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
+    p.add_argument("--state", type=Path, help="state folder (default: OUT/state or "
+                                              "$VEIKART_STATE)")
+    p.add_argument("--force", action="store_true",
+                   help="read every document again, even those unchanged since a past run")
+    p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                   help="run the documents on this Dask cluster (default: local cores)")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("serve", help="ingest on a schedule (a Prefect deployment)")
+    p.add_argument("--source", type=Path, action="append", required=True,
+                   help="inbox folder to ingest (repeat for several)")
+    p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
+    p.add_argument("--cron", default="0 6 * * *", help="schedule (default: 06:00 daily)")
+    p.add_argument("--timezone", default="Europe/Oslo", help="the cron's time zone")
+    p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
+    p.add_argument("--state", type=Path, help="state folder")
+    p.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="Dask cluster to use")
+    p.add_argument("--port", type=int, default=4200,
+                   help="port of the local Prefect server started when PREFECT_API_URL is "
+                        "not set (default 4200)")
+    p.add_argument("--run-now", action="store_true", help="also run once right away")
+    p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("match", help="match texts against the catalogue (JSON lines)")
     p.add_argument("texts", nargs="*", help="texts to match (default: one per line on stdin)")

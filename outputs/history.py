@@ -1,0 +1,95 @@
+"""The roadmap over time: what each document said, ordered by its date. ``roadmap_latest``
+keeps, per initiative and region, the latest stated period, status and due date with the
+document that said so; ``roadmap_changes`` lists what moved between consecutive dates."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+STATED = ("auto", "reviewed")
+
+
+def _key(row: dict) -> tuple[str, str]:
+    return (row["initiative_id"], row["region"] or "")
+
+
+def _statements(roadmap: list[dict], grid_only: bool = False) -> list[dict]:
+    """Matched rows that place an initiative (a period, a status or a due date); with
+    ``grid_only``, only placements read from a roadmap grid (not tables or project pages)."""
+    rows = [r for r in roadmap if r["match_status"] in STATED and r["initiative_id"]
+            and r["document_date"] is not None
+            and (r["period"] or r["status"] or r["due_date"])]
+    if grid_only:
+        rows = [r for r in rows if r["period"] and r["block_kind"] != "table_cell"
+                and r["region_source"] in ("grid", "label", "page-title")]
+    return rows
+
+
+def _same_period(a: dict, b: dict) -> bool:
+    """Equal periods; "Lenger sikt" and an open-ended "2027→" are both the long term."""
+    if a["period"] == b["period"]:
+        return True
+    long_a = a["period"] == "Lenger sikt" or (a["period_start"] and a["period_end"] is None)
+    long_b = b["period"] == "Lenger sikt" or (b["period_start"] and b["period_end"] is None)
+    return bool(long_a and long_b)
+
+
+def snapshots(roadmap: list[dict], grid_only: bool = False
+              ) -> list[tuple[date, dict[tuple, dict]]]:
+    """Per document date, what the documents of that date state (first by path wins)."""
+    by_date: dict[date, dict[tuple, dict]] = {}
+    for row in sorted(_statements(roadmap, grid_only),
+                      key=lambda r: (r["document_date"], r["source_path"], r["page"],
+                                     r["char_start"])):
+        by_date.setdefault(row["document_date"], {}).setdefault(_key(row), row)
+    return sorted(by_date.items())
+
+
+def latest(roadmap: list[dict]) -> list[dict]:
+    current: dict[tuple, dict] = {}
+    for _, snap in snapshots(roadmap):
+        current.update(snap)
+    return [{"initiative_id": r["initiative_id"], "initiative_name": r["initiative_name"],
+             "group_name": r["group_name"], "region": r["region"], "period": r["period"],
+             "period_start": r["period_start"], "period_end": r["period_end"],
+             "status": r["status"], "due_date": r["due_date"],
+             "document_date": r["document_date"], "source_path": r["source_path"],
+             "source_sha256": r["source_sha256"], "item_id": r["item_id"]}
+            for _, r in sorted(current.items())]
+
+
+def _change(prev_date, cur_date, prev, cur, key, kind, before, after) -> dict:
+    ident = f"{prev_date}\x1f{cur_date}\x1f{key[0]}\x1f{key[1]}\x1f{kind}".encode()
+    row = cur or prev
+    return {"change_id": hashlib.sha256(ident).hexdigest()[:16], "from_date": prev_date,
+            "to_date": cur_date, "initiative_id": key[0], "initiative_name":
+            row["initiative_name"], "region": key[1] or None, "change": kind,
+            "before": before, "after": after,
+            "from_source_path": prev["source_path"] if prev else None,
+            "to_source_path": cur["source_path"] if cur else None}
+
+
+def changes(roadmap: list[dict]) -> list[dict]:
+    """Moves between consecutive dates: added, dropped (only for regions the later date
+    covers), and changed period, status or due date."""
+    out = []
+    snaps = snapshots(roadmap, grid_only=True)
+    for (d0, prev), (d1, cur) in zip(snaps, snaps[1:], strict=False):
+        covered = {k[1] for k in cur}
+        for key in sorted(set(prev) | set(cur)):
+            a, b = prev.get(key), cur.get(key)
+            if a is None:
+                out.append(_change(d0, d1, None, b, key, "added", None, b["period"]))
+            elif b is None:
+                if key[1] in covered:
+                    out.append(_change(d0, d1, a, None, key, "dropped", a["period"], None))
+            else:
+                for field in ("period", "status", "due_date"):
+                    if field == "period" and _same_period(a, b):
+                        continue
+                    if a[field] != b[field] and b[field] is not None:
+                        out.append(_change(d0, d1, a, b, key, field,
+                                           None if a[field] is None else str(a[field]),
+                                           str(b[field])))
+    return out
