@@ -17,6 +17,24 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 MOTE39 = "produktstyret_mote39_2023-04-20"
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def page_texts(out: Path) -> dict[tuple[str, int], str]:
+    """(source_sha256, page) -> page text, from a dataset's pages table."""
+    import pandas as pd
+
+    pages = pd.read_parquet(out / "pages.parquet")
+    return {(s, p): t for s, p, t in zip(pages.source_sha256, pages.page, pages.text,
+                                         strict=True)}
 DIST = "samarbeidsforum_dist_2023-09-14"
 
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import MOTE39, SAMPLES
+from conftest import MOTE39, SAMPLES, page_texts
 from fixtures import BROKEN_REASON, corrupt_pdf
 
 from outputs.schema import TABLES, arrow_schema
@@ -30,9 +30,7 @@ def test_all_outputs_are_written(ingested):
 def test_every_row_points_back_to_its_characters(ingested):
     out, _ = ingested
     roadmap = pd.read_parquet(out / "roadmap.parquet")
-    pages = pd.read_parquet(out / "pages.parquet")
-    text = {(s, p): t for s, p, t in zip(pages.source_sha256, pages.page, pages.text,
-                                         strict=True)}
+    text = page_texts(out)
     assert len(roadmap) > 200
     for row in roadmap.itertuples():
         page_text = text[(row.source_sha256, row.page)]
@@ -84,9 +82,7 @@ def test_sample_items_are_matched(ingested):
 def test_prose_mentions_are_their_own_table(ingested):
     out, _ = ingested
     mentions = pd.read_parquet(out / "mentions.parquet")
-    pages = pd.read_parquet(out / "pages.parquet")
-    text = {(s, p): t for s, p, t in zip(pages.source_sha256, pages.page, pages.text,
-                                         strict=True)}
+    text = page_texts(out)
     for row in mentions.itertuples():
         assert text[(row.source_sha256, row.page)][row.char_start:row.char_end] == \
             row.mention_text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DIST, MOTE39, ROOT, SAMPLES
+from conftest import DIST, MOTE39, ROOT, SAMPLES, free_port
 
 TABLES = ["roadmap", "mentions", "documents", "pages", "roadmap_latest", "roadmap_changes"]
 
@@ -120,11 +120,6 @@ def test_the_flow_on_a_dask_cluster_gives_the_same_dataset(prefect_harness, inbo
         pd.testing.assert_frame_equal(a, b)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_serve_registers_its_schedule_and_runs(inbox, tmp_path):
     """`veikart serve` starts its own Prefect server, registers the cron schedule, and a run
@@ -133,7 +128,7 @@ def test_serve_registers_its_schedule_and_runs(inbox, tmp_path):
     import urllib.request
 
     out = tmp_path / "out"
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     exe = Path(sys.executable).with_name("veikart")
     proc = subprocess.Popen([str(exe), "serve", "--source", str(inbox), "--out", str(out),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import free_port
 from fixtures import hostile_deck
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -20,11 +20,6 @@ SHOTS = os.environ.get("VEIKART_SCREENSHOT_DIR")
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +38,7 @@ def site(prefect_harness, tmp_path_factory):
     ingest_flow(inputs=[str(inbox)], out=str(out))
     service = ReviewService(out)
     token = service.store.add_reviewer("kari")
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
