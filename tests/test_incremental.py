@@ -156,3 +156,28 @@ def test_serve_registers_its_schedule_and_runs(inbox, tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the Prefect server was stopped"
+
+
+def test_extraction_and_ocr_pages_are_cached_by_content(tmp_path, monkeypatch):
+    """A retry reuses finished work: the whole extraction, or failing that each OCR'd page."""
+    from fixtures import image_pdf
+
+    from extractors import extract, ocr
+    from extractors.cache import CACHE_ENV
+    from veikart.errors import InputFileError
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    scan = image_pdf(tmp_path / "scan.pdf", ["Timer 2.0", "Pasientens prøvesvar"])
+    first = extract(scan)
+
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("OCR ran again")
+
+    monkeypatch.setattr(ocr, "ocr_blocks", no_ocr)
+    assert extract(scan).pages[0].text == first.pages[0].text  # whole extraction cached
+    shutil.rmtree(tmp_path / "cache" / "extract")
+    assert extract(scan).pages[0].text == first.pages[0].text  # the OCR'd page cached
+    copy = tmp_path / "other.pdf"
+    copy.write_bytes(scan.read_bytes() + b"\n% changed\n")
+    with pytest.raises(InputFileError, match="OCR ran again"):
+        extract(copy)  # other content: not served from the cache (so OCR was called)
