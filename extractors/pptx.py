@@ -49,12 +49,16 @@ class Transform:
         )
 
 
-def _paragraph_is_bullet(paragraph) -> bool:
+def _paragraph_is_bullet(paragraph, body_placeholder: bool = False) -> bool:
+    """Whether a paragraph is a list entry: a bullet or number of its own, a level below the
+    top, or (in a body placeholder, whose layout draws the bullets) anything but buNone."""
     ppr = paragraph._p.pPr
+    if ppr is not None and ppr.find(qn("a:buNone")) is not None:
+        return False
     if ppr is not None and (ppr.find(qn("a:buChar")) is not None
                             or ppr.find(qn("a:buAutoNum")) is not None):
         return True
-    return paragraph.level > 0
+    return paragraph.level > 0 or body_placeholder
 
 
 def _font_size(paragraph) -> float | None:
@@ -62,7 +66,7 @@ def _font_size(paragraph) -> float | None:
     return max(sizes) if sizes else None
 
 
-def _text_lines(paragraphs, bbox: BBox | None) -> list[Line]:
+def _text_lines(paragraphs, bbox: BBox | None, body_placeholder: bool = False) -> list[Line]:
     """Non-empty paragraphs as Lines, each with a box estimated as its band of the shape.
 
     PPTX stores no line positions. When the runs carry font sizes and the text fits, bands
@@ -86,7 +90,8 @@ def _text_lines(paragraphs, bbox: BBox | None) -> list[Line]:
         if bbox is not None:
             line_box = (bbox[0], top, bbox[2], top + heights[i])
             top += heights[i]
-        lines.append(Line(text=text, bbox=line_box, level=p.level, bullet=_paragraph_is_bullet(p)))
+        lines.append(Line(text=text, bbox=line_box, level=p.level,
+                          bullet=_paragraph_is_bullet(p, body_placeholder)))
     return lines
 
 
@@ -129,7 +134,9 @@ def _shape_blocks(shapes, transform: Transform, counter: list[int]) -> list[Bloc
             continue
         if not shape.has_text_frame:
             continue
-        lines = _text_lines(shape.text_frame.paragraphs, box)
+        body = shape.is_placeholder and shape.placeholder_format.type in (
+            PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
+        lines = _text_lines(shape.text_frame.paragraphs, box, body)
         if not lines:
             continue
         kind = "textbox"

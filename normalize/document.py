@@ -118,6 +118,8 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
                 page_status = page_status or only_status
             continue
         region, per = grid.place(cand) if grid else (None, None)
+        if info is not None and (info.grid_region or info.grid_period):
+            region, per = info.grid_region, info.grid_period
         if not (in_table or region or per or cand.bullet) or not looks_like_item(cand.text):
             continue
         out.append((_make_item(doc, page, cand, region, per, info, row_attrs, title_region), cand))

@@ -26,6 +26,9 @@ class CellInfo:
     table: int
     row: int
     col: int
+    #: For a roadmap drawn as a table (periods across, regions down): the cell's place.
+    grid_region: str | None = None
+    grid_period: lexicon.Period | None = None
 
 
 def column_roles(header_cells: list[Block]) -> dict[int, str] | None:
@@ -46,6 +49,35 @@ def column_roles(header_cells: list[Block]) -> dict[int, str] | None:
     return roles
 
 
+def _grid_table(blocks: list[Block], indexes: list[int]) -> dict[int, CellInfo] | None:
+    """A roadmap drawn as a table: periods in the header row and/or regions in the first
+    column. Every other cell is an item placed by its column's period and its row's region
+    (merged header cells cover the columns they span)."""
+    periods: dict[int, lexicon.Period] = {}
+    regions: dict[int, str] = {}
+    for i in indexes:
+        table, row, col, rs, cs = blocks[i].table_cell
+        text = " ".join(blocks[i].text.split())
+        per = lexicon.period(text) if row == 0 else None
+        if per is not None:
+            for c in range(col, col + cs):
+                periods[c] = per
+        region = lexicon.region_label(text) if col == 0 and row > 0 else None
+        if region is not None:
+            for r in range(row, row + rs):
+                regions[r] = region
+    if len(set(map(id, periods.values()))) < 2 and len(set(regions.values())) < 2:
+        return None
+    infos = {}
+    for i in indexes:
+        table, row, col, _, _ = blocks[i].table_cell
+        if (row == 0 and periods) or (col == 0 and regions):
+            infos[i] = CellInfo("header", table, row, col)
+        else:
+            infos[i] = CellInfo("item", table, row, col, regions.get(row), periods.get(col))
+    return infos
+
+
 def cell_infos(blocks: list[Block]) -> dict[int, CellInfo]:
     """For each table-cell block (by index in ``blocks``), its role in its table."""
     tables: dict[int, list[int]] = {}
@@ -54,6 +86,10 @@ def cell_infos(blocks: list[Block]) -> dict[int, CellInfo]:
             tables.setdefault(block.table_cell[0], []).append(i)
     infos: dict[int, CellInfo] = {}
     for table, indexes in tables.items():
+        grid = _grid_table(blocks, indexes)
+        if grid is not None:
+            infos.update(grid)
+            continue
         header = [blocks[i] for i in indexes if blocks[i].table_cell[1] == 0]
         roles = column_roles(header) if header else None
         for i in indexes:

@@ -94,3 +94,59 @@ def test_page_title_names_the_region(matcher):
     assert (wrapped.period, wrapped.period_start, wrapped.period_end) == ("2027→", 2027, None)
     assert wrapped.initiative_id == "behandlingshjelpemidler" and wrapped.match_status == "auto"
     assert wrapped.mention_text == "Behandlings-\nhjelpemidler"
+
+
+def test_a_roadmap_drawn_as_a_pptx_table(tmp_path, matcher):
+    """Periods as column headers (one spanning two columns), regions down the first column,
+    items as paragraphs in the cells, and a body placeholder whose bullets come from the
+    layout."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from extractors import extract
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Felles veikart"
+    rows = [["", "2023-2024", "2025-26", "Lenger sikt", ""],
+            ["HELSE NORD", "Timebooking", "Smarte brev", "Rekvisisjonshotell", "Samvalg"],
+            ["HELSE VEST", "Innsyn 12-16\nTimer 2.0", "", "Behandlingsplan", ""]]
+    frame = slide.shapes.add_table(3, 5, Pt(20), Pt(100), Pt(680), Pt(200))
+    table = frame.table
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            cell = table.cell(r, c)
+            parts = text.split("\n")
+            cell.text_frame.text = parts[0]
+            for extra in parts[1:]:
+                cell.text_frame.add_paragraph().text = extra
+    table.cell(0, 3).merge(table.cell(0, 4))
+    path = tmp_path / "table-grid.pptx"
+    prs.save(str(path))
+    norm = normalize_document(extract(path), matcher)
+    got = {it.text: (it.region, it.period) for it in norm.items}
+    assert got == {
+        "Timebooking": ("Helse Nord", "2023-2024"), "Smarte brev": ("Helse Nord", "2025-2026"),
+        "Rekvisisjonshotell": ("Helse Nord", "Lenger sikt"),
+        "Samvalg": ("Helse Nord", "Lenger sikt"),
+        "Innsyn 12-16": ("Helse Vest", "2023-2024"), "Timer 2.0": ("Helse Vest", "2023-2024"),
+        "Behandlingsplan": ("Helse Vest", "Lenger sikt")}
+
+
+def test_body_placeholder_paragraphs_are_list_entries(tmp_path, matcher):
+    from pptx import Presentation
+
+    from extractors import extract
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[1])  # title and content
+    slide.shapes.title.text = "Nye tjenester"
+    body = slide.placeholders[1].text_frame
+    body.text = "Pasientens prøvesvar"
+    for text in ("Mine henvisninger fase 2", "Digitale kurs og opplæring"):
+        body.add_paragraph().text = text
+    path = tmp_path / "body.pptx"
+    prs.save(str(path))
+    norm = normalize_document(extract(path), matcher)
+    assert [it.text for it in norm.items] == ["Pasientens prøvesvar", "Mine henvisninger fase 2",
+                                              "Digitale kurs og opplæring"]
