@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .model import Block, Document, Line, Origin, Page
 
-_SKIP = {"script", "style", "noscript", "template", "head", "nav", "svg"}
+_SKIP = {"script", "style", "noscript", "template", "head", "nav", "svg", "footer", "aside",
+         "form", "button"}
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "table", "dl", "pre",
            "blockquote", "figcaption"}
 _WS = re.compile(r"\s+")

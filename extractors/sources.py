@@ -27,12 +27,18 @@ class FolderSource:
                 yield path
 
 
-def discover(inputs: list[str | Path]) -> list[Path]:
-    """Files to ingest: each input that is a folder is walked; any other input is taken as a
-    file (a missing one too, so that it is reported as failed rather than silently dropped)."""
+def discover(inputs: list[str | Path], exclude: list[str | Path] = ()) -> list[Path]:
+    """Files to ingest: each input that is a folder is walked (leaving out the folders in
+    ``exclude``: veikart's own output and state); any other input is taken as a file (a
+    missing one too, so that it is reported as failed rather than silently dropped)."""
+    skip = [Path(e).resolve() for e in exclude]
     found: list[Path] = []
     for item in map(Path, inputs):
-        found += list(FolderSource(item).paths()) if item.is_dir() else [item]
+        if item.is_dir():
+            found += [p for p in FolderSource(item).paths()
+                      if not any(p.resolve().is_relative_to(s) for s in skip)]
+        else:
+            found.append(item)
     seen, unique = set(), []
     for path in found:
         if path not in seen:

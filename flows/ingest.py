@@ -142,7 +142,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     key = pipeline_key(catalogue_path, overlay)
     run_id = new_run_id(started)
     ledger = store.ledger()
-    paths = [str(p) for p in extractors.discover(inputs)]
+    paths = [str(p) for p in extractors.discover(inputs, exclude=[out, state_path])]
     todo, skipped = [], []
     for path in paths:
         entry = ledger.get(path)

@@ -133,3 +133,16 @@ def test_a_bad_catalogue_stops_the_run_before_reading(tmp_path):
     with pytest.raises(CatalogueError, match="malformed"):
         ingest_flow.fn(inputs=[str(SAMPLES)], out=str(tmp_path / "out"), catalogue=str(cat))
     assert not (tmp_path / "out").exists()
+
+
+def test_the_output_folder_inside_an_inbox_is_not_ingested(prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "page.html").write_bytes((SAMPLES / "prosjektside_digital_dialog.html").read_bytes())
+    out = inbox / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    assert (out / "state" / "sources").is_dir()  # copies of the sources live here
+    summary = ingest_flow(inputs=[str(inbox)], out=str(out), force=True)
+    assert [d["path"] for d in summary["documents"]] == [str(inbox / "page.html")]
