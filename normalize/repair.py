@@ -67,6 +67,17 @@ _LINE_WITH_NUMBER = re.compile(r"\d.*\b(?:til|for) 4[:.]?$", re.M)
 #: Hyphenated names whose parts are damaged together ("Sgr-@st", "S@R-OST").
 PHRASES = ("sør-øst", "midt-norge")
 _HYPHENATED = re.compile(r"(?:[^\W_]|[@&])+-(?:[^\W_]|[@&])+")
+#: Damaged readings that are words themselves, told apart by their neighbours: (read, meant,
+#: words after which the reading is right, words before which the reading is right).
+CONTEXT_RULES = (
+    ("bor", "bør", set(), {"i", "på", "hos", "sammen", "alene", "der", "her", "ute",
+                           "hjemme", "nær", "med", "like", "i.", "på."}),
+    ("far", "får", {"min", "din", "sin", "hans", "hennes", "deres", "vår", "en", "og", "til",
+                    "fra", "med", "om", "som", "barnets", "mor", "hvis"}, {"og", "til", "mor"}),
+    ("mate", "møte", {"på", "en", "samme", "denne", "hvilken", "annen", "ny", "god", "slik"},
+     set()),
+)
+_CONTEXT_WORDS = re.compile(r"\b(" + "|".join(r[0] for r in CONTEXT_RULES) + r")\b", re.I)
 #: "l" read for "I" inside a run of capitals ("APler" = APIer, "SlO" = SIO).
 _CAPITAL_I = re.compile(r"(?<=[A-ZÆØÅ]{2})l(?=er\b|[A-ZÆØÅ])|(?<=[A-ZÆØÅ])l(?=[A-ZÆØÅ])")
 _OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", re.M)
@@ -298,9 +309,13 @@ class Repairer:
             phrase = _phrase(m.group())
             if phrase and phrase != m.group():
                 changes.append(Change("confusion", m.group(), phrase, m.start(), m.end()))
+        english = self._english_spans(text)
+        for m in _CONTEXT_WORDS.finditer(text):
+            meant = None if any(a <= m.start() < b for a, b in english) else _in_context(text, m)
+            if meant:
+                changes.append(Change("context", m.group(), meant, m.start(), m.end()))
         taken = {c.start for c in changes}
         spans = [(c.start, c.end) for c in changes]
-        english = self._english_spans(text)
         for m in _TOKEN.finditer(text):
             if m.start() in taken or any(a <= m.start() < b for a, b in english + spans):
                 continue
@@ -314,6 +329,29 @@ class Repairer:
         changes += [c for c in capital_i if not any(a <= c.start < b for a, b in words)]
         changes.sort(key=lambda c: c.start)
         return Repaired(apply_changes(text, changes), changes, True)
+
+
+def _in_context(text: str, m: re.Match) -> str | None:
+    """The meant word for a context-rule reading, or None when the neighbours say it is right.
+
+    >>> import re
+    >>> _in_context("Ting som bor endres", next(_CONTEXT_WORDS.finditer("Ting som bor endres")))
+    'bør'
+    >>> _in_context("som bor i Oslo", next(_CONTEXT_WORDS.finditer("som bor i Oslo"))) is None
+    True
+    """
+    word = m.group()
+    before = re.findall(r"[^\W\d_]+\.?", text[max(0, m.start() - 30):m.start()])
+    after = re.findall(r"[^\W\d_]+\.?", text[m.end():m.end() + 30])
+    prev = before[-1].casefold() if before else ""
+    nxt = after[0].casefold() if after else ""
+    for read, meant, right_after, right_before in CONTEXT_RULES:
+        if word.casefold() != read:
+            continue
+        if not prev or prev in right_after or nxt in right_before or not nxt:
+            return None
+        return _restore_case(word, meant)
+    return None
 
 
 def _phrase(hyphenated: str) -> str | None:

@@ -31,6 +31,8 @@ def repairer():
     ("ordinzere", "ordinære"), ("Sgr-@st", "Sør-Øst"), ("Hese", "Helse"),
     ("Sammenhengend", "Sammenhengende"), ("HELSE S@R-OST", "HELSE SØR-ØST"),
     ("tiltak for 4 redusere", "tiltak for å redusere"),
+    ("Ungdom far nå tilgang", "Ungdom får nå tilgang"),
+    ("Ting som bor endres", "Ting som bør endres"),
 ])
 def test_typical_damage_is_repaired(repairer, damaged, clean):
     assert repairer.repair(damaged, force=True).text == clean
@@ -39,7 +41,7 @@ def test_typical_damage_is_repaired(repairer, damaged, clean):
 @pytest.mark.parametrize("text", [
     "dokumentdeling og egenbehandlingsplan", "DIPS BDS NHN 12-16 Timer 2.0",
     "Uptime over the past 90 days", "meter", "Fra 2 til 4", "Helsenorge CheckWare HelsaMi",
-    "Finn Olav Mjærum, Helse Vest",
+    "Finn Olav Mjærum, Helse Vest", "Min far og mor", "Hun bor i Bodø",
 ])
 def test_valid_words_numbers_codes_names_and_english_are_left_alone(repairer, text):
     assert repairer.repair(text, force=True).text == text
