@@ -83,7 +83,12 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(_NUMBER.findall(text))
 
 
-def _wilson_lower(successes: int, n: int, z: float = 1.96) -> float:
+def wilson_lower(successes: int, n: int, z: float = 1.96) -> float:
+    """Lower bound of the 95% Wilson interval of a proportion.
+
+    >>> round(wilson_lower(98, 100), 3)
+    0.93
+    """
     if n == 0:
         return 0.0
     p = successes / n
@@ -354,12 +359,3 @@ class Matcher:
         rest = [(iid, s - 0.04 if iid in tied_ids else s) for iid, s in ranked
                 if iid != winner[0]]
         return [winner] + sorted(rest, key=lambda kv: -kv[1]), subsumed
-
-
-def wilson_lower(successes: int, n: int) -> float:
-    """Lower bound of the 95% Wilson interval of a proportion.
-
-    >>> round(wilson_lower(98, 100), 3)
-    0.93
-    """
-    return _wilson_lower(successes, n)

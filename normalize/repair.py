@@ -118,7 +118,6 @@ class Lexicon:
     def __init__(self, vocabulary: set[str] | None = None, hunspell: str | None = None):
         self.vocabulary = {w.casefold() for w in (vocabulary or set())}
         self._hunspell_path = hunspell
-        self._hunspell = None
 
     @functools.cached_property
     def hunspell(self):
@@ -169,13 +168,12 @@ class Lexicon:
         return wordfreq.zipf_frequency(word, "en")
 
 
-def _restore_case(template: str, word: str, capital_start: bool = False) -> str:
-    """``word`` cased like ``template`` (all caps, or a capital first letter; an "@" read for
-    "Ø" starts a capitalized word when ``capital_start``)."""
+def _restore_case(template: str, word: str) -> str:
+    """``word`` cased like ``template``: all caps, or a capital first letter."""
     letters = [ch for ch in template if ch.isalpha()]
     if len(letters) > 1 and all(ch.isupper() for ch in letters):
         return word.upper()
-    if template[:1].isupper() or capital_start:
+    if template[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
 

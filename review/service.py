@@ -38,10 +38,16 @@ class ReviewService:
             raise ReviewError(f"{self.out}: no dataset here (run veikart ingest first)")
         self.store = Store(state_dir(self.out, state))
         self.catalogue_path = catalogue
+        self._rows: tuple[int, list[dict]] | None = None
 
     # ---------------------------------------------------------------- reading
     def rows(self) -> list[dict]:
-        return pq.read_table(self.out / "roadmap.parquet").to_pylist()
+        """The roadmap table, read again only when the file has changed since the last read."""
+        path = self.out / "roadmap.parquet"
+        stamp = path.stat().st_mtime_ns
+        if self._rows is None or self._rows[0] != stamp:
+            self._rows = (stamp, pq.read_table(path).to_pylist())
+        return self._rows[1]
 
     def catalogue(self):
         return reviewed_catalogue(load_catalogue(self.catalogue_path), self.store)
@@ -67,12 +73,13 @@ class ReviewService:
         return left, left + done
 
     def item(self, item_id: str) -> dict:
-        for row in self.rows():
+        rows = self.rows()
+        for row in rows:
             if row["item_id"] == item_id:
                 row = dict(row)
                 row["candidates_list"] = json.loads(row["candidates"] or "[]")
-                row["identical"] = sum(norm_key(r["text"]) == norm_key(row["text"])
-                                       for r in self.rows())
+                key = norm_key(row["text"])
+                row["identical"] = sum(norm_key(r["text"]) == key for r in rows)
                 row["context"] = self._context(row)
                 return row
         raise ReviewError(f"no item {item_id!r} in {self.out}")

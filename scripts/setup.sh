@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-# Also: chromium, for the review app's browser tests (driven by Playwright, never downloaded).
+# System packages: tesseract-ocr (+nor, eng), fonts-dejavu-core, hunspell-no, and chromium for
+# the review app's browser tests (Playwright drives it; it never downloads a browser).
 
 say() { printf 'setup: %s\n' "$*"; }
 
