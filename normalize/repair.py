@@ -105,12 +105,14 @@ _CONTEXT_WORDS = re.compile(r"\b(" + "|".join(r[0] for r in CONTEXT_RULES) + r")
 #: "l" read for "I" inside a run of capitals ("APler" = APIer, "SlO" = SIO).
 _CAPITAL_I = re.compile(r"(?<=[A-ZÆØÅ]{2})l(?=er\b|[A-ZÆØÅ])|(?<=[A-ZÆØÅ])l(?=[A-ZÆØÅ])")
 _AFTER_CAPITAL = re.compile(r"(?<![.!?:] )\b[A-ZÆØÅ][^\W\d_]*[ \t]+$")
+#: A single quote mark glued to the first word of a line and never closed: a speck OCR read.
+_STRAY_QUOTE = re.compile(r"^[ \t]*([‘’`])(?=[A-ZÆØÅ])(?![^\n]*[‘’'`])", re.M)
 _OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", re.M)
 
 
 @dataclass(frozen=True)
 class Change:
-    rule: str  # "confusion", "insertion", "lone-å", "bullet"
+    rule: str  # "confusion", "insertion", "lone-å", "bullet", "stray-mark", "context", ...
     before: str
     after: str
     start: int  # offset in the input text
@@ -359,6 +361,8 @@ class Repairer:
         changes: list[Change] = []
         for m in _OCR_BULLET.finditer(text):
             changes.append(Change("bullet", m.group(), "•", m.start(), m.end()))
+        for m in _STRAY_QUOTE.finditer(text):
+            changes.append(Change("stray-mark", m.group(1), "", m.start(1), m.end(1)))
         numbered = [m.span() for m in _LINE_WITH_NUMBER.finditer(text)]
         for m in _LONE_A.finditer(text):
             if m.group() == "4" and any(a <= m.start() < b for a, b in numbered):
