@@ -116,7 +116,7 @@ _OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", r
 
 @dataclass(frozen=True)
 class Change:
-    rule: str  # "confusion", "insertion", "lone-å", "bullet", "stray-mark", "context", ...
+    rule: str  # confusion, insertion, lone-å, bullet, stray-mark, context, capital-I
     before: str
     after: str
     start: int  # offset in the input text
