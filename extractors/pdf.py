@@ -4,6 +4,7 @@ lines), and OCR decided per page: a page without usable text is rendered and OCR
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
@@ -25,10 +27,19 @@ _ALNUM = re.compile(r"\w", re.UNICODE)
 #: pdfminer writes a glyph it cannot map to Unicode as "(cid:N)"; a bullet drawn from a
 #: symbol font is the usual case. It becomes U+FFFD, which the item splitter reads as a bullet.
 _CID = re.compile(r"\(cid:\d+\)")
+_LIGATURES = str.maketrans(LIGATURES)
 
 
 def _line_text(raw: str) -> str:
-    return _CID.sub("\ufffd", raw).strip()
+    """A text-layer line as words can be looked up in: "(cid:N)" as U+FFFD, typographic
+    ligatures spelled out (``ﬁ`` -> ``fi``, pdfplumber's table), soft hyphens dropped and
+    decomposed letters composed (``a`` + ring -> ``å``, as some PDF producers write it).
+
+    >>> _line_text("Proﬁl for Ma\u030alet og doku\u00admentdeling (cid:12)")
+    'Profil for Målet og dokumentdeling \ufffd'
+    """
+    text = _CID.sub("\ufffd", raw).replace("\u00ad", "").translate(_LIGATURES)
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def _pdf_reason(err: Exception) -> str:

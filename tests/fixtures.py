@@ -87,6 +87,21 @@ def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
     return path
 
 
+def typeset_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF whose text layer holds ``lines`` exactly as given, in an embedded TrueType font:
+    ligature characters, soft hyphens and decomposed letters reach the file as written."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT))
+    c = canvas.Canvas(str(path), pagesize=(600, 100 + 30 * len(lines)), invariant=1)
+    c.setFont("DejaVuSans", 14)
+    for i, line in enumerate(lines):
+        c.drawString(40, 60 + 30 * (len(lines) - i), line)
+    c.save()
+    return path
+
+
 def hostile_deck(path: Path, texts: list[str]) -> Path:
     """A small PPTX whose bullets are ``texts`` (hostile markup, names to review...)."""
     from pptx import Presentation

@@ -12,6 +12,7 @@ from fixtures import (
     encrypted_pdf,
     image_pdf,
     truncated_pptx,
+    typeset_pdf,
     zip_not_pptx,
 )
 
@@ -112,6 +113,16 @@ def test_html_blocks_have_locators(extracted):
     assert cells and all(b.locator.startswith("/html/body/main/table") for b in cells)
     assert all(b.bbox is None for b in page.blocks)
     assert not any("Prosjekter" in b.text for b in page.blocks)  # <nav> is left out
+    _spans_hold(doc)
+
+
+def test_pdf_ligatures_soft_hyphens_and_decomposed_letters_read_as_words(tmp_path):
+    pdf = typeset_pdf(tmp_path / "typeset.pdf", [
+        "Proﬁl og ﬂyt for Ma\u030alet", "Doku\u00admentdeling i Helse Sør-Øst, A\u030arsrapport"])
+    doc = extract(pdf)
+    assert doc.pages[0].text_source == "text-layer"
+    assert [ln.text for b in doc.pages[0].blocks for ln in b.lines] == [
+        "Profil og flyt for Målet", "Dokumentdeling i Helse Sør-Øst, Årsrapport"]
     _spans_hold(doc)
 
 
