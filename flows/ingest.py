@@ -53,6 +53,11 @@ def matcher_for(catalogue_path: str, overlay: tuple = ()) -> normalize.Matcher:
     return _matcher(catalogue_path, os.stat(catalogue_path).st_mtime, overlay)
 
 
+def overlay_names(overlay: tuple) -> tuple[str, ...]:
+    """The names reviewers gave new initiatives and aliases: words for OCR repair to know."""
+    return tuple(dict(o)["name"] for o in overlay if dict(o).get("name"))
+
+
 def _overlay_key(store: Store) -> tuple:
     return tuple(tuple(sorted((k, o[k]) for k in ("kind", "initiative_id", "name")))
                  for o in store.overlay())
@@ -74,7 +79,7 @@ def ingest_document(path: str, catalogue_path: str, overlay: tuple, state: str,
     record comes back. A VeikartError becomes a failed record."""
     os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
     try:
-        repairer = default_repairer(catalogue_path)
+        repairer = default_repairer(catalogue_path, overlay_names(overlay))
         doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
         norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
     except VeikartError as err:

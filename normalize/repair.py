@@ -142,6 +142,17 @@ def _frequencies() -> dict[str, float]:
             if freq > 0}
 
 
+@functools.cache
+def _load_hunspell(path: str | None = None):
+    """hunspell's nb_NO through spylls (≈5 s to load: once per process), or None."""
+    from spylls.hunspell import Dictionary
+
+    for candidate in ([path] if path else HUNSPELL_PATHS):
+        if Path(candidate + ".dic").exists():
+            return Dictionary.from_files(candidate)
+    return None
+
+
 class Lexicon:
     """Word likelihoods (zipf scale, 0 = unknown) from wordfreq nb, hunspell nb_NO and the
     catalogue's vocabulary."""
@@ -150,14 +161,9 @@ class Lexicon:
         self.vocabulary = {w.casefold() for w in (vocabulary or set())}
         self._hunspell_path = hunspell
 
-    @functools.cached_property
+    @property
     def hunspell(self):
-        from spylls.hunspell import Dictionary
-
-        for path in ([self._hunspell_path] if self._hunspell_path else HUNSPELL_PATHS):
-            if Path(path + ".dic").exists():
-                return Dictionary.from_files(path)
-        return None
+        return _load_hunspell(self._hunspell_path)
 
     @functools.lru_cache(maxsize=200_000)  # noqa: B019 - one lexicon per process
     def zipf(self, word: str, deep: bool = True) -> float:
@@ -478,12 +484,18 @@ def vocabulary_from_names(names: list[str]) -> set[str]:
 
 
 @functools.cache
-def default_repairer(catalogue_path: str | None = None) -> Repairer:
-    """A repairer whose lexicon knows the catalogue's words (one per process and catalogue)."""
+def default_repairer(catalogue_path: str | None = None, more_names: tuple[str, ...] = ()
+                     ) -> Repairer:
+    """A repairer whose lexicon knows the catalogue's words and ``more_names`` (the names
+    reviewers gave new initiatives and aliases); one per process and vocabulary.
+
+    >>> default_repairer(None, ("Mjærum-rapporten",)).repair("Mjzerum-rapporten", True).text
+    'Mjærum-rapporten'
+    """
     from .catalogue import load_catalogue
 
     catalogue = load_catalogue(catalogue_path)
-    names = [name for ini in catalogue.initiatives for name in ini.names]
+    names = [name for ini in catalogue.initiatives for name in ini.names] + list(more_names)
     return Repairer(Lexicon(vocabulary_from_names(names) | EXTRA_VOCABULARY))
 
 

@@ -8,7 +8,7 @@ import sqlite3
 import pandas as pd
 import pytest
 from conftest import DIST, SAMPLES
-from fixtures import hostile_deck
+from fixtures import damaged_text_layer_pdf, hostile_deck
 
 from review.service import ReviewService
 from review.store import Store
@@ -92,6 +92,25 @@ def test_all_identical_resolves_a_later_document_and_reruns_keep_decisions(
     assert len(same) == 2 and set(same.match_status) == {"reviewed"}
     assert set(same.initiative_id) == {"helsekontakt-for-fastleger"}
     assert "Helsekontakt for fastleger" not in {r["text"] for r in service.queue()}
+
+
+def test_names_reviewers_give_are_words_ocr_repair_knows(ingested_inbox):
+    """A new initiative's name joins the repair lexicon: a damaged scan that arrives later
+    has it repaired (and matched), while its mention_text stays as read."""
+    from flows.ingest import ingest_flow
+
+    inbox, out = ingested_inbox
+    item = roadmap(out).loc["Helsekontakt for fastleger"]
+    ReviewService(out).decide(item.item_id, "ola", "new", new_name="Helsekontakt Bjørgøy")
+    damaged_text_layer_pdf(
+        inbox / "b_skannet.pdf", ["Helsekontakt Bjørgøy", "Møter på sykehuset"],
+        ["Helsekontakt Bjgrgoy", "Mgter pa sykehuset", "Innfgring av brevlosning"],
+        with_image=False)
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    rows = pd.read_parquet(out / "roadmap.parquet")
+    scan = rows[rows.source_path.str.endswith("b_skannet.pdf")].set_index("mention_text")
+    assert scan.loc["Helsekontakt Bjgrgoy"].text == "Helsekontakt Bjørgøy"
+    assert scan.loc["Helsekontakt Bjgrgoy"].initiative_id == "helsekontakt-bjorgoy"
 
 
 def test_a_decision_for_a_removed_initiative_comes_back(ingested_inbox, tmp_path):
