@@ -105,6 +105,20 @@ def has_page_image(page, share: float = 0.6) -> bool:
                >= share * area for im in page.images)
 
 
+def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) -> set[int]:
+    """Numbers of the pages whose text layer reads as OCR-damaged and lies over a page image
+    (a scan OCR'd without Norwegian): those are OCR'd again. One OCR engine made the whole
+    layer, so the pages are judged together as well as one by one: a slide with one damaged
+    word is redone when the deck as a whole reads as damaged."""
+    if text_check is None:
+        return set()
+    texts = {p.page_number: p.extract_text() or "" for p in pdf_pages
+             if has_usable_text(p) and has_page_image(p)}
+    if texts and text_check("\n".join(texts.values())):
+        return set(texts)
+    return {number for number, text in texts.items() if text_check(text)}
+
+
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
     try:
@@ -115,11 +129,11 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
     any_ocr = False
     with pdf:
         try:
+            redo_pages = _damaged_over_images(pdf.pages, text_check)
             for pdf_page in pdf.pages:
                 width, height = float(pdf_page.width), float(pdf_page.height)
                 usable = has_usable_text(pdf_page)
-                redo = (usable and text_check is not None and has_page_image(pdf_page)
-                        and text_check(pdf_page.extract_text() or ""))
+                redo = pdf_page.page_number in redo_pages
                 if usable and not redo:
                     blocks = merge_stacked_blocks(text_layer_blocks(pdf_page))
                     page = Page(pdf_page.page_number, width, height, blocks,

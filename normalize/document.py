@@ -182,16 +182,24 @@ def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title
     return item
 
 
+#: Page text sources OCR repair may apply to (PPTX and HTML text is typed, not read).
+REPAIRABLE = ("text-layer", "ocr", "re-ocr", "text")
+
+
 def normalize_document(doc: Document, matcher: Matcher,
                        repairer: Repairer | None = None) -> NormalizedDocument:
     """All roadmap items of a document, placed, dated and matched. With a ``repairer``, pages
-    whose text reads as OCR-damaged Norwegian are repaired first (``text`` and matching use
-    the repaired reading; ``mention_text`` and ``pages.text`` stay as extracted)."""
+    whose text (or the document's, as a whole) reads as OCR-damaged Norwegian are repaired
+    first (``text`` and matching use the repaired reading; ``mention_text`` and
+    ``pages.text`` stay as extracted)."""
     pairs, page_statuses, routes, repaired = [], {}, {}, {}
+    repairable = [p for p in doc.pages if p.text_source in REPAIRABLE]
+    # one engine made the text layer: judged as a whole too (a slide has few words)
+    whole = repairer is not None and repairer.looks_damaged("\n".join(p.text for p in repairable))
     for page in doc.pages:
         changes: list[Change] = []
-        if repairer is not None and page.text_source in ("text-layer", "ocr", "re-ocr", "text"):
-            result = repairer.repair(page.text)
+        if repairer is not None and page.text_source in REPAIRABLE:
+            result = repairer.repair(page.text, force=True if whole else None)
             changes = result.changes
         routes[page.number] = page.text_source + ("+repair" if changes else "")
         repaired[page.number] = len(changes)

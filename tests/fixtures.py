@@ -65,24 +65,32 @@ def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
     """A PDF whose text layer came from an OCR engine without Norwegian (``damaged``), drawn
     invisibly over an image of the ``clean`` lines when ``with_image`` (a scan), or visibly
     on its own."""
+    return damaged_deck_pdf(path, [(clean, damaged)], with_image)
+
+
+def damaged_deck_pdf(path: Path, pages: list[tuple[list[str], list[str]]],
+                     with_image: bool) -> Path:
+    """:func:`damaged_text_layer_pdf` with one page per (clean, damaged) pair."""
     from reportlab.lib.utils import ImageReader
 
-    c = canvas.Canvas(str(path), pagesize=(600, 120 + 30 * len(clean)), invariant=1)
-    height = 120 + 30 * len(clean)
-    if with_image:
-        font = ImageFont.truetype(FONT, 40)
-        img = Image.new("L", (1800, height * 3), 255)
-        draw = ImageDraw.Draw(img)
-        for i, line in enumerate(clean):
-            draw.text((120, 150 + i * 90), line, font=font, fill=0)
-        c.drawImage(ImageReader(img), 0, 0, 600, height)
-    text = c.beginText()
-    text.setTextRenderMode(3 if with_image else 0)
-    text.setFont("Helvetica", 12)
-    for i, line in enumerate(damaged):
-        text.setTextOrigin(40, height - 60 - i * 30)
-        text.textOut("• " + line)
-    c.drawText(text)
+    height = 120 + 30 * max(len(clean) for clean, _ in pages)
+    c = canvas.Canvas(str(path), pagesize=(600, height), invariant=1)
+    for clean, damaged in pages:
+        if with_image:
+            font = ImageFont.truetype(FONT, 40)
+            img = Image.new("L", (1800, height * 3), 255)
+            draw = ImageDraw.Draw(img)
+            for i, line in enumerate(clean):
+                draw.text((120, 150 + i * 90), line, font=font, fill=0)
+            c.drawImage(ImageReader(img), 0, 0, 600, height)
+        text = c.beginText()
+        text.setTextRenderMode(3 if with_image else 0)
+        text.setFont("Helvetica", 12)
+        for i, line in enumerate(damaged):
+            text.setTextOrigin(40, height - 60 - i * 30)
+            text.textOut("• " + line)
+        c.drawText(text)
+        c.showPage()
     c.save()
     return path
 

@@ -7,7 +7,7 @@ import csv
 
 import pytest
 from conftest import ROOT
-from fixtures import damaged_text_layer_pdf
+from fixtures import damaged_deck_pdf, damaged_text_layer_pdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
@@ -162,3 +162,19 @@ def test_damaged_text_layer_over_a_scan_is_ocred_again(tmp_path, matcher, repair
     assert "Innføring dokumentdeling steg 1" in doc.pages[0].text
     norm = normalize_document(doc, matcher, repairer)
     assert norm.page_routes[1].startswith("re-ocr")
+
+
+SLIDE = (["Møter i Helse Nord"], ["Mgter i Helse Nord"])  # one damaged word: too few alone
+
+
+def test_a_slide_with_one_damaged_word_is_judged_with_its_deck(tmp_path, matcher, repairer):
+    assert not repairer.looks_damaged(SLIDE[1][0])
+    pdf = damaged_deck_pdf(tmp_path / "deck.pdf", [(CLEAN, DAMAGED), SLIDE], with_image=False)
+    norm = normalize_document(extract(pdf, text_check=repairer.looks_damaged), matcher,
+                              repairer)
+    assert norm.page_routes == {1: "text-layer+repair", 2: "text-layer+repair"}
+    assert "Møter i Helse Nord" in {it.text for it in norm.items}
+    scan = damaged_deck_pdf(tmp_path / "scan.pdf", [(CLEAN, DAMAGED), SLIDE], with_image=True)
+    doc = extract(scan, text_check=repairer.looks_damaged)
+    assert [p.text_source for p in doc.pages] == ["re-ocr", "re-ocr"]
+    assert "Møter i Helse Nord" in doc.pages[1].text
