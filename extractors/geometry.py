@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from .model import BBox, Block
+from .model import BBox, Block, Line
 
 #: Two blocks are one when the lower starts within this many line heights below the upper.
 MERGE_GAP_LINES = 1.2
 #: ... and their left edges are within this many points (a hanging indent included).
 MERGE_LEFT_TOLERANCE = 16.0
+#: Two pieces of one row (a bullet and its text, split by the layout engine) are one line
+#: when they overlap vertically by half a line and the gap is under this many line heights.
+ROW_GAP_HEIGHTS = 1.5
 
 
 def union(boxes: list[BBox]) -> BBox:
@@ -51,6 +54,40 @@ def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
     for members in groups.values():
         lines = sorted((ln for b in members for ln in b.lines),
                        key=lambda ln: (ln.bbox[1], ln.bbox[0]) if ln.bbox else (0, 0))
-        merged.append(Block(members[0].kind, lines, union([b.bbox for b in members])))
+        merged.append(Block(members[0].kind, join_rows(lines), union([b.bbox for b in members])))
     merged.sort(key=lambda b: (round(b.bbox[1] / 4), b.bbox[0]))
     return merged + [b for b in blocks if not b.bbox]
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """``b`` continues ``a``'s row: they overlap vertically by half the smaller line, and
+    ``b`` starts right of ``a`` within ``ROW_GAP_HEIGHTS`` line heights."""
+    ax0, ay0, ax1, ay1 = a.bbox
+    bx0, by0, bx1, by1 = b.bbox
+    height = min(ay1 - ay0, by1 - by0)
+    overlap = min(ay1, by1) - max(ay0, by0)
+    return height > 0 and overlap >= 0.5 * height and 0 <= bx0 - ax1 + 1 <= ROW_GAP_HEIGHTS * \
+        max(ay1 - ay0, by1 - by0)
+
+
+def join_rows(lines: list[Line]) -> list[Line]:
+    """Lines of a block with the pieces of one row joined left to right (a bullet glyph the
+    layout engine set apart from its text, "*" + "Digital dialog").
+
+    >>> rows = join_rows([Line("*", (10, 100, 14, 110)), Line("Timer 2.0", (20, 99, 80, 111)),
+    ...                   Line("Smarte brev", (20, 120, 70, 131))])
+    >>> [(ln.text, ln.bbox) for ln in rows]
+    [('* Timer 2.0', (10, 99, 80, 111)), ('Smarte brev', (20, 120, 70, 131))]
+    """
+    out: list[Line] = []
+    pending = sorted((ln for ln in lines if ln.bbox), key=lambda ln: (ln.bbox[0], ln.bbox[1]))
+    for line in pending:
+        row = next((i for i, prev in enumerate(out) if _same_row(prev, line)), None)
+        if row is None:
+            out.append(line)
+        else:
+            prev = out[row]
+            out[row] = Line(f"{prev.text} {line.text}", union([prev.bbox, line.bbox]),
+                            level=prev.level, bullet=prev.bullet or line.bullet)
+    out.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    return out + [ln for ln in lines if not ln.bbox]

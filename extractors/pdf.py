@@ -28,18 +28,21 @@ _ALNUM = re.compile(r"\w", re.UNICODE)
 #: symbol font is the usual case. It becomes U+FFFD, which the item splitter reads as a bullet.
 _CID = re.compile(r"\(cid:\d+\)")
 _LIGATURES = str.maketrans(LIGATURES)
+#: OCR text layers space words widely; pdfminer then writes two spaces where one was meant.
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def _line_text(raw: str) -> str:
     """A text-layer line as words can be looked up in: "(cid:N)" as U+FFFD, typographic
     ligatures spelled out (``ﬁ`` -> ``fi``, pdfplumber's table), soft hyphens dropped and
-    decomposed letters composed (``a`` + ring -> ``å``, as some PDF producers write it).
+    decomposed letters composed (``a`` + ring -> ``å``, as some PDF producers write it), runs
+    of spaces as one.
 
     >>> _line_text("Proﬁl for Ma\u030alet og doku\u00admentdeling (cid:12)")
     'Profil for Målet og dokumentdeling \ufffd'
     """
     text = _CID.sub("\ufffd", raw).replace("\u00ad", "").translate(_LIGATURES)
-    return unicodedata.normalize("NFC", text).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def _pdf_reason(err: Exception) -> str:
@@ -60,13 +63,23 @@ def _box(obj: dict) -> tuple[float, float, float, float]:
     return (float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"]))
 
 
+def _area(obj) -> float:
+    return (float(obj["x1"]) - float(obj["x0"])) * (float(obj["bottom"]) - float(obj["top"]))
+
+
 def text_layer_blocks(page) -> list[Block]:
     """pdfminer text boxes as Blocks, each with its text lines (top-left coordinates)."""
     boxes = page.objects.get("textboxhorizontal", [])
     lines = page.objects.get("textlinehorizontal", [])
+    # pdfplumber lists boxes and lines apart; boxes can overlap, and a line belongs to one
+    owner: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        inside = [j for j, box in enumerate(boxes) if _inside(ln, box)]
+        if inside:
+            owner[i] = min(inside, key=lambda j: _area(boxes[j]))
     blocks = []
-    for box in boxes:
-        members = [ln for ln in lines if _inside(ln, box)]
+    for j, box in enumerate(boxes):
+        members = [ln for i, ln in enumerate(lines) if owner.get(i) == j]
         members.sort(key=lambda ln: (round(ln["top"], 1), ln["x0"]))
         block_lines = [Line(_line_text(ln["text"]), _box(ln)) for ln in members
                        if _line_text(ln["text"])]
@@ -82,11 +95,11 @@ def has_usable_text(page) -> bool:
 def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
              content_key: str | None = None) -> tuple[list[Block], float | None]:
     """OCR one page; with ``content_key`` (the document's hash) the result is cached per page,
-    language, resolution and tesseract version."""
+    language, resolution, tesseract version and OCR method."""
     name = None
     if content_key:
         version = ocr.check_tesseract(ocr.OCR_LANG)
-        name = cache.key(content_key, page.page_number, dpi, ocr.OCR_LANG, version)
+        name = cache.key(content_key, page.page_number, dpi, ocr.OCR_LANG, version, ocr.METHOD)
         hit = cache.load("ocr", name)
         if hit is not None:
             return hit
