@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 
 from extractors.model import BBox, Block, Line, Page
 
-#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "*", "«" before a capital).
+#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "*", "*." before a capital,
+#: and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
-_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»✓➢►\ufffd\-–]|\d{1,2}[.)](?!\s*" + _MONTH + r")"
-                     r"|[eo©®](?=\s+[A-ZÆØÅ«\d]))\s+", re.I)
-_CONNECTIVE_END = re.compile(r"(?:\b(?:og|av|for|med|til|i|på|om|fra|via|ved|mellom|eller|som|"
-                             r"samt|under|mot|etter)|[-–—,/+&(])$", re.I)
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*" + _MONTH + r")"
+                     r"|[eo©®](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
+                     re.I)
+#: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
+#: Norwegian reads it, since items are cut before repair).
+_CONNECTIVE_END = re.compile(r"(?:\b(?:og|av|for|med|til|i|på|pa|pd|p4|om|fra|via|ved|mellom|"
+                             r"eller|som|samt|under|mot|etter)|[-–—,/+&(])$", re.I)
 _SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _VERSION_END = re.compile(r"\d\.\d+\.?$")
 MAX_ITEM_WORDS = 16
@@ -44,6 +48,10 @@ def bullet_length(text: str) -> int:
     >>> bullet_length("• Timer 2.0"), bullet_length("e Pasientens prøvesvar")
     (2, 2)
     >>> bullet_length("Timer"), bullet_length("20. april 2023")
+    (0, 0)
+    >>> bullet_length("*. Digitale skjema"), bullet_length("«Digital dialog")
+    (3, 1)
+    >>> bullet_length("«Ny» innføring"), bullet_length("*Timer")
     (0, 0)
     """
     m = _BULLET.match(text)

@@ -95,6 +95,30 @@ def damaged_deck_pdf(path: Path, pages: list[tuple[list[str], list[str]]],
     return path
 
 
+def eng_ocr_pdf(src: Path, out: Path, text_only: bool, pages: list[int] | None = None,
+                dpi: int = 200) -> Path:
+    """``src`` (a PDF) as an OCR engine without Norwegian leaves it: its pages (all, or the
+    numbers in ``pages``) rendered at ``dpi`` and read by tesseract's English model into
+    ``out``.pdf, with the page images under the text, or the text alone (``text_only``)."""
+    import subprocess
+
+    import pdfplumber
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    names = []
+    with pdfplumber.open(src) as pdf:
+        for page in pdf.pages:
+            if pages is None or page.page_number in pages:
+                name = out.parent / f"{out.name}-{page.page_number}.png"
+                page.to_image(resolution=dpi).original.convert("L").save(name, dpi=(dpi, dpi))
+                names.append(str(name))
+    listing = out.parent / f"{out.name}-pages.txt"
+    listing.write_text("\n".join(names) + "\n")
+    subprocess.run(["tesseract", str(listing), str(out), "-l", "eng", "-c",
+                    f"textonly_pdf={int(text_only)}", "pdf"], check=True, capture_output=True)
+    return out.with_suffix(".pdf")
+
+
 def typeset_pdf(path: Path, lines: list[str]) -> Path:
     """A PDF whose text layer holds ``lines`` exactly as given, in an embedded TrueType font:
     ligature characters, soft hyphens and decomposed letters reach the file as written."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DIST, MOTE39
+from conftest import DIST, MOTE39, SAMPLES
+from fixtures import eng_ocr_pdf
 from truth import find, grid_truth, pair_up
 
+from extractors import extract
 from normalize import normalize_document
+from normalize.repair import default_repairer
 
 CASES = [
     (f"{MOTE39}.pptx", MOTE39, 3, 100),
@@ -25,6 +28,21 @@ def test_every_grid_item_has_region_and_period(extracted, matcher, sample, deck,
     wrong = pair_up(items, grid_truth(deck), min_ratio)
     assert not wrong, "\n".join(wrong)
     assert len(items) == len(grid_truth(deck)), "one item per grid entry, no extra rows"
+
+
+@pytest.mark.parametrize(("text_only", "route"), [(False, "re-ocr"), (True, "text-layer+repair")],
+                         ids=["page-image-ocr-again", "text-only-repaired"])
+def test_grid_read_by_ocr_without_norwegian(tmp_path, matcher, text_only, route):
+    """The grid slide as an English-model OCR engine leaves it (tesseract eng, at 200 dpi):
+    with the page image under its text, veikart reads the page again with ``nor``; as bare
+    text, it repairs the text. Either way every entry lands in its cell."""
+    pdf = eng_ocr_pdf(SAMPLES / f"{MOTE39}.pdf", tmp_path / "eng", text_only, pages=[3])
+    repairer = default_repairer()
+    norm = normalize_document(extract(pdf, text_check=repairer.looks_damaged), matcher, repairer)
+    assert norm.page_routes == {1: route}
+    wrong = pair_up(norm.items, grid_truth(MOTE39), 88)
+    assert not wrong, "\n".join(wrong)
+    assert len(norm.items) == len(grid_truth(MOTE39))
 
 
 def test_open_periods_are_normalized(extracted, matcher):
