@@ -49,7 +49,11 @@ def main() -> None:
     matcher = Matcher(load_catalogue())
     repairer = default_repairer()
     repairer.lexicon.hunspell  # noqa: B018 - load the dictionary before timing
-    tmp = Path(tempfile.mkdtemp(prefix="veikart-bench-"))
+    with tempfile.TemporaryDirectory(prefix="veikart-bench-") as folder:
+        run_cases(matcher, repairer, Path(folder))
+
+
+def run_cases(matcher: Matcher, repairer, tmp: Path) -> None:
     print(f"{'format':20} {'entries':>7} {'found':>6} {'placed right':>12} {'accuracy':>8} "
           f"{'text exact':>10} {'extra rows':>10} {'normalize ms/page':>17}")
     for label, sample, deck, page, ratio in CASES:
