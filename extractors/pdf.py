@@ -89,7 +89,11 @@ def text_layer_blocks(page) -> list[Block]:
 
 
 def has_usable_text(page) -> bool:
-    return len(_ALNUM.findall(page.extract_text() or "")) >= MIN_TEXT_CHARS
+    return _usable(page.extract_text() or "")
+
+
+def _usable(text: str) -> bool:
+    return len(_ALNUM.findall(text)) >= MIN_TEXT_CHARS
 
 
 def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
@@ -125,8 +129,8 @@ def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) ->
     word is redone when the deck as a whole reads as damaged."""
     if text_check is None:
         return set()
-    texts = {p.page_number: p.extract_text() or "" for p in pdf_pages
-             if has_usable_text(p) and has_page_image(p)}
+    texts = {p.page_number: text for p in pdf_pages if has_page_image(p)
+             and _usable(text := p.extract_text() or "")}
     if texts and text_check("\n".join(texts.values())):
         return set(texts)
     return {number for number, text in texts.items() if text_check(text)}
