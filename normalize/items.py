@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from extractors.model import BBox, Block, Line, Page
 
-#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "*", "*." before a capital,
-#: and "«" that no "»" closes).
+#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "¢", "*", "*." before a
+#: capital, and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
-_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*" + _MONTH + r")"
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*" + _MONTH + r")"
                      r"|[eo©®](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
                      re.I)
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without

@@ -62,6 +62,7 @@ CONFUSIONS: dict[str, tuple[tuple[str, float], ...]] = {
     # tesseract's own Norwegian model, on a clean page image, sometimes writes an "ø" before
     # an "o" ("Helsenøorge"); no Norwegian word has "øo"
     "øo": (("o", 0.2),),
+    "g@": (("ø", 0.6),),
 }
 #: Confusions of letters with letters (f read as t, l as i and back): rare (under 1 % of
 #: the letters in the benchmark sets), so tried one at a time and only for a word not
@@ -114,7 +115,7 @@ _CAPITAL_I = re.compile(r"(?<=[A-ZÆØÅ]{2})l(?=er\b|[A-ZÆØÅ])|(?<=[A-ZÆØ�
 _AFTER_CAPITAL = re.compile(r"(?<![.!?:] )\b[A-ZÆØÅ][^\W\d_]*[ \t]+$")
 #: A single quote mark glued to the first word of a line and never closed: a speck OCR read.
 _STRAY_QUOTE = re.compile(r"^[ \t]*([‘’`])(?=[A-ZÆØÅ])(?![^\n]*[‘’'`])", re.M)
-_OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", re.M)
+_OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|¢|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", re.M)
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,24 @@ def test_a_slide_with_one_damaged_word_is_judged_with_its_deck(tmp_path, matcher
     doc = extract(scan, text_check=repairer.looks_damaged)
     assert [p.text_source for p in doc.pages] == ["re-ocr", "re-ocr"]
     assert "Møter i Helse Nord" in doc.pages[1].text
+
+
+def test_minutes_ocred_without_norwegian_give_the_same_items_and_mentions(
+        tmp_path, extracted, matcher, repairer):
+    """The sample minutes as a text layer from tesseract's English model (bullets read as
+    "¢" and "«", "prøvesvar" as "pravesvar"): repaired, they give the clean PDF's items (but
+    for the en dash, which OCR reads as a hyphen) and the same prose mentions."""
+    from conftest import SAMPLES
+    from fixtures import eng_ocr_pdf
+
+    name = "referat_produktstyret_mote39_2023-04-20.pdf"
+    clean = normalize_document(extracted(name), matcher, repairer)
+    pdf = eng_ocr_pdf(SAMPLES / name, tmp_path / "referat", text_only=True)
+    norm = normalize_document(extract(pdf, text_check=repairer.looks_damaged), matcher,
+                              repairer)
+    assert norm.page_routes == {1: "text-layer+repair"}
+    assert [it.text for it in norm.items] == [it.text.replace("–", "-") for it in clean.items]
+    assert [(it.initiative_id, it.match_status) for it in norm.items] == [
+        (it.initiative_id, it.match_status) for it in clean.items]
+    assert sorted(m.initiative_id for m in norm.mentions) == sorted(
+        m.initiative_id for m in clean.mentions)
