@@ -8,7 +8,9 @@ line per format and the time normalizing (repair, layout, matching) takes per pa
 Two more cases are made at run time from the sample deck's PDF, the way decks reach us from
 an OCR engine that did not know Norwegian: its pages rendered at 200 dpi and OCR'd by
 tesseract's English model into a PDF, once with the page images under the text (veikart OCRs
-those again with ``nor``) and once as text only (veikart repairs the text).
+those again with ``nor``) and once as text only (veikart repairs the text). The other grid
+(the DIST deck, only a PPTX in samples/) is drawn to a PDF by the sample generator and goes
+through the same three PDF routes.
 Run: .venv/bin/python benchmarks/bench_layout.py
 """
 
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]
 
+import sample_spec as spec  # noqa: E402
 from fixtures import eng_ocr_pdf  # noqa: E402
 from truth import grid_truth, join_lines, pair_up  # noqa: E402
 
@@ -42,7 +45,28 @@ CASES = [
      "samarbeidsforum_dist_2023-09-14", 2, 100),
     ("PDF, eng OCR + scan", "eng+image", "produktstyret_mote39_2023-04-20", 3, 88),
     ("PDF, eng OCR text", "eng-text", "produktstyret_mote39_2023-04-20", 3, 88),
+    ("other grid, PDF", "dist.pdf", "samarbeidsforum_dist_2023-09-14", 2, 100),
+    ("other grid, eng+scan", "dist-eng+image", "samarbeidsforum_dist_2023-09-14", 2, 88),
+    ("other grid, eng text", "dist-eng-text", "samarbeidsforum_dist_2023-09-14", 2, 88),
 ]
+
+
+def case_file(sample: str, tmp: Path) -> Path:
+    """The file a case reads: a sample, or one made from a sample deck (see above)."""
+    if sample.startswith("dist"):
+        from generate_samples import write_deck_pdf
+
+        dist = tmp / "dist.pdf"
+        if not dist.exists():
+            write_deck_pdf(spec.dist_deck(), dist)
+        sample, source = sample.removeprefix("dist-"), dist
+        if sample == "dist.pdf":
+            return dist
+    else:
+        source = ROOT / "samples" / DECK_PDF
+    if sample.startswith("eng"):
+        return eng_ocr_pdf(source, tmp / f"{source.stem}-{sample}", sample == "eng-text")
+    return ROOT / "samples" / sample
 
 
 def main() -> None:
@@ -57,8 +81,7 @@ def run_cases(matcher: Matcher, repairer, tmp: Path) -> None:
     print(f"{'format':20} {'entries':>7} {'found':>6} {'placed right':>12} {'accuracy':>8} "
           f"{'text exact':>10} {'extra rows':>10} {'normalize ms/page':>17}")
     for label, sample, deck, page, ratio in CASES:
-        path = (eng_ocr_pdf(ROOT / "samples" / DECK_PDF, tmp / sample, sample == "eng-text")
-                if sample.startswith("eng") else ROOT / "samples" / sample)
+        path = case_file(sample, tmp)
         doc = extract(path, text_check=repairer.looks_damaged)
         start = time.perf_counter()
         norm = normalize_document(doc, matcher, repairer)

@@ -11,6 +11,10 @@ MERGE_LEFT_TOLERANCE = 16.0
 #: Two pieces of one row (a bullet and its text, split by the layout engine) are one line
 #: when they overlap vertically by half a line and the gap is under this many line heights.
 ROW_GAP_HEIGHTS = 1.5
+#: A one-line block continues a line of another block on its row when the gap is no wider
+#: than a wide word space (pdfminer cuts "Innføring steg 1 | (i drift)" at a wide space);
+#: grid gutters are wider than this.
+SPLIT_ROW_GAP_HEIGHTS = 0.8
 
 
 def union(boxes: list[BBox]) -> BBox:
@@ -34,7 +38,7 @@ def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
     pdfminer and tesseract both cut a bulleted list into one box per bullet, or split a wrapped
     line with a hanging indent from its bullet; the items themselves are split later by bullets.
     """
-    boxed = [b for b in blocks if b.bbox]
+    boxed = _rejoin_split_rows([b for b in blocks if b.bbox])
     parent = list(range(len(boxed)))
 
     def root(i: int) -> int:
@@ -59,14 +63,38 @@ def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
     return merged + [b for b in blocks if not b.bbox]
 
 
-def _same_row(a: Line, b: Line) -> bool:
+def _rejoin_split_rows(blocks: list[Block]) -> list[Block]:
+    """Blocks with a one-line block that continues a line of another block on the same row
+    (within ``SPLIT_ROW_GAP_HEIGHTS``) folded into that block."""
+    out = list(blocks)
+    for frag in sorted((b for b in blocks if len(b.lines) == 1 and b.lines[0].bbox),
+                       key=lambda b: b.bbox[0]):
+        piece = frag.lines[0]
+        for block in out:
+            if block is frag:
+                continue
+            for i, line in enumerate(block.lines):
+                if line.bbox and _same_row(line, piece, SPLIT_ROW_GAP_HEIGHTS):
+                    block.lines[i] = Line(f"{line.text} {piece.text}",
+                                          union([line.bbox, piece.bbox]), level=line.level,
+                                          bullet=line.bullet)
+                    block.bbox = union([block.bbox, piece.bbox])
+                    out.remove(frag)
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def _same_row(a: Line, b: Line, gap_heights: float = ROW_GAP_HEIGHTS) -> bool:
     """``b`` continues ``a``'s row: they overlap vertically by half the smaller line, and
-    ``b`` starts right of ``a`` within ``ROW_GAP_HEIGHTS`` line heights."""
+    ``b`` starts right of ``a`` within ``gap_heights`` line heights."""
     ax0, ay0, ax1, ay1 = a.bbox
     bx0, by0, bx1, by1 = b.bbox
     height = min(ay1 - ay0, by1 - by0)
     overlap = min(ay1, by1) - max(ay0, by0)
-    return height > 0 and overlap >= 0.5 * height and 0 <= bx0 - ax1 + 1 <= ROW_GAP_HEIGHTS * \
+    return height > 0 and overlap >= 0.5 * height and 0 <= bx0 - ax1 + 1 <= gap_heights * \
         max(ay1 - ay0, by1 - by0)
 
 

@@ -13,7 +13,7 @@ from extractors.model import BBox, Block, Line, Page
 #: capital, and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*" + _MONTH + r")"
-                     r"|[eo©®](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
+                     r"|[eo©®.](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
                      re.I)
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
 #: Norwegian reads it, since items are cut before repair).

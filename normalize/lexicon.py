@@ -27,7 +27,13 @@ _REGION_LABELS = {
     "nasjonalt": NATIONAL, "nasjonal": NATIONAL,
 }
 _LABEL_KEYS = list(_REGION_LABELS)
-_LEADING_JUNK = re.compile(r"^(?:[^\wæøå]+|\b\w{1,2}\b[^\wæøå]*)(?=\s*helse\b)", re.I)
+_ASCII_LABELS = {k.translate(str.maketrans("øåæ", "oae")): v for k, v in _REGION_LABELS.items()}
+#: A logo or icon read as a symbol or a letter or two before the label ("oe NORD", "e@ HELSE
+#: VEST", "CO SØR-ØST"), but not a short word ("i Vest" is no label).
+_LEADING_JUNK = re.compile(r"^(?:[^\wæøå]+|(?!(?:i|på|pa|og|av|til|om|en|et)\b)\b\w{1,2}\b"
+                           r"[^\wæøå\s]*)(?=\s*(?:helse|nord|vest|midt|s[øo0@g]r)\b)", re.I)
+#: Letters OCR without Norwegian reads for ø/å/æ, folded for comparing bare labels.
+_ASCII = str.maketrans({"ø": "o", "å": "a", "æ": "e", "@": "o", "0": "o", "g": "o"})
 _FOLD = re.compile(r"[\s\-–—_/]+")
 
 
@@ -47,6 +53,8 @@ def region_label(text: str) -> str | None:
 
     >>> region_label("HELSE SØR-ØST"), region_label("& HELSE NORD"), region_label("Herse vest")
     ('Helse Sør-Øst', 'Helse Nord', 'Helse Vest')
+    >>> region_label("oe NORD"), region_label("e@ SOR-OST"), region_label("i Vest")
+    ('Helse Nord', 'Helse Sør-Øst', None)
     >>> region_label("Pasientens prøvesvar") is None
     True
     """
@@ -56,7 +64,7 @@ def region_label(text: str) -> str | None:
     if cleaned in _REGION_LABELS:
         return _REGION_LABELS[cleaned]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
-        return None
+        return _ASCII_LABELS.get(cleaned.translate(_ASCII))
     hit = process.extractOne(cleaned, _LABEL_KEYS, scorer=fuzz.ratio, score_cutoff=82)
     return _REGION_LABELS[hit[0]] if hit else None
 

@@ -30,19 +30,29 @@ def test_every_grid_item_has_region_and_period(extracted, matcher, sample, deck,
     assert len(items) == len(grid_truth(deck)), "one item per grid entry, no extra rows"
 
 
+@pytest.mark.parametrize("deck", [MOTE39, DIST])
 @pytest.mark.parametrize(("text_only", "route"), [(False, "re-ocr"), (True, "text-layer+repair")],
                          ids=["page-image-ocr-again", "text-only-repaired"])
-def test_grid_read_by_ocr_without_norwegian(tmp_path, matcher, text_only, route):
+def test_grid_read_by_ocr_without_norwegian(tmp_path, matcher, deck, text_only, route):
     """The grid slide as an English-model OCR engine leaves it (tesseract eng, at 200 dpi):
     with the page image under its text, veikart reads the page again with ``nor``; as bare
-    text, it repairs the text. Either way every entry lands in its cell."""
-    pdf = eng_ocr_pdf(SAMPLES / f"{MOTE39}.pdf", tmp_path / "eng", text_only, pages=[3])
+    text, it repairs the text. Either way every entry lands in its cell. The DIST deck (bare
+    "NORD" labels behind an icon OCR reads as "oe"/"e@") is drawn to a PDF first."""
+    if deck == DIST:
+        import sample_spec
+        from generate_samples import write_deck_pdf
+
+        source, page = tmp_path / "dist.pdf", 2
+        write_deck_pdf(sample_spec.dist_deck(), source)
+    else:
+        source, page = SAMPLES / f"{MOTE39}.pdf", 3
+    pdf = eng_ocr_pdf(source, tmp_path / "eng", text_only, pages=[page])
     repairer = default_repairer()
     norm = normalize_document(extract(pdf, text_check=repairer.looks_damaged), matcher, repairer)
     assert norm.page_routes == {1: route}
-    wrong = pair_up(norm.items, grid_truth(MOTE39), 88)
+    wrong = pair_up(norm.items, grid_truth(deck), 88)
     assert not wrong, "\n".join(wrong)
-    assert len(norm.items) == len(grid_truth(MOTE39))
+    assert len(norm.items) == len(grid_truth(deck))
 
 
 def test_open_periods_are_normalized(extracted, matcher):
