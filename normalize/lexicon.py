@@ -122,7 +122,7 @@ class Period:
 
 _PERIOD = re.compile(
     r"^[^\w]*(?P<a>20\d\d)\s*(?:(?P<dash>[-–—])\s*(?P<b>(?:20)?\d\d)\b)?\s*"
-    r"(?P<open>→|->|-+>|>|[-–—](?=\s*$)|\+)?[^\w]*$")
+    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+)?[^\w]*$")
 _LONG_TERM = re.compile(r"^[^\w]*(lenger|lengre)\s+sikt[^\w]*$", re.I)
 
 
@@ -135,6 +135,8 @@ def period(text: str) -> Period | None:
     Period(label='2025-2026', start=2025, end=2026)
     >>> period("2027 →"), period("Lenger sikt")
     (Period(label='2027→', start=2027, end=None), Period(label='Lenger sikt', start=None, end=None))
+    >>> [period(t).label for t in ("2027 ->", "2027 -»", "2027 =>", "2027 »", "2027+", "2027")]
+    ['2027→', '2027→', '2027→', '2027→', '2027→', '2027']
     >>> period("Timer 2.0") is None
     True
     """
