@@ -10,8 +10,9 @@ an OCR engine that did not know Norwegian: its pages rendered at 200 dpi and OCR
 tesseract's English model into a PDF, once with the page images under the text (veikart OCRs
 those again with ``nor``) and once as text only (veikart repairs the text). The other grid
 (the DIST deck, only a PPTX in samples/) is drawn to a PDF by the sample generator and goes
-through the same three PDF routes.
-Run: .venv/bin/python benchmarks/bench_layout.py
+through the same three PDF routes. ``--dpi 150 300`` renders the pages for the OCR'd cases
+at those resolutions instead of 200 dpi.
+Run: .venv/bin/python benchmarks/bench_layout.py [--dpi N ...]
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ CASES = [
 ]
 
 
-def case_file(sample: str, tmp: Path) -> Path:
+def case_file(sample: str, tmp: Path, dpi: int = 200) -> Path:
     """The file a case reads: a sample, or one made from a sample deck (see above)."""
     if sample.startswith("dist"):
         from generate_samples import write_deck_pdf
@@ -65,7 +66,8 @@ def case_file(sample: str, tmp: Path) -> Path:
     else:
         source = ROOT / "samples" / DECK_PDF
     if sample.startswith("eng"):
-        return eng_ocr_pdf(source, tmp / f"{source.stem}-{sample}", sample == "eng-text")
+        return eng_ocr_pdf(source, tmp / f"{source.stem}-{sample}-{dpi}", sample == "eng-text",
+                           dpi=dpi)
     return ROOT / "samples" / sample
 
 
@@ -78,10 +80,16 @@ def main() -> None:
 
 
 def run_cases(matcher: Matcher, repairer, tmp: Path) -> None:
+    dpis = [int(a) for a in sys.argv[sys.argv.index("--dpi") + 1:]] if "--dpi" in sys.argv \
+        else [200]
+    cases = [(f"{label} {dpi}" if "eng" in sample and dpi != 200 else label, sample, deck,
+              page, ratio, dpi)
+             for label, sample, deck, page, ratio in CASES
+             for dpi in (dpis if "eng" in sample else [200])]
     print(f"{'format':20} {'entries':>7} {'found':>6} {'placed right':>12} {'accuracy':>8} "
           f"{'text exact':>10} {'extra rows':>10} {'normalize ms/page':>17}")
-    for label, sample, deck, page, ratio in CASES:
-        path = case_file(sample, tmp)
+    for label, sample, deck, page, ratio, dpi in cases:
+        path = case_file(sample, tmp, dpi)
         doc = extract(path, text_check=repairer.looks_damaged)
         start = time.perf_counter()
         norm = normalize_document(doc, matcher, repairer)
