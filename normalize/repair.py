@@ -7,11 +7,15 @@ suggestion for ``mgter`` is ``meter``). Here:
 - candidates come from an OCR **confusion model** (the substitutions above, each with a cost),
   not from generic edit distance; a dropped letter is a costlier last resort;
 - a word is replaced only when a candidate is a real word that is clearly more likely than
-  what was read: ``zipf(candidate) - cost > zipf(original) + MIN_GAIN``, with word
+  what was read: ``zipf(candidate) - cost >= zipf(original) + need``, with word
   frequencies from wordfreq's Norwegian Bokmål list, hunspell's nb_NO dictionary (through
-  spylls, for compounds wordfreq has never seen) and the catalogue's own vocabulary;
-- numbers, codes (``DIPS``, ``12-16``, ``2.0``), and words already at least as likely as any
-  candidate are left alone, and text that does not look damaged is not touched at all;
+  spylls, for compounds wordfreq has never seen) and the catalogue's own vocabulary; ``need``
+  is small over a non-word and larger over a common real word or a likely name;
+- readings that are words themselves (``bor``/``bør``, ``okt``/``økt``) are decided by their
+  neighbours;
+- numbers, codes (``DIPS``, ``12-16``, ``2.0``, ``mDNS``), and words already at least as
+  likely as any candidate are left alone, and text that does not look damaged is not
+  touched at all;
 - every change is recorded (rule, before, after, position); the input is never modified.
 """
 
