@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .model import BBox, Block, Line
 
 #: Two blocks are one when the lower starts within this many line heights below the upper.
@@ -70,20 +72,18 @@ def _rejoin_split_rows(blocks: list[Block]) -> list[Block]:
     for frag in sorted((b for b in blocks if len(b.lines) == 1 and b.lines[0].bbox),
                        key=lambda b: b.bbox[0]):
         piece = frag.lines[0]
-        for block in out:
-            if block is frag:
-                continue
-            for i, line in enumerate(block.lines):
-                if line.bbox and _same_row(line, piece, SPLIT_ROW_GAP_HEIGHTS):
-                    block.lines[i] = Line(f"{line.text} {piece.text}",
-                                          union([line.bbox, piece.bbox]), level=line.level,
-                                          bullet=line.bullet)
-                    block.bbox = union([block.bbox, piece.bbox])
-                    out.remove(frag)
-                    break
-            else:
-                continue
-            break
+        host = next(((k, i) for k, block in enumerate(out) if block is not frag
+                     for i, line in enumerate(block.lines)
+                     if line.bbox and _same_row(line, piece, SPLIT_ROW_GAP_HEIGHTS)), None)
+        if host is None:
+            continue
+        k, i = host
+        block, line = out[k], out[k].lines[i]
+        lines = list(block.lines)
+        lines[i] = replace(line, text=f"{line.text} {piece.text}",
+                           bbox=union([line.bbox, piece.bbox]))
+        out[k] = replace(block, lines=lines, bbox=union([block.bbox, piece.bbox]))
+        out.remove(frag)
     return out
 
 
