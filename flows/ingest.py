@@ -14,7 +14,6 @@ import functools
 import hashlib
 import os
 import pickle
-import secrets
 import sys
 import time
 from datetime import UTC, datetime
@@ -38,7 +37,7 @@ from outputs.rows import DocumentOutcome
 from review.apply import apply_decisions, write_overlay_file
 from review.refresh import save_model_rows
 from review.store import Store, state_dir
-from veikart import PIPELINE_VERSION, __version__
+from veikart import PIPELINE_VERSION, __version__, ids
 from veikart.errors import VeikartError
 
 
@@ -105,10 +104,6 @@ def load_outcome(entry: dict) -> DocumentOutcome:
                            exit_code=entry["exit_code"])
 
 
-def new_run_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
-
-
 def _progress(done: int, total: int, pages: int, started: float) -> None:
     if not sys.stderr.isatty() or not total:
         return
@@ -136,7 +131,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     Returns a small summary: run id, documents processed/skipped/failed with reasons, items
     by match status, and the files written.
     """
-    started = datetime.now(UTC)
+    started = ids.run_start()
     clock = time.monotonic()
     catalogue_path = str(catalogue or default_catalogue_path())
     normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
@@ -145,7 +140,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     overlay = _overlay_key(store)
     matcher_for(catalogue_path, overlay)
     key = pipeline_key(catalogue_path, overlay)
-    run_id = new_run_id(started)
+    run_id = ids.run_id(started)
     ledger = store.ledger()
     paths = [str(p) for p in extractors.discover(inputs, exclude=[out, state_path])]
     todo, skipped = [], []
@@ -181,7 +176,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
         if outcome.document is not None:
             store.keep_source(Path(outcome.path), outcome.document.origin.sha256)
     run_ids = {p: e["run_id"] for p, e in ledger.items()}
-    run = {"run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+    run = {"run_id": run_id, "started_at": started.isoformat(timespec="microseconds"),
            "finished_at": None, "veikart_version": __version__,
            "pipeline_version": PIPELINE_VERSION, "catalogue_path": catalogue_path,
            "catalogue_sha256": hashlib.sha256(Path(catalogue_path).read_bytes()).hexdigest(),

@@ -156,8 +156,8 @@ CHANGES = [
 ]
 
 RUNS = [
-    Column("run_id", STR, "Id of the run: UTC start time and a short random suffix."),
-    Column("started_at", STR, "UTC start, ISO 8601."),
+    Column("run_id", STR, "Id of the run: UTC start time to the microsecond and a short random suffix; sorts in start order."),
+    Column("started_at", STR, "UTC start, ISO 8601 to the microsecond; the runs table is ordered by it."),
     Column("finished_at", STR, "UTC end, ISO 8601."),
     Column("veikart_version", STR, "veikart's version."),
     Column("pipeline_version", STR, "Version of the extraction/normalization rules."),

@@ -27,7 +27,7 @@ SORT_KEYS = {
     "pages": ["source_path", "page"],
     "roadmap_latest": ["initiative_id", "region"],
     "roadmap_changes": ["to_date", "initiative_id", "region", "change"],
-    "runs": ["run_id"],
+    "runs": ["started_at", "run_id"],
 }
 #: CSV for spreadsheets: UTF-8 with a byte-order mark, so Excel shows æøå right.
 CSV_ENCODING = "utf-8-sig"
