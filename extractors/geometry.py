@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import BBox, Block, Line
+from .model import BBox, Block, Line, Shape
 
 #: Two blocks are one when the lower starts within this many line heights below the upper.
 MERGE_GAP_LINES = 1.2
@@ -33,14 +33,42 @@ def _stacked(a: Block, b: Block) -> bool:
             and by0 <= ay1 + reach and ay0 <= by1 + reach)
 
 
-def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
+def contains(outer: BBox, inner: BBox, slack: float = 2.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def area(box: BBox) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def frame_of(box: BBox, shapes: list[Shape], max_area: float | None = None) -> Shape | None:
+    """The smallest drawn shape (not a line) that ``box`` lies in, if any.
+
+    >>> frame_of((10, 10, 20, 20), [Shape((0, 0, 100, 100)), Shape((5, 5, 30, 30))]).bbox
+    (5, 5, 30, 30)
+    """
+    best = None
+    for shape in shapes:
+        if shape.geometry == "line" or not contains(shape.bbox, box):
+            continue
+        if max_area is not None and area(shape.bbox) > max_area:
+            continue
+        if best is None or area(shape.bbox) < area(best.bbox):
+            best = shape
+    return best
+
+
+def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None) -> list[Block]:
     """Merge blocks that are one text box cut in pieces by the layout engine: stacked directly
-    above each other, left edges aligned (within a hanging indent), no gap bigger than a line.
+    above each other, left edges aligned (within a hanging indent), no gap bigger than a line,
+    and drawn on the same shape (two bars of a timeline stay apart).
 
     pdfminer and tesseract both cut a bulleted list into one box per bullet, or split a wrapped
     line with a hanging indent from its bullet; the items themselves are split later by bullets.
     """
     boxed = _rejoin_split_rows([b for b in blocks if b.bbox])
+    frames = [frame_of(b.bbox, shapes) if shapes else None for b in boxed]
     parent = list(range(len(boxed)))
 
     def root(i: int) -> int:
@@ -51,16 +79,21 @@ def merge_stacked_blocks(blocks: list[Block]) -> list[Block]:
 
     for i in range(len(boxed)):
         for j in range(i + 1, len(boxed)):
-            if _stacked(boxed[i], boxed[j]):
+            if frames[i] is frames[j] and _stacked(boxed[i], boxed[j]):
                 parent[root(j)] = root(i)
-    groups: dict[int, list[Block]] = {}
-    for i, block in enumerate(boxed):
-        groups.setdefault(root(i), []).append(block)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxed)):
+        groups.setdefault(root(i), []).append(i)
     merged = []
-    for members in groups.values():
+    for indexes in groups.values():
+        members = [boxed[i] for i in indexes]
         lines = sorted((ln for b in members for ln in b.lines),
                        key=lambda ln: (ln.bbox[1], ln.bbox[0]) if ln.bbox else (0, 0))
-        merged.append(Block(members[0].kind, join_rows(lines), union([b.bbox for b in members])))
+        frame = frames[indexes[0]]
+        merged.append(Block(members[0].kind, join_rows(lines), union([b.bbox for b in members]),
+                            frame=frame.bbox if frame else None,
+                            fill=frame.fill if frame else None,
+                            geometry=frame.geometry if frame else None))
     merged.sort(key=lambda b: (round(b.bbox[1] / 4), b.bbox[0]))
     return merged + [b for b in blocks if not b.bbox]
 
@@ -116,6 +149,8 @@ def join_rows(lines: list[Line]) -> list[Line]:
         else:
             prev = out[row]
             out[row] = Line(f"{prev.text} {line.text}", union([prev.bbox, line.bbox]),
-                            level=prev.level, bullet=prev.bullet or line.bullet)
+                            level=prev.level, bullet=prev.bullet or line.bullet,
+                            color=(line.color if len(line.text) > len(prev.text) else prev.color)
+                            or prev.color or line.color)
     out.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     return out + [ln for ln in lines if not ln.bbox]

@@ -6,6 +6,9 @@ rendering resolution) and pdfplumber's top-based coordinates are all converted i
 
 Character spans are offsets into :attr:`Page.text`, so ``page.text[start:end]`` is the text of
 a line or block, exactly.
+
+Colours are six-digit upper-case hex RGB strings (``"00A651"``), from the PPTX's fills and
+runs, the PDF's drawing operations, or the page image under OCR'd text.
 """
 
 from __future__ import annotations
@@ -45,6 +48,22 @@ class Line:
     level: int = 0
     #: True when the source marks this line as a list entry (bullet, <li>, numbered).
     bullet: bool = False
+    #: The colour most of the line's text is drawn in (None: not known, or the default).
+    color: str | None = None
+
+
+@dataclass
+class Shape:
+    """Something drawn on the page that is not text: a filled or outlined rectangle, a bar, an
+    arrow, a separator line, a legend swatch. Text drawn on a shape is a Block whose
+    ``frame`` is the shape's box."""
+
+    bbox: BBox
+    fill: str | None = None
+    line: str | None = None
+    #: "rect", "roundRect", "homePlate" (pentagon), "chevron", "rightArrow", "line", "path",
+    #: or another DrawingML preset name.
+    geometry: str = "rect"
 
 
 @dataclass
@@ -61,6 +80,12 @@ class Block:
     locator: str | None = None
     char_start: int = 0
     char_end: int = 0
+    #: The box of the visible shape the text is drawn on (a header chevron, an item's bar,
+    #: a swimlane band), when there is one.
+    frame: BBox | None = None
+    #: That shape's fill colour and geometry.
+    fill: str | None = None
+    geometry: str | None = None
 
     @property
     def text(self) -> str:
@@ -79,6 +104,8 @@ class Page:
     ocr: bool = False
     #: Mean OCR word confidence (0-100) when the page was OCR'd.
     ocr_confidence: float | None = None
+    #: Drawn shapes (see :class:`Shape`), for reading the layout.
+    shapes: list[Shape] = field(default_factory=list)
 
     def finalize(self, separator: str = "\n\n") -> Page:
         """Build :attr:`text` from the blocks and set every char span.

@@ -3,6 +3,7 @@ lines), and OCR decided per page: a page without usable text is rendered and OCR
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,9 +17,9 @@ from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
-from . import cache, ocr
+from . import cache, colors, ocr
 from .geometry import merge_stacked_blocks
-from .model import Block, Document, Line, Origin, Page
+from .model import Block, Document, Line, Origin, Page, Shape
 
 #: A page whose text layer has fewer letters or digits than this is treated as an image.
 MIN_TEXT_CHARS = 12
@@ -67,6 +68,61 @@ def _area(obj) -> float:
     return (float(obj["x1"]) - float(obj["x0"])) * (float(obj["bottom"]) - float(obj["top"]))
 
 
+def _line_colours(page, lines: list[dict]) -> list[str | None]:
+    """The colour most characters of each text line are filled with (None when black)."""
+    chars = sorted(page.chars, key=lambda ch: float(ch["top"]))
+    tops = [float(ch["top"]) for ch in chars]
+    out: list[str | None] = []
+    for ln in lines:
+        lo = bisect.bisect_left(tops, float(ln["top"]) - 1.0)
+        hi = bisect.bisect_right(tops, float(ln["bottom"]))
+        counts: dict[str | None, int] = {}
+        for ch in chars[lo:hi]:
+            cx = (float(ch["x0"]) + float(ch["x1"])) / 2
+            if float(ln["x0"]) - 1 <= cx <= float(ln["x1"]) + 1 and ch["text"].strip():
+                colour = colors.from_pdf(ch.get("non_stroking_color"))
+                counts[colour] = counts.get(colour, 0) + 1
+        best = max(counts, key=counts.get) if counts else None
+        out.append(None if best == "000000" else best)
+    return out
+
+
+def page_shapes(page) -> list[Shape]:
+    """Rectangles, paths and lines the page draws, with their fill and stroke colours; white
+    fills with no outline (page backgrounds) are left out."""
+    shapes = []
+    for kind, objs in (("rect", page.rects), ("path", page.curves), ("line", page.lines)):
+        for obj in objs:
+            fill = colors.from_pdf(obj.get("non_stroking_color")) if obj.get("fill") else None
+            line = colors.from_pdf(obj.get("stroking_color")) if obj.get("stroke") else None
+            if fill and colors.is_neutral(fill, 0.99):
+                fill = None
+            if kind != "line" and not fill and not line:
+                continue
+            geometry = _path_geometry(obj) if kind == "path" else kind
+            shapes.append(Shape(_box(obj), fill, line, geometry))
+    return shapes
+
+
+def _path_geometry(obj: dict) -> str:
+    """"homePlate" for a path that ends in a point on the right (an arrow, a pentagon, a
+    chevron: how PDF exports draw them), else "path"."""
+    pts = obj.get("pts") or []
+    if any(op[0] == "c" for op in obj.get("path") or []):
+        return "ellipse" if len(pts) <= 6 else "path"  # curved: a circle, a rounded box
+    if len(pts) < 5:
+        return "path"
+    x0, x1 = float(obj["x0"]), float(obj["x1"])
+    top, bottom = float(obj["top"]), float(obj["bottom"])
+    height = bottom - top
+    # pdfplumber's points are (x, top) pairs
+    right = [p for p in pts if float(p[0]) >= x1 - 0.5]
+    if height > 0 and right and all(abs(float(p[1]) - (top + bottom) / 2) < 0.2 * height
+                                    for p in right):
+        return "homePlate"
+    return "path" if x1 > x0 else "line"
+
+
 def text_layer_blocks(page) -> list[Block]:
     """pdfminer text boxes as Blocks, each with its text lines (top-left coordinates)."""
     boxes = page.objects.get("textboxhorizontal", [])
@@ -77,12 +133,13 @@ def text_layer_blocks(page) -> list[Block]:
         inside = [j for j, box in enumerate(boxes) if _inside(ln, box)]
         if inside:
             owner[i] = min(inside, key=lambda j: _area(boxes[j]))
+    colour = dict(zip(map(id, lines), _line_colours(page, lines), strict=True))
     blocks = []
     for j, box in enumerate(boxes):
         members = [ln for i, ln in enumerate(lines) if owner.get(i) == j]
         members.sort(key=lambda ln: (round(ln["top"], 1), ln["x0"]))
-        block_lines = [Line(_line_text(ln["text"]), _box(ln)) for ln in members
-                       if _line_text(ln["text"])]
+        block_lines = [Line(_line_text(ln["text"]), _box(ln), color=colour[id(ln)])
+                       for ln in members if _line_text(ln["text"])]
         if block_lines:
             blocks.append(Block("textbox", block_lines, _box(box)))
     return blocks
@@ -151,10 +208,11 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 width, height = float(pdf_page.width), float(pdf_page.height)
                 usable = has_usable_text(pdf_page)
                 redo = pdf_page.page_number in redo_pages
+                shapes = page_shapes(pdf_page)
                 if usable and not redo:
-                    blocks = merge_stacked_blocks(text_layer_blocks(pdf_page))
+                    blocks = merge_stacked_blocks(text_layer_blocks(pdf_page), shapes)
                     page = Page(pdf_page.page_number, width, height, blocks,
-                                text_source="text-layer")
+                                text_source="text-layer", shapes=shapes)
                 else:
                     try:
                         blocks, conf = ocr_page(pdf_page, ocr_dpi, origin.sha256)
@@ -163,7 +221,7 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                     page = Page(pdf_page.page_number, width, height,
                                 merge_stacked_blocks(blocks),
                                 text_source="re-ocr" if redo else "ocr",
-                                ocr=True, ocr_confidence=conf)
+                                ocr=True, ocr_confidence=conf, shapes=shapes)
                     any_ocr = True
                 pages.append(page.finalize())
         except PdfminerException as err:

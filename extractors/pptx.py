@@ -12,10 +12,12 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.shapes.group import GroupShape
 
-from .model import BBox, Block, Document, Line, Origin, Page
+from . import colors
+from .model import BBox, Block, Document, Line, Origin, Page, Shape
 
 EMU_PER_POINT = 12700
 
@@ -66,12 +68,26 @@ def _font_size(paragraph) -> float | None:
     return max(sizes) if sizes else None
 
 
-def _text_lines(paragraphs, bbox: BBox | None, body_placeholder: bool = False) -> list[Line]:
+def _run_colour(paragraph, theme: dict[str, str], default: str | None) -> str | None:
+    """The colour most of a paragraph's characters are drawn in (by character count)."""
+    counts: dict[str | None, int] = {}
+    for run in paragraph.runs:
+        rpr = run._r.find(qn("a:rPr"))
+        fill = rpr.find(qn("a:solidFill")) if rpr is not None else None
+        colour = colors.drawingml(fill, theme) if fill is not None else default
+        counts[colour] = counts.get(colour, 0) + len(run.text.strip())
+    return max(counts, key=counts.get) if counts else default
+
+
+def _text_lines(paragraphs, bbox: BBox | None, body_placeholder: bool = False,
+                theme: dict[str, str] | None = None, default_colour: str | None = None,
+                anchor: str = "t") -> list[Line]:
     """Non-empty paragraphs as Lines, each with a box estimated as its band of the shape.
 
     PPTX stores no line positions. When the runs carry font sizes and the text fits, bands
-    are stacked from the top at 1.2 x the font size (text boxes are top-anchored by
-    default); otherwise the shape's height is shared out by line count.
+    are stacked at 1.2 x the font size from the top, the middle or the bottom of the shape,
+    as its text is anchored (text boxes at the top, autoshapes in the middle); otherwise the
+    shape's height is shared out by line count.
     """
     paras = [(p, p.text.replace("\v", "\n").strip()) for p in paragraphs]
     paras = [(p, t) for p, t in paras if t]
@@ -84,18 +100,80 @@ def _text_lines(paragraphs, bbox: BBox | None, body_placeholder: bool = False) -
             heights = [s * 1.2 * n for s, n in zip(sizes, counts, strict=True)]
         else:
             heights = [room * n / (sum(counts) or 1) for n in counts]
-    lines, top = [], bbox[1] if bbox is not None else 0.0
+    top = bbox[1] if bbox is not None else 0.0
+    if bbox is not None and heights:
+        spare = max(0.0, (bbox[3] - bbox[1]) - sum(heights))
+        top += {"ctr": spare / 2, "b": spare}.get(anchor, 0.0)
+    lines = []
     for i, (p, text) in enumerate(paras):
         line_box = None
         if bbox is not None:
             line_box = (bbox[0], top, bbox[2], top + heights[i])
             top += heights[i]
         lines.append(Line(text=text, bbox=line_box, level=p.level,
-                          bullet=_paragraph_is_bullet(p, body_placeholder)))
+                          bullet=_paragraph_is_bullet(p, body_placeholder),
+                          color=_run_colour(p, theme or {}, default_colour)))
     return lines
 
 
-def _table_blocks(shape, transform: Transform, table_no: int) -> list[Block]:
+def _fill(element, theme: dict[str, str]) -> str | None:
+    """The solid fill of a shape (``spPr``) or a table cell (``tcPr``), or of its style."""
+    props = element.find(qn("p:spPr")) if element.tag != qn("a:tcPr") else element
+    if props is not None:
+        if props.find(qn("a:noFill")) is not None:
+            return None
+        solid = props.find(qn("a:solidFill"))
+        if solid is not None:
+            return colors.drawingml(solid, theme)
+        if props.find(qn("a:gradFill")) is not None:
+            stop = props.find(".//" + qn("a:gs"))
+            return colors.drawingml(stop, theme) if stop is not None else None
+    style = element.find(qn("p:style")) if element.tag != qn("a:tcPr") else None
+    ref = style.find(qn("a:fillRef")) if style is not None else None
+    if ref is not None and ref.get("idx", "0") != "0":
+        return colors.drawingml(ref, theme)
+    return None
+
+
+def _line_colour(element, theme: dict[str, str]) -> str | None:
+    props = element.find(qn("p:spPr"))
+    ln = props.find(qn("a:ln")) if props is not None else None
+    if ln is not None:
+        if ln.find(qn("a:noFill")) is not None:
+            return None
+        solid = ln.find(qn("a:solidFill"))
+        if solid is not None:
+            return colors.drawingml(solid, theme)
+    style = element.find(qn("p:style"))
+    ref = style.find(qn("a:lnRef")) if style is not None else None
+    if ref is not None and ref.get("idx", "0") != "0":
+        return colors.drawingml(ref, theme)
+    return None
+
+
+def _style_font_colour(element, theme: dict[str, str]) -> str | None:
+    style = element.find(qn("p:style"))
+    ref = style.find(qn("a:fontRef")) if style is not None else None
+    return colors.drawingml(ref, theme) if ref is not None else None
+
+
+def _geometry(element) -> str:
+    props = element.find(qn("p:spPr"))
+    prst = props.find(qn("a:prstGeom")) if props is not None else None
+    if prst is not None and prst.get("prst"):
+        return prst.get("prst")
+    if element.tag == qn("p:cxnSp"):
+        return "line"
+    return "path" if props is not None and props.find(qn("a:custGeom")) is not None else "rect"
+
+
+def _anchor(shape) -> str:
+    body = shape.text_frame._txBody.find(qn("a:bodyPr"))
+    return body.get("anchor", "t") if body is not None else "t"
+
+
+def _table_blocks(shape, transform: Transform, table_no: int,
+                  theme: dict[str, str]) -> list[Block]:
     table = shape.table
     col_x = [shape.left]
     for col in table.columns:
@@ -111,18 +189,24 @@ def _table_blocks(shape, transform: Transform, table_no: int) -> list[Block]:
             rs, cs = (cell.span_height, cell.span_width) if cell.is_merge_origin else (1, 1)
             box = transform.box(col_x[c], row_y[r], col_x[c + cs] - col_x[c],
                                 row_y[r + rs] - row_y[r])
-            lines = _text_lines(cell.text_frame.paragraphs, box)
+            tc_pr = cell._tc.find(qn("a:tcPr"))
+            fill = _fill(tc_pr, theme) if tc_pr is not None else None
+            lines = _text_lines(cell.text_frame.paragraphs, box, theme=theme)
             if lines:
                 blocks.append(Block("table_cell", lines, box, shape_id=shape.shape_id,
-                                    table_cell=(table_no, r, c, rs, cs)))
+                                    table_cell=(table_no, r, c, rs, cs), fill=fill))
     return blocks
 
 
-def _shape_blocks(shapes, transform: Transform, counter: list[int]) -> list[Block]:
+def _shape_blocks(shapes, transform: Transform, counter: list[int], theme: dict[str, str],
+                  drawn: list[Shape]) -> list[Block]:
+    """Blocks of the text on ``shapes`` (recursing into groups); the visible shapes, with or
+    without text, are appended to ``drawn``."""
     blocks: list[Block] = []
     for shape in shapes:
         if isinstance(shape, GroupShape):
-            blocks += _shape_blocks(shape.shapes, transform.into_group(shape), counter)
+            blocks += _shape_blocks(shape.shapes, transform.into_group(shape), counter, theme,
+                                    drawn)
             continue
         if shape.left is None or shape.width is None:
             box = None
@@ -130,13 +214,21 @@ def _shape_blocks(shapes, transform: Transform, counter: list[int]) -> list[Bloc
             box = transform.box(shape.left, shape.top, shape.width, shape.height)
         if getattr(shape, "has_table", False) and shape.has_table:
             counter[0] += 1
-            blocks += _table_blocks(shape, transform, counter[0])
+            blocks += _table_blocks(shape, transform, counter[0], theme)
             continue
+        element = shape._element
+        fill = line = None
+        geometry = _geometry(element)
+        if box is not None and element.tag in (qn("p:sp"), qn("p:cxnSp")):
+            fill, line = _fill(element, theme), _line_colour(element, theme)
+            if fill or line:
+                drawn.append(Shape(box, fill, line, geometry))
         if not shape.has_text_frame:
             continue
         body = shape.is_placeholder and shape.placeholder_format.type in (
             PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
-        lines = _text_lines(shape.text_frame.paragraphs, box, body)
+        lines = _text_lines(shape.text_frame.paragraphs, box, body, theme,
+                            _style_font_colour(element, theme), _anchor(shape))
         if not lines:
             continue
         kind = "textbox"
@@ -144,8 +236,21 @@ def _shape_blocks(shapes, transform: Transform, counter: list[int]) -> list[Bloc
             PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE
         ):
             kind = "title"
-        blocks.append(Block(kind, lines, box, shape_id=shape.shape_id))
+        visible = fill is not None or line is not None
+        blocks.append(Block(kind, lines, box, shape_id=shape.shape_id,
+                            frame=box if visible else None, fill=fill,
+                            geometry=geometry if visible else None))
     return blocks
+
+
+def _theme(prs) -> dict[str, str]:
+    try:
+        part = prs.slide_master.part.part_related_by(RT.THEME)
+    except (KeyError, AttributeError):
+        return {}
+    from lxml import etree
+
+    return colors.theme_colours(etree.fromstring(part.blob))
 
 
 def extract_pptx(path: Path, origin: Origin) -> Document:
@@ -154,8 +259,11 @@ def extract_pptx(path: Path, origin: Origin) -> Document:
     height = prs.slide_height / EMU_PER_POINT if prs.slide_height else None
     pages = []
     counter = [0]
+    theme = _theme(prs)
     for number, slide in enumerate(prs.slides, start=1):
-        blocks = _shape_blocks(slide.shapes, Transform(), counter)
-        pages.append(Page(number, width, height, blocks, text_source="pptx").finalize())
+        drawn: list[Shape] = []
+        blocks = _shape_blocks(slide.shapes, Transform(), counter, theme, drawn)
+        pages.append(Page(number, width, height, blocks, text_source="pptx",
+                          shapes=drawn).finalize())
     title = prs.core_properties.title or None
     return Document(origin=origin, pages=pages, extractor="pptx", title=title)

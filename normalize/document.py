@@ -85,21 +85,19 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
     cands = candidates(page)
     if changes:
         _repair_candidates(cands, page, changes)
-    labels = layout.find_labels(cands)
-    label_indexes = {i for lb in labels for i in lb.indexes}
-    grid = layout.find_grid(cands, labels)
     infos = tables.cell_infos(page.blocks)
     row_attrs = tables.row_attributes(page.blocks, infos)
+    in_tables = {i for i, c in enumerate(cands) if c.block_index in infos}
     headings = [b.text for b in page.blocks if b.kind in ("title", "heading")]
     # The page's title names its region ("... – Helse Vest"); a one-page document (a web page)
     # may say it in its metadata title instead.
-    title_region = layout.page_region(headings[:1] + ([doc.title] if doc.title and
-                                                      len(doc.pages) == 1 else []))
+    headings = headings[:1] + ([doc.title] if doc.title and len(doc.pages) == 1 else [])
+    page_layout = layout.read_page(page, cands, headings, exclude=in_tables)
     out: list[tuple[Item, Candidate]] = []
     annotations: list[tuple[Candidate, list]] = []
     page_status = None
     for i, cand in enumerate(cands):
-        if i in label_indexes or _skip_line(cand.text):
+        if i in page_layout.skip or _skip_line(cand.text):
             continue
         info = infos.get(cand.block_index)
         in_table = info is not None and info.role == "item"
@@ -113,19 +111,36 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
         if only_status:
             prev = out[-1] if out else None
             if prev and prev[1].block_index == cand.block_index and not prev[0].status:
-                prev[0].status = only_status
+                prev[0].status, prev[0].status_source = only_status, "text"
             else:
                 page_status = page_status or only_status
             continue
-        region, per = grid.place(cand) if grid else (None, None)
+        place = page_layout.place(cand)
         if info is not None and (info.grid_region or info.grid_period):
-            region, per = info.grid_region, info.grid_period
-        if not (in_table or region or per or cand.bullet) or not looks_like_item(cand.text):
+            place = _table_placement(info, page_layout, cand)
+        if not (in_table or place.placed or cand.bullet) or not looks_like_item(cand.text):
             continue
-        out.append((_make_item(doc, page, cand, region, per, info, row_attrs, title_region), cand))
+        out.append((_make_item(doc, page, cand, place, info, row_attrs), cand))
     for cand, annotation in annotations:
         _annotate(out, cand, annotation)
     return out, page_status
+
+
+def _table_placement(info, page_layout, cand: Candidate) -> layout.Placement:
+    """A cell of a roadmap drawn as a table: its row's and column's labels, its status as
+    the page shows it."""
+    place = layout.Placement(placed=True)
+    if info.grid_region:
+        place.region, place.region_source = info.grid_region, "table"
+        place.evidence.append(f"region: table {info.region_axis} '{info.region_text}'")
+    if info.grid_period:
+        place.period = info.grid_period
+        place.evidence.append(f"period: table {info.period_axis} '{info.period_text}'")
+    page_layout.place_status(cand, place)
+    if not info.grid_region and page_layout.page_region is not None:
+        place.region, place.region_source = page_layout.page_region[0], "page-title"
+        place.evidence.append(f"region: the page names only {page_layout.page_region[0]}")
+    return place
 
 
 def _annotate(pairs: list[tuple[Item, Candidate]], label: Candidate, annotation: list) -> None:
@@ -145,13 +160,16 @@ def _annotate(pairs: list[tuple[Item, Candidate]], label: Candidate, annotation:
         return
     target.regions = [region for region, _ in annotation]
     target.region, target.region_source = annotation[0][0], "label"
+    target.layout_evidence = "; ".join(
+        [e for e in target.layout_evidence.split("; ") if not e.startswith("region:")]
+        + [f"region: the label under the item ('{' '.join(label.text.split())}')"])
     first_period = annotation[0][1]
     if target.period is None and first_period is not None:
         target.period = first_period.label
         target.period_start, target.period_end = first_period.start, first_period.end
 
 
-def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title_region) -> Item:
+def _make_item(doc, page, cand, place: layout.Placement, info, row_attrs) -> Item:
     mention = page.text[cand.char_start: cand.char_end]
     block = cand.block
     item = Item(
@@ -160,25 +178,40 @@ def _make_item(doc, page, cand, grid_region, grid_period, info, row_attrs, title
         char_end=cand.char_end, bbox=cand.bbox, shape_id=block.shape_id, block_kind=block.kind,
         locator=block.locator)
     attrs = row_attrs.get((info.table, info.row), {}) if info else {}
+    evidence = list(place.evidence)
     codes, _ = lexicon.region_codes(cand.text)
-    if grid_region:
-        item.region, item.region_source = grid_region, "grid"
+    if place.region and place.region_source in ("grid", "table"):
+        item.region, item.region_source = place.region, place.region_source
     elif len(codes) == 1:
         item.region, item.region_source = codes[0], "code"
+        evidence = [e for e in evidence if not e.startswith("region:")]
+        evidence.append(f"region: the code in the item names {codes[0]}")
     elif attrs.get("region"):
         item.region, item.region_source = attrs["region"], "table"
-    elif title_region and not codes:
-        item.region, item.region_source = title_region, "page-title"
+        evidence.append("region: the row's Region cell")
+    elif place.region and not codes:
+        item.region, item.region_source = place.region, place.region_source
     item.regions = codes or ([item.region] if item.region else [])
-    per = grid_period or attrs.get("period")
+    per = place.period or attrs.get("period")
     if per is not None:
         item.period, item.period_start, item.period_end = per.label, per.start, per.end
-    item.status = lexicon.inline_status(cand.text)[0] or attrs.get("status")
+        if place.period is None:
+            evidence.append("period: the row's Periode cell")
+    item.status, item.status_source = place.status, place.status_source
+    if item.status is None and attrs.get("status"):
+        item.status, item.status_source = attrs["status"], "table"
+        evidence.append("status: the row's Status cell")
     due, _ = lexicon.due_date(cand.text)
     due = due or attrs.get("due_date")
     item.due_date = due.isoformat() if due else None
     item.group_name = attrs.get("group_name")
     item.repairs = cand.extras.get("repairs", [])
+    if item.region is None and not any(e.startswith("region:") for e in evidence):
+        evidence.append("region: none, no region label lines up with the item and the page "
+                        "names no single region")
+    if item.period is None and not any(e.startswith("period:") for e in evidence):
+        evidence.append("period: none, no period header or time axis lines up with the item")
+    item.layout_evidence = "; ".join(evidence)
     return item
 
 

@@ -1,28 +1,74 @@
-"""Recover the roadmap's grid from geometry: period headers across the top, region labels down
-the left, and which cell every item sits in. Works on any blocks with boxes (PPTX shapes,
-pdfplumber text lines, tesseract word boxes), all in points with the origin top-left."""
+"""Read a page's roadmap layout from geometry, the same way for every format.
+
+One page-layout model instead of rules per shape:
+
+1. **Labels.** Period-like texts (``2023-2024``, ``2027 →``, ``Lenger sikt``), time-axis ticks
+   (years, quarters ``Q1 2025``/``K3 2025``, halves ``H2 2024``/``1. halvår 2025``, months) and
+   region-like texts (``HELSE VEST``, ``Helse⏎Midt-Norge``, ``HSØ``, ``Nord`` beside a logo)
+   anywhere on the page.
+2. **Axes.** Labels that line up in a row or a column form an axis; each label governs a
+   *band* along it. Bands are drawn either between neighbouring labels (labels centred on
+   their columns or lanes) or from each label onwards (labels at the start of their band);
+   the items on the page decide which, by which reading cuts fewer of them. A label drawn on
+   a shape of its own (a chevron, a header cell, a swimlane band) governs that shape's extent.
+   Ticks in a row make a *time axis* that maps x to dates.
+3. **Placement.** Each item is placed by the overlap of its box (or the bar it is drawn on)
+   with the bands of both axes: the band holding most of it wins. A timeline bar's extent
+   gives its first and last year; the page's period headers, where the bar lies inside one,
+   give its period label. Without a region axis, the one region the page names outside the
+   items (title, corner logo, footer) holds for every item.
+4. **Status** from words in the item, else from its text or fill colour and the page's
+   legend ("Grønn: i drift", a coloured square beside "Pågår").
+
+Every placement carries evidence in words a reviewer reads: which labels and which rule
+decided the region, the period and the status, or why none was given. All boxes are in
+points with the origin top-left (see ``extractors.model``).
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from extractors.geometry import union
+from extractors import colors
+from extractors.geometry import frame_of, union
+from extractors.model import BBox, Page, Shape
 
 from . import lexicon
 from .items import Candidate
 
-SAME_ROW = 14.0  # points: period headers whose centres differ by less are one header row
-SAME_COLUMN = 40.0  # points: region labels whose left edges differ by less are one column
-TOP_ALIGN = 14.0  # points: a label this close to the top of an item starts a row
+#: A label this much longer is not a label.
+MAX_LABEL_CHARS = 40
+#: Labels whose centres (rows) or edges (columns) differ by less than this many of their
+#: heights line up.
+ALIGN_HEIGHTS = 0.8
+#: A band drawn "from each label onwards" starts this far before its label.
+LEADING_MARGIN = 6.0
+#: An item whose best band holds less than this share of it, with a rival close behind, is
+#: left unplaced on that axis rather than guessed.
+MIN_SHARE = 0.5
+#: The share of a timeline cell a bar may fall short of or overrun a cell edge by.
+EDGE_TOLERANCE = 0.2
+#: Words that mark a "today" line on a timeline: not an item.
+_TODAY = re.compile(r"^\W*(i\s*dag|nå|today|dagens dato|vi er her)\W*$", re.I)
+_OPEN_GEOMETRIES = {"homePlate", "rightArrow", "chevron", "notchedRightArrow",
+                    "stripedRightArrow"}
+_REGION_KEYS = (("helse nord", "Helse Nord"), ("helse vest", "Helse Vest"),
+                ("helse sør øst", "Helse Sør-Øst"), ("helse sørøst", "Helse Sør-Øst"),
+                ("helse midt", "Helse Midt-Norge"))
 
 
 @dataclass
 class Label:
-    kind: str  # "period" or "region"
-    value: object  # lexicon.Period or a region name
+    kind: str  # "period", "tick" or "region"
+    value: object  # lexicon.Period, lexicon.Tick or a region name
     indexes: tuple[int, ...]  # candidate indexes (a label wrapped over two lines has two)
-    bbox: tuple[float, float, float, float]
+    bbox: BBox
+    text: str
+    #: The box this label governs along its axis: its own shape, else its text box.
+    extent: BBox | None = None
 
     @property
     def cx(self) -> float:
@@ -34,121 +80,576 @@ class Label:
 
 
 @dataclass
-class Grid:
-    periods: list[Label]  # left to right
-    regions: list[Label]  # top to bottom
-    row_mode: str  # "top" (labels at the top of their rows) or "centre"
-    header_bottom: float
-    label_right: float
-    col_bounds: list[float] = field(default_factory=list)
-    row_bounds: list[float] = field(default_factory=list)
+class Axis:
+    kind: str  # "period", "region" or "time"
+    direction: str  # "x": labels in a row, bands are columns; "y": labels in a column
+    labels: list[Label]
+    bounds: list[float]  # band edges between consecutive labels
+    mode: str  # "between" or "leading" (how bands were drawn), or "shapes"
+    #: Items lie on this side of the labels: "after" (below a header row / right of a label
+    #: column) or "before".
+    side: str = "after"
+    edge: float = 0.0  # the labels' inner edge (header bottom, label column's right edge)
+    #: Where the first band starts and the last ends.
+    limits: tuple[float, float] = (-math.inf, math.inf)
 
-    def place(self, cand: Candidate) -> tuple[str | None, lexicon.Period | None]:
-        """Region and period of the cell ``cand`` sits in (None where it is outside)."""
+    def band_of(self, lo: float, hi: float) -> tuple[int | None, float, str]:
+        """The band holding most of [lo, hi], its share, and why none if none."""
+        edges = [self.limits[0]] + self.bounds + [self.limits[1]]
+        overlaps = [max(0.0, min(hi, b) - max(lo, a)) for a, b in zip(edges, edges[1:],
+                                                                       strict=False)]
+        length = max(hi - lo, 1e-6)
+        order = sorted(range(len(overlaps)), key=lambda i: -overlaps[i])
+        best = order[0]
+        share = overlaps[best] / length
+        if overlaps[best] <= 0:
+            return None, 0.0, "lies outside every band"
+        if share < MIN_SHARE and len(order) > 1 and overlaps[order[1]] >= 0.8 * overlaps[best]:
+            names = f"'{self.labels[best].text}' and '{self.labels[order[1]].text}'"
+            return None, share, f"spans {names}"
+        return best, share, ""
+
+    def in_body(self, box: BBox) -> bool:
+        """Whether ``box`` lies on the items' side of the labels."""
+        lo, hi = (box[1], box[3]) if self.direction == "x" else (box[0], box[2])
+        centre = (lo + hi) / 2
+        return centre > self.edge if self.side == "after" else centre < self.edge
+
+    def describe(self) -> str:
+        where = {("x", "after"): "across the top", ("x", "before"): "along the bottom",
+                 ("y", "after"): "down the left", ("y", "before"): "down the right"}
+        return where[(self.direction, self.side)]
+
+
+@dataclass
+class TimeAxis:
+    ticks: list[Label]  # left to right
+    cells: list[tuple[float, float]]  # x-extent of each tick's cell
+
+    def time_at(self, x: float) -> float:
+        """Fractional year at x, linear inside each tick's cell."""
+        for label, (a, b) in zip(self.ticks, self.cells, strict=True):
+            if x <= b or label is self.ticks[-1]:
+                tick = label.value
+                frac = (x - a) / (b - a) if b > a else 0.0
+                return tick.start + frac * (tick.end - tick.start)
+        return self.ticks[-1].value.end  # pragma: no cover
+
+    def years(self, x0: float, x1: float) -> tuple[int, int]:
+        width = median(b - a for a, b in self.cells)
+        first, last = self.ticks[0].value, self.ticks[-1].value
+        unit = first.end - first.start
+        pad = EDGE_TOLERANCE * width
+        start = self.time_at(max(x0 + pad, self.cells[0][0]))
+        end = self.time_at(min(x1 - pad, self.cells[-1][1]))
+        start = min(max(start, first.start), last.end - 1e-9)
+        end = min(max(end, first.start + unit * 0.01), last.end - 1e-9)
+        return int(math.floor(start)), int(math.floor(max(end, start)))
+
+
+@dataclass
+class Placement:
+    region: str | None = None
+    region_source: str | None = None
+    period: lexicon.Period | None = None
+    status: str | None = None
+    status_source: str | None = None
+    evidence: list[str] = field(default_factory=list)
+    #: Whether an axis of the page placed the item (a roadmap position, not loose text).
+    placed: bool = False
+
+
+@dataclass
+class PageLayout:
+    periods: Axis | None
+    regions: Axis | None
+    time: TimeAxis | None
+    page_region: tuple[str, str] | None  # region and the text that named it
+    legend: list[tuple[str, str, str]]  # (colour, status, legend text)
+    #: Candidate indexes that are labels, legend entries or markers: never items.
+    skip: set[int]
+    shapes: list[Shape]
+    page_area: float
+    #: Every candidate's block and the middle of its text box.
+    centres: list = field(default_factory=list)
+
+    def place(self, cand: Candidate) -> Placement:
+        """Region, period and status of one item, with the evidence for each."""
+        out = Placement()
+        box = self._box(cand)
+        if box is None:  # no geometry (a web page): only what the page says as a whole
+            self._place_region(cand.bbox, out, page_only=True)
+            self.place_status(cand, out)
+            return out
+        axes = [a for a in (self.periods, self.regions) if a is not None]
+        if self.time is not None and not _below(box, self.time):
+            return out  # above the time axis: a title, a legend
+        if any(not a.in_body(box) for a in axes):
+            self._place_region(box, out, page_only=True)
+            return out  # on the labels' far side: a title, a note beside the grid
+        self._place_period(box, cand, out)
+        self._place_region(box, out)
+        self.place_status(cand, out)
+        return out
+
+    # -- pieces ------------------------------------------------------------------------
+    def _box(self, cand: Candidate) -> BBox | None:
+        """The item's box: the shape it is drawn on (a bar, its own box), else its text."""
         if cand.bbox is None:
-            return None, None
-        x0, y0, x1, y1 = cand.bbox
-        region = period = None
-        if self.periods and y0 >= self.header_bottom - 2 and x0 >= self.label_right - 4:
-            col = sum(1 for b in self.col_bounds if x0 + 4 >= b)
-            period = self.periods[col].value
-        if self.regions and x0 >= self.label_right - 4:
-            y = y0 if self.row_mode == "top" else (y0 + y1) / 2
-            if y >= self.row_bounds[0]:
-                row = sum(1 for b in self.row_bounds[1:] if y >= b)
-                region = self.regions[row].value
-        return region, period
+            return None
+        frame = self._frame(cand)
+        return frame.bbox if frame is not None else cand.bbox
 
+    def _frame(self, cand: Candidate) -> Shape | None:
+        """The shape the item is drawn on, when that shape is its own: no other text block
+        has its middle inside it (a swimlane band or a panel holds many)."""
+        if cand.bbox is None:
+            return None
+        if cand.block.frame is not None:
+            return Shape(cand.block.frame, cand.block.fill, None, cand.block.geometry or "rect")
+        if not self.shapes:
+            return None
+        frame = frame_of(cand.bbox, self.shapes, max_area=0.15 * self.page_area)
+        if frame is None:
+            return None
+        x0, y0, x1, y1 = frame.bbox
+        for block, (cx, cy) in self.centres:
+            if block is not cand.block and x0 <= cx <= x1 and y0 <= cy <= y1:
+                return None
+        return frame
 
-def find_labels(cands: list[Candidate]) -> list[Label]:
-    """Period headers and region labels among the candidates; a region label wrapped over two
-    lines ("HELSE" / "MIDT-NORGE") is joined."""
-    labels: list[Label] = []
-    used: set[int] = set()
-    for i, cand in enumerate(cands):
-        if i in used or cand.bbox is None or len(cand.text) > 40:
-            continue
-        per = lexicon.period(cand.text)
-        if per is not None:
-            labels.append(Label("period", per, (i,), cand.bbox))
-            continue
-        nxt = cands[i + 1] if i + 1 < len(cands) else None
-        region = lexicon.region_label(cand.text)
-        if (region is None and nxt is not None and nxt.block_index == cand.block_index
-                and nxt.bbox):
-            joined = lexicon.region_label(f"{cand.text} {nxt.text}")
-            if joined and joined != lexicon.NATIONAL:
-                labels.append(Label("region", joined, (i, i + 1), union([cand.bbox, nxt.bbox])))
-                used.add(i + 1)
+    def _place_period(self, box: BBox, cand: Candidate, out: Placement) -> None:
+        axis = self.periods
+        if self.time is not None and _below(box, self.time):
+            start, end = self.time.years(box[0], box[2])
+            frame = self._frame(cand)
+            open_end = (frame is not None and frame.geometry in _OPEN_GEOMETRIES) or \
+                bool(re.search(r"(→|->|\+)\s*$", cand.text))
+            label = None
+            if axis is not None and axis.direction == "x" and axis.in_body(box):
+                band, share, _ = axis.band_of(box[0], box[2])
+                if band is not None and share >= 1 - EDGE_TOLERANCE and not open_end:
+                    label = axis.labels[band].value.label
+            if label is None:
+                label = (f"{start}→" if open_end else
+                         f"{start}" if start == end else f"{start}-{end}")
+            out.period = lexicon.Period(label, start, None if open_end else end)
+            ticks = self.time.ticks
+            out.evidence.append(
+                f"period: bar from {start} to {'later' if open_end else end} on the time axis "
+                f"'{ticks[0].text}' … '{ticks[-1].text}'"
+                + (" (it ends in an arrow: and later)" if open_end else "")
+                + (f", inside the period '{label}'" if label and not label[0].isdigit()
+                   or (axis is not None and label in {lb.value.label for lb in axis.labels})
+                   else ""))
+            out.placed = True
+            return
+        if axis is None:
+            return
+        if not axis.in_body(box):
+            return
+        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+        band, share, why = axis.band_of(lo, hi)
+        if band is None:
+            out.evidence.append(f"period: none, the box {why}")
+            out.placed = True
+            return
+        label = axis.labels[band]
+        out.period = label.value
+        where = "column" if axis.direction == "x" else "row"
+        out.evidence.append(f"period: {where} '{label.text}' (headers {axis.describe()}, "
+                            f"{share:.0%} of the box in its band)")
+        out.placed = True
+
+    def _place_region(self, box: BBox, out: Placement, page_only: bool = False) -> None:
+        axis = self.regions
+        if page_only:
+            if axis is None and self.page_region is not None:
+                out.region, out.region_source = self.page_region[0], "page-title"
+                out.evidence.append(f"region: the page names only {self.page_region[0]} "
+                                    f"('{self.page_region[1]}')")
+            return
+        if axis is not None and axis.in_body(box):
+            lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+            band, share, why = axis.band_of(lo, hi)
+            if band is None:
+                out.evidence.append(f"region: none, the box {why}")
+            else:
+                label = axis.labels[band]
+                out.region, out.region_source = label.value, "grid"
+                where = "lane" if axis.mode == "shapes" else (
+                    "row" if axis.direction == "y" else "column")
+                out.evidence.append(f"region: {where} '{label.text}' (labels "
+                                    f"{axis.describe()}, {share:.0%} of the box in its band)")
+            out.placed = True
+            return
+        if self.page_region is not None and (out.placed or axis is None):
+            out.region, out.region_source = self.page_region[0], "page-title"
+            out.evidence.append(f"region: the page names only {self.page_region[0]} "
+                                f"('{self.page_region[1]}')")
+
+    def place_status(self, cand: Candidate, out: Placement) -> None:
+        """The status the item states in words, else by its colour and the legend."""
+        word, _ = lexicon.inline_status(cand.text)
+        if word:
+            out.status, out.status_source = word, "text"
+            out.evidence.append(f"status: '{word}' written in the item")
+            return
+        if not self.legend:
+            return
+        text_colour = _text_colour(cand)
+        frame = self._frame(cand)
+        fill = frame.fill if frame is not None else cand.block.fill
+        for colour, source, what in ((text_colour, "text-colour", "text"),
+                                     (fill, "fill-colour", "fill")):
+            if colour is None:
                 continue
-        if region is not None and region != lexicon.NATIONAL:
-            labels.append(Label("region", region, (i,), cand.bbox))
-    return labels
+            hit = _nearest(colour, self.legend)
+            if hit is not None:
+                out.status, out.status_source = hit[1], source
+                out.evidence.append(f"status: {what} colour #{colour} is the legend's "
+                                    f"'{hit[2]}'")
+                return
 
 
-def _largest_cluster(labels: list[Label], key, tolerance: float) -> list[Label]:
-    best: list[Label] = []
-    for anchor in labels:
-        group = [lab for lab in labels if abs(key(lab) - key(anchor)) <= tolerance]
-        if len(group) > len(best):
-            best = group
+def _below(box: BBox, time: TimeAxis) -> bool:
+    top = max(lb.bbox[3] for lb in time.ticks)
+    return (box[1] + box[3]) / 2 > top
+
+
+def _text_colour(cand: Candidate) -> str | None:
+    counts: dict[str | None, int] = {}
+    for line in cand.lines:
+        counts[line.color] = counts.get(line.color, 0) + len(line.text)
+    best = max(counts, key=counts.get) if counts else None
+    return best or "000000"
+
+
+def _nearest(colour: str, legend: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
+    ranked = sorted(legend, key=lambda e: colors.distance(colour, e[0]))
+    best = ranked[0]
+    d = colors.distance(colour, best[0])
+    if d > 0.75:
+        return None
+    if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.1:
+        return None  # between two legend colours: no guess
     return best
 
 
-def find_grid(cands: list[Candidate], labels: list[Label]) -> Grid | None:
-    """The grid the labels describe, or None when they describe none (fewer than two period
-    headers in a row and fewer than two region labels in a column)."""
-    periods = _largest_cluster([lb for lb in labels if lb.kind == "period"],
-                               lambda lb: lb.cy, SAME_ROW)
-    regions = _largest_cluster([lb for lb in labels if lb.kind == "region"],
-                               lambda lb: lb.bbox[0], SAME_COLUMN)
-    periods = sorted(periods, key=lambda lb: lb.bbox[0]) if len(periods) >= 2 else []
-    regions = sorted(regions, key=lambda lb: lb.bbox[1]) if len(regions) >= 2 else []
-    if not periods and not regions:
-        return None
-    header_bottom = max(lb.bbox[3] for lb in periods) if periods else 0.0
-    label_right = max(lb.bbox[2] for lb in regions) if regions else 0.0
-    if periods and regions and header_bottom > min(lb.bbox[1] for lb in regions) + 2:
-        # The "labels" overlap the header row: not a grid of this shape; keep the columns.
-        regions, label_right = [], 0.0
-    grid = Grid(periods, regions, _row_mode(cands, regions), header_bottom, label_right)
-    # Column i runs from half-way between header i-1 and i to half-way between i and i+1, so
-    # left-aligned, centred and spanning headers all work; items are placed by their left edge.
-    grid.col_bounds = [(a.bbox[2] + b.bbox[0]) / 2 if a.bbox[2] < b.bbox[0] else b.bbox[0]
-                       for a, b in zip(periods, periods[1:], strict=False)]
-    if regions:
-        if grid.row_mode == "top":
-            grid.row_bounds = [lb.bbox[1] - TOP_ALIGN for lb in regions]
+# -- reading a page ------------------------------------------------------------------------
+def find_labels(cands: list[Candidate]) -> list[Label]:
+    """Period headers, time ticks and region labels among the candidates; a region label
+    wrapped over two lines ("HELSE" / "MIDT-NORGE") is joined."""
+    labels: list[Label] = []
+    used: set[int] = set()
+    for i, cand in enumerate(cands):
+        if i in used or cand.bbox is None or len(cand.text) > MAX_LABEL_CHARS:
+            continue
+        text = " ".join(cand.text.split())
+        tick = lexicon.time_tick(text)
+        per = lexicon.period(text)
+        if tick is not None and (per is None or per.start == per.end or tick.open):
+            labels.append(Label("tick", tick, (i,), cand.bbox, text))
+        if per is not None:
+            labels.append(Label("period", per, (i,), cand.bbox, text))
+            continue
+        if tick is not None:
+            continue
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        region = lexicon.region_label(text)
+        if (region is None and nxt is not None and nxt.block_index == cand.block_index
+                and nxt.bbox):
+            joined = lexicon.region_label(f"{text} {nxt.text}")
+            if joined and joined != lexicon.NATIONAL:
+                labels.append(Label("region", joined, (i, i + 1), union([cand.bbox, nxt.bbox]),
+                                    f"{text} {nxt.text}"))
+                used.add(i + 1)
+                continue
+        if region is not None and region != lexicon.NATIONAL:
+            labels.append(Label("region", region, (i,), cand.bbox, text))
+    return labels
+
+
+def _aligned(labels: list[Label], direction: str) -> list[Label]:
+    """The largest group of labels lined up as a row (``x``: same centre height) or a column
+    (``y``: same left edge, centre or right edge), one label per value."""
+    if len(labels) < 2:
+        return []
+    height = median(lb.bbox[3] - lb.bbox[1] for lb in labels)
+    tol = max(6.0, ALIGN_HEIGHTS * height)
+    keys = ([lambda lb: lb.cy] if direction == "x" else
+            [lambda lb: lb.bbox[0], lambda lb: lb.cx, lambda lb: lb.bbox[2]])
+    best: list[Label] = []
+    for key in keys:
+        for anchor in labels:
+            group = [lb for lb in labels if abs(key(lb) - key(anchor)) <= tol * (
+                1 if direction == "x" else 2)]
+            # one label per value; along the axis, labels must not overlap
+            group = _distinct(group, direction)
+            if len(group) > len(best):
+                best = group
+    values = {repr(lb.value) for lb in best}
+    return sorted(best, key=lambda lb: lb.bbox[0] if direction == "x" else lb.bbox[1]) \
+        if len(values) >= 2 else []
+
+
+def _distinct(group: list[Label], direction: str) -> list[Label]:
+    out: list[Label] = []
+    for lb in sorted(group, key=lambda lb: lb.bbox[0] if direction == "x" else lb.bbox[1]):
+        lo, hi = (lb.bbox[0], lb.bbox[2]) if direction == "x" else (lb.bbox[1], lb.bbox[3])
+        if out:
+            p = out[-1]
+            plo, phi = (p.bbox[0], p.bbox[2]) if direction == "x" else (p.bbox[1], p.bbox[3])
+            if lo < phi - 0.5 * min(hi - lo, phi - plo):
+                continue  # overlaps the previous one along the axis: not the same axis
+        out.append(lb)
+    return out
+
+
+def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: list[Shape],
+            page_area: float) -> BBox:
+    """The box a label governs: the shape it is drawn on, when that shape holds no other
+    label of its axis; else its text box."""
+    frame = None
+    block = cands[label.indexes[0]].block
+    if block.frame is not None:
+        frame = Shape(block.frame, block.fill, None, block.geometry or "rect")
+    elif shapes:
+        frame = frame_of(label.bbox, shapes, max_area=0.5 * page_area)
+    if frame is None:
+        return label.bbox
+    for other in others:
+        if other is label:
+            continue
+        ox, oy = other.cx, other.cy
+        if frame.bbox[0] <= ox <= frame.bbox[2] and frame.bbox[1] <= oy <= frame.bbox[3]:
+            return label.bbox
+    return frame.bbox
+
+
+def _bounds(labels: list[Label], direction: str, mode: str) -> list[float]:
+    ext = [(lb.extent[0], lb.extent[2]) if direction == "x" else (lb.extent[1], lb.extent[3])
+           for lb in labels]
+    out = []
+    for (_alo, ahi), (blo, _bhi) in zip(ext, ext[1:], strict=False):
+        if mode == "leading":
+            out.append(max(blo - LEADING_MARGIN, (ahi + blo) / 2 if ahi < blo else blo))
         else:
-            heights = median(lb.bbox[3] - lb.bbox[1] for lb in regions)
-            mids = [(a.cy + b.cy) / 2 for a, b in zip(regions, regions[1:], strict=False)]
-            first = regions[0].cy - (mids[0] - regions[0].cy if mids else 3 * heights)
-            grid.row_bounds = [first] + mids
-    return grid
+            out.append((ahi + blo) / 2)
+    return out
 
 
-def _row_mode(cands: list[Candidate], regions: list[Label]) -> str:
-    """"top" when most region labels line up with the top of a text block to their right
-    (a PPTX text box, a pdfminer or OCR block), else "centre"."""
-    if not regions:
-        return "top"
-    label_indexes = {i for lb in regions for i in lb.indexes}
-    tops = {id(c.block): c.block.bbox[1] for i, c in enumerate(cands)
-            if i not in label_indexes and c.block.bbox is not None}
-    lefts = {id(c.block): c.block.bbox[0] for c in cands if c.block.bbox is not None}
-    aligned = sum(1 for lb in regions
-                  if any(lefts[key] > lb.bbox[2] and abs(top - lb.bbox[1]) <= TOP_ALIGN
-                         for key, top in tops.items()))
-    return "top" if aligned * 2 >= len(regions) else "centre"
+def _limits(labels: list[Label], direction: str, mode: str,
+            bounds: list[float]) -> tuple[float, float]:
+    """Where the outer bands end: as far beyond the outer labels as the bands are wide (a
+    title above the first row or a footer under the last is in no band)."""
+    ext = [(lb.extent[0], lb.extent[2]) if direction == "x" else (lb.extent[1], lb.extent[3])
+           for lb in labels]
+    edges = [ext[0][0]] + bounds + [ext[-1][1]]
+    width = median(b - a for a, b in zip(edges, edges[1:], strict=False))
+    if mode == "leading":
+        return ext[0][0] - LEADING_MARGIN, max(ext[-1][1], ext[-1][0] + 1.2 * width)
+    first = ext[0][0] - max(0.0, (bounds[0] - ext[0][1]) if bounds else width / 2)
+    last = ext[-1][1] + max(0.0, (ext[-1][0] - bounds[-1]) if bounds else width / 2)
+    return min(first, ext[0][0] - LEADING_MARGIN), max(last, ext[-1][0] + 1.2 * width)
+
+
+def _containment(axis: Axis, boxes: list[BBox]) -> float:
+    total = 0.0
+    for box in boxes:
+        if not axis.in_body(box):
+            continue
+        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+        _, share, _ = axis.band_of(lo, hi)
+        total += share
+    return total
+
+
+def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candidate],
+               shapes: list[Shape], page_area: float, boxes: list[BBox]) -> Axis:
+    for lb in labels:
+        lb.extent = _extent(lb, labels, cands, shapes, page_area)
+    # which side of the labels the items are on
+    if direction == "x":
+        edge_after = max(lb.bbox[3] for lb in labels)
+        edge_before = min(lb.bbox[1] for lb in labels)
+        after = sum(1 for b in boxes if (b[1] + b[3]) / 2 > edge_after)
+        before = sum(1 for b in boxes if (b[1] + b[3]) / 2 < edge_before)
+    else:
+        edge_after = max(lb.bbox[2] for lb in labels)
+        edge_before = min(lb.bbox[0] for lb in labels)
+        after = sum(1 for b in boxes if (b[0] + b[2]) / 2 > edge_after)
+        before = sum(1 for b in boxes if (b[0] + b[2]) / 2 < edge_before)
+    side, edge = ("after", edge_after) if after >= before else ("before", edge_before)
+    shaped = all(lb.extent is not lb.bbox for lb in labels)
+    best = None
+    for mode in ("between", "leading"):
+        bounds = _bounds(labels, direction, mode)
+        axis = Axis(kind, direction, labels, bounds, mode, side, edge,
+                    _limits(labels, direction, mode, bounds))
+        score = _containment(axis, boxes)
+        if best is None or score > best[0] + 1e-6:
+            best = (score, axis)
+    axis = best[1]
+    if shaped and direction == "y":
+        axis.mode = "shapes"
+    return axis
+
+
+def _time_axis(ticks: list[Label], shapes: list[Shape]) -> TimeAxis | None:
+    """Three or more ticks in a row, later to the right: a timeline's time axis."""
+    row = _aligned(ticks, "x")
+    if len(row) < 3:
+        return None
+    starts = [lb.value.start for lb in row]
+    if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        return None
+    centres = [lb.cx for lb in row]
+    # cells: between the ticks' centres' midpoints, or the drawn cells they sit on
+    mids = [(a + b) / 2 for a, b in zip(centres, centres[1:], strict=False)]
+    first = centres[0] - (mids[0] - centres[0])
+    last = centres[-1] + (centres[-1] - mids[-1])
+    edges = [first] + mids + [last]
+    cells = list(zip(edges, edges[1:], strict=False))
+    framed = [frame_of(lb.bbox, shapes) for lb in row] if shapes else [None] * len(row)
+    if all(f is not None for f in framed) and len({id(f) for f in framed}) == len(row):
+        cells = [(f.bbox[0], f.bbox[2]) for f in framed]
+    return TimeAxis(row, cells)
+
+
+def _page_region(page: Page, cands: list[Candidate], skip: set[int],
+                 axis_indexes: set[int], headings: list[str]) -> tuple[str, str] | None:
+    """The one region the page names outside its items: in a title, a heading, a corner
+    logo's text or a footer."""
+    found: dict[str, str] = {}
+    texts = list(headings)
+    height = page.height or 0.0
+    for i, c in enumerate(cands):
+        if i in axis_indexes or len(c.text) > 80 or c.bbox is None:
+            continue
+        margin = height and (c.bbox[3] <= 0.18 * height or c.bbox[1] >= 0.9 * height)
+        if margin or lexicon.region_label(c.text):
+            texts.append(c.text)
+    for text in texts:
+        folded = lexicon.fold(text)
+        label = lexicon.region_label(text) if len(text) <= 30 else None
+        if label and label != lexicon.NATIONAL:
+            found.setdefault(label, text)
+            continue
+        for key, region in _REGION_KEYS:
+            if re.search(rf"\b{key}\b", folded):
+                found.setdefault(region, text)
+    if len(found) == 1:
+        region, text = next(iter(found.items()))
+        return region, " ".join(text.split())
+    return None
+
+
+def _legend(cands: list[Candidate], shapes: list[Shape]) -> tuple[list, set[int]]:
+    """Colour legend entries (colour, status, text) and the candidates that make them."""
+    entries, used = [], set()
+    swatches = [s for s in shapes if s.fill and s.geometry != "line"
+                and s.bbox[2] - s.bbox[0] <= 30 and s.bbox[3] - s.bbox[1] <= 30]
+    for i, cand in enumerate(cands):
+        if cand.bbox is None or len(cand.text) > 80:
+            continue
+        entry = lexicon.legend_entry(cand.text)
+        swatch = _swatch_left_of(cand.bbox, swatches)
+        if entry is not None:
+            nominal, status = entry
+            own = _text_colour(cand)
+            colour = (swatch.fill if swatch is not None else
+                      own if own not in (None, "000000") else nominal)
+            entries.append((colour, status, " ".join(cand.text.split())))
+            used.add(i)
+        elif swatch is not None and (status := lexicon.status_value(cand.text)):
+            entries.append((swatch.fill, status, " ".join(cand.text.split())))
+            used.add(i)
+    return entries, used
+
+
+def _swatch_left_of(box: BBox, swatches: list[Shape]) -> Shape | None:
+    height = box[3] - box[1]
+    for s in swatches:
+        overlap = min(s.bbox[3], box[3]) - max(s.bbox[1], box[1])
+        if overlap >= 0.3 * min(height, s.bbox[3] - s.bbox[1]) and \
+                -2 <= box[0] - s.bbox[2] <= max(20.0, 2 * height):
+            return s
+    return None
+
+
+def read_page(page: Page, cands: list[Candidate], headings: list[str],
+              exclude: set[int] | None = None) -> PageLayout:
+    """The page's layout: axes, the region it names, its legend and what is not an item.
+    ``exclude``: candidates already known not to be items (table cells read elsewhere)."""
+    exclude = exclude or set()
+    page_area = (page.width or 960.0) * (page.height or 540.0)
+    labels = [lb for lb in find_labels(cands) if not set(lb.indexes) & exclude]
+    legend, legend_used = _legend(cands, page.shapes)
+    skip = set(legend_used)
+    skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
+    label_indexes = {i for lb in labels for i in lb.indexes}
+    boxes = [c.bbox for i, c in enumerate(cands) if c.bbox is not None
+             and i not in label_indexes and i not in skip and i not in exclude]
+    ticks = [lb for lb in labels if lb.kind == "tick"]
+    time = _time_axis(ticks, page.shapes)
+    axis_indexes: set[int] = set()
+    if time is not None:
+        axis_indexes |= {i for lb in time.ticks for i in lb.indexes}
+    periods_in = [lb for lb in labels if lb.kind == "period"
+                  and not set(lb.indexes) & axis_indexes]
+    regions_in = [lb for lb in labels if lb.kind == "region"]
+    period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area, boxes,
+                             prefer="x" if time is not None else None)
+    region_axis = _best_axis("region", regions_in, cands, page.shapes, page_area, boxes,
+                             prefer=({"x": "y", "y": "x"}[period_axis.direction]
+                                     if period_axis else None),
+                             only=({"x": "y", "y": "x"}[period_axis.direction]
+                                   if period_axis else None))
+    for axis in (period_axis, region_axis):
+        if axis is not None:
+            axis_indexes |= {i for lb in axis.labels for i in lb.indexes}
+    skip |= axis_indexes
+    # leftover labels of the same kind as an axis (a repeated header) are not items either
+    if period_axis is not None or time is not None:
+        skip |= {i for lb in labels if lb.kind in ("period", "tick") for i in lb.indexes}
+    page_region = None
+    if region_axis is None:
+        page_region = _page_region(page, cands, skip, axis_indexes | set(exclude), headings)
+        skip |= {i for lb in regions_in for i in lb.indexes}
+    centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
+               for c in cands if c.bbox is not None]
+    return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
+                      page.shapes, page_area, centres)
+
+
+def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
+               prefer: str | None = None, only: str | None = None) -> Axis | None:
+    rows = _aligned(labels, "x") if only in (None, "x") else []
+    cols = _aligned(labels, "y") if only in (None, "y") else []
+    if not rows and not cols:
+        return None
+    if rows and cols:
+        if len(rows) != len(cols):
+            direction = "x" if len(rows) > len(cols) else "y"
+        else:
+            direction = prefer or "x"
+    else:
+        direction = "x" if rows else "y"
+    chosen = rows if direction == "x" else cols
+    return _make_axis(kind, chosen, direction, cands, shapes, page_area, boxes)
 
 
 def page_region(headings: list[str]) -> str | None:
-    """The one region a page's title names ("... på Helsenorge – Helse Vest"), if any."""
+    """The one region a page's title names ("... på Helsenorge – Helse Vest"), if any.
+
+    >>> page_region(["Utvikling og etablering av tjenester på Helsenorge – Helse Vest"])
+    'Helse Vest'
+    """
     found = set()
     for text in headings:
         folded = lexicon.fold(text)
-        for key, region in (("helse nord", "Helse Nord"), ("helse vest", "Helse Vest"),
-                            ("helse sør øst", "Helse Sør-Øst"), ("helse midt", "Helse Midt-Norge")):
+        for key, region in _REGION_KEYS:
             if key in folded:
                 found.add(region)
     return found.pop() if len(found) == 1 else None

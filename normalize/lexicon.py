@@ -57,12 +57,16 @@ def region_label(text: str) -> str | None:
     ('Helse Nord', 'Helse Sør-Øst', None)
     >>> region_label("Pasientens prøvesvar") is None
     True
+    >>> region_label("HSØ"), region_label("Helse Midt"), region_label("hv")
+    ('Helse Sør-Øst', 'Helse Midt-Norge', None)
     """
     cleaned = fold(_LEADING_JUNK.sub("", text.strip()))
     if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
         return None
     if cleaned in _REGION_LABELS:
         return _REGION_LABELS[cleaned]
+    if text.strip().upper() in REGION_CODES and text.strip().isupper():
+        return REGION_CODES[text.strip().upper()]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
         return _ASCII_LABELS.get(cleaned.translate(_ASCII))
     hit = process.extractOne(cleaned, _LABEL_KEYS, scorer=fuzz.ratio, score_cutoff=82)
@@ -124,6 +128,7 @@ _PERIOD = re.compile(
     r"^[^\w]*(?P<a>20\d\d)\s*(?:(?P<dash>[-–—])\s*(?P<b>(?:20)?\d\d)\b)?\s*"
     r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+)?[^\w]*$")
 _LONG_TERM = re.compile(r"^[^\w]*(lenger|lengre)\s+sikt[^\w]*$", re.I)
+_FROM_YEAR = re.compile(r"^[^\w]*(?:fra|etter|from)\s+(20\d\d)\s*(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
 
 
 def period(text: str) -> Period | None:
@@ -139,10 +144,15 @@ def period(text: str) -> Period | None:
     ['2027→', '2027→', '2027→', '2027→', '2027→', '2027']
     >>> period("Timer 2.0") is None
     True
+    >>> period("Fra 2027"), period("2023–27")
+    (Period(label='2027→', start=2027, end=None), Period(label='2023-2027', start=2023, end=2027))
     """
     text = text.strip()
     if _LONG_TERM.match(text):
         return Period("Lenger sikt", None, None)
+    m = _FROM_YEAR.match(text)
+    if m:
+        return Period(f"{m.group(1)}→", int(m.group(1)), None)
     m = _PERIOD.match(text)
     if not m:
         return None
@@ -165,7 +175,8 @@ STATUSES = {
     "ikke levert": "ikke levert", "ikke påbegynt": "ikke påbegynt", "pågår": "pågår",
     "under arbeid": "pågår", "i prosess": "pågår", "pilot": "pilot", "utprøving": "pilot",
     "nasjonalt prosjekt": "nasjonalt prosjekt", "avsluttet": "avsluttet",
-    "utsatt": "utsatt", "stoppet": "avsluttet",
+    "utsatt": "utsatt", "stoppet": "avsluttet", "i gang": "pågår", "startet": "pågår",
+    "aktivitet startet": "pågår", "ikke startet": "ikke påbegynt",
 }
 _STATUS_ALT = "|".join(sorted(map(re.escape, STATUSES), key=len, reverse=True))
 _INLINE_STATUS = re.compile(rf"\(\s*({_STATUS_ALT})\s*\)|[-–—]\s*({_STATUS_ALT})\s*$", re.I)
@@ -264,3 +275,104 @@ def due_date(text: str) -> tuple[date | None, tuple[int, int] | None]:
         if m:
             return d.value, (m.start(), d.end)
     return None, None
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A mark on a timeline's time axis: the span of time it names, in fractional years."""
+
+    label: str
+    start: float
+    end: float
+    unit: str  # "year", "half", "quarter", "month"
+    open: bool = False
+
+
+_TICK_YEAR = re.compile(r"^[^\w]*(20\d\d)\s*(→|->|[-–—]?>|\+)?[^\w]*$")
+_TICK_QUARTER = re.compile(r"^\W*(?:[QK]\s?([1-4])|([1-4])\.\s*(?:kv\.?|kvartal))\s*[-–/]?\s*"
+                           r"(20\d\d|'?\d\d)\W*$", re.I)
+_TICK_HALF = re.compile(r"^\W*(?:H\s?([12])|([12])\.\s*halvår)\s*[-–/]?\s*(20\d\d|'?\d\d)\W*$",
+                        re.I)
+_TICK_MONTH = re.compile(rf"^\W*({_MONTH_ALT})\.?\s*[-–/]?\s*(20\d\d|'?\d\d)\W*$", re.I)
+
+
+def _year(text: str) -> int:
+    digits = text.lstrip("'")
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def time_tick(text: str) -> Tick | None:
+    """A time-axis label: a year, a quarter, a half or a month.
+
+    >>> [(t.unit, t.start, t.end) for t in map(time_tick, ("2025", "Q3 2025", "K1 2024",
+    ...                                                     "H2 2024", "1. halvår 2025",
+    ...                                                     "jan 2025"))]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('year', 2025.0, 2026.0), ('quarter', 2025.5, 2025.75), ('quarter', 2024.0, 2024.25),
+     ('half', 2024.5, 2025.0), ('half', 2025.0, 2025.5), ('month', 2025.0, 2025.0833333333333)]
+    >>> time_tick("2027 →").open, time_tick("2023-2024") is None, time_tick("Timer 2.0") is None
+    (True, True, True)
+    """
+    text = text.strip()
+    m = _TICK_YEAR.match(text)
+    if m:
+        year = int(m.group(1))
+        return Tick(text, float(year), year + 1.0, "year", bool(m.group(2)))
+    m = _TICK_QUARTER.match(text)
+    if m:
+        q, year = int(m.group(1) or m.group(2)), _year(m.group(3))
+        return Tick(text, year + (q - 1) / 4, year + q / 4, "quarter")
+    m = _TICK_HALF.match(text)
+    if m:
+        h, year = int(m.group(1) or m.group(2)), _year(m.group(3))
+        return Tick(text, year + (h - 1) / 2, year + h / 2, "half")
+    m = _TICK_MONTH.match(text)
+    if m:
+        month, year = MONTHS[m.group(1).casefold()], _year(m.group(2))
+        return Tick(text, year + (month - 1) / 12, year + month / 12, "month")
+    return None
+
+
+#: Colour words as legends write them, with a typical shade of each.
+COLOUR_WORDS = {
+    "grønn": "2E9E44", "grønt": "2E9E44", "grønne": "2E9E44", "gul": "F2C500", "gult": "F2C500",
+    "gule": "F2C500", "oransje": "F28C00", "rød": "D9262B", "rødt": "D9262B", "røde": "D9262B",
+    "blå": "1F5FBF", "blått": "1F5FBF", "blåe": "1F5FBF", "grå": "8C8C8C", "grått": "8C8C8C",
+    "svart": "000000", "sort": "000000", "lilla": "7B3FA0", "fiolett": "7B3FA0",
+}
+_COLOUR_ALT = "|".join(sorted(COLOUR_WORDS, key=len, reverse=True))
+_LEGEND = re.compile(rf"^\W*(?:(?:lys|mørk)e?\s*)?({_COLOUR_ALT})\b"
+                     rf"\s*(?:tekst|farge|boks|felt|skrift)?\s*[:=–—\-]\s*(.+)$", re.I)
+
+
+def legend_entry(text: str) -> tuple[str, str] | None:
+    """A colour legend's line: the colour word's shade and the status it stands for.
+
+    >>> legend_entry("Grønn: i drift"), legend_entry("Grønn tekst – Aktivitet startet i Helse Vest")
+    (('2E9E44', 'i drift'), ('2E9E44', 'pågår'))
+    >>> legend_entry("Svart tekst – Aktivitet ikke påbegynt"), legend_entry("Grønn vekst")
+    (('000000', 'ikke påbegynt'), None)
+    """
+    m = _LEGEND.match(" ".join(text.split()))
+    if not m:
+        return None
+    status = status_in(m.group(2))
+    return (COLOUR_WORDS[m.group(1).casefold()], status) if status else None
+
+
+_STATUS_ANYWHERE = re.compile(rf"(?<!\w)({_STATUS_ALT})(?!\w)", re.I)
+
+
+def status_in(text: str) -> str | None:
+    """The longest status phrase anywhere in ``text`` (for legends and notes).
+
+    >>> status_in("Helse Vest planlegger å ta i bruk"), status_in("Aktivitet ikke påbegynt")
+    ('planlagt', 'ikke påbegynt')
+    """
+    best = None
+    for m in _STATUS_ANYWHERE.finditer(text):
+        if best is None or len(m.group(1)) > len(best):
+            best = m.group(1)
+    if best is None and re.search(r"\bplanlegger\b", text, re.I):
+        return "planlagt"
+    return STATUSES[best.casefold()] if best else None

@@ -24,6 +24,10 @@ class Item:
     period_start: int | None = None
     period_end: int | None = None
     status: str | None = None
+    #: Where the status came from: "text", "text-colour", "fill-colour", "table".
+    status_source: str | None = None
+    #: Which labels and rules decided region, period and status, in words.
+    layout_evidence: str = ""
     due_date: str | None = None  # ISO
     group_name: str | None = None
     initiative_id: str | None = None

@@ -26,9 +26,14 @@ class CellInfo:
     table: int
     row: int
     col: int
-    #: For a roadmap drawn as a table (periods across, regions down): the cell's place.
+    #: For a roadmap drawn as a table (periods and regions as header row and first column,
+    #: either way round): the cell's place, and the header texts that give it.
     grid_region: str | None = None
     grid_period: lexicon.Period | None = None
+    region_axis: str = ""  # "row" or "column": what the region header labels
+    region_text: str = ""
+    period_axis: str = ""
+    period_text: str = ""
 
 
 def column_roles(header_cells: list[Block]) -> dict[int, str] | None:
@@ -49,32 +54,65 @@ def column_roles(header_cells: list[Block]) -> dict[int, str] | None:
     return roles
 
 
+#: How many leading rows or columns may hold headers ("Periode" merged above the labels).
+HEADER_DEPTH = 3
+
+
+def _header_line(cells: list, axis: str, reader) -> tuple[int, dict[int, tuple]] | None:
+    """The header row (``axis="row"``) or column among the first few whose cells read as
+    labels (``reader(text)`` not None) for at least two distinct values: its index, and for
+    every column (or row) the label and its text, merged cells covering what they span."""
+    best = None
+    for depth in range(HEADER_DEPTH):
+        found: dict[int, tuple] = {}
+        for block, (_table, row, col, rs, cs) in cells:
+            at, start, span = (row, col, cs) if axis == "row" else (col, row, rs)
+            if at != depth:
+                continue
+            text = " ".join(block.text.split())
+            value = reader(text)
+            if value is not None:
+                for k in range(start, start + span):
+                    found[k] = (value, text)
+        if len({repr(v[0]) for v in found.values()}) >= 2 and (
+                best is None or len(found) > len(best[1])):
+            best = (depth, found)
+    return best
+
+
 def _grid_table(blocks: list[Block], indexes: list[int]) -> dict[int, CellInfo] | None:
-    """A roadmap drawn as a table: periods in the header row and/or regions in the first
-    column. Every other cell is an item placed by its column's period and its row's region
-    (merged header cells cover the columns they span)."""
-    periods: dict[int, lexicon.Period] = {}
-    regions: dict[int, str] = {}
-    for i in indexes:
-        table, row, col, rs, cs = blocks[i].table_cell
-        text = " ".join(blocks[i].text.split())
-        per = lexicon.period(text) if row == 0 else None
-        if per is not None:
-            for c in range(col, col + cs):
-                periods[c] = per
-        region = lexicon.region_label(text) if col == 0 and row > 0 else None
-        if region is not None:
-            for r in range(row, row + rs):
-                regions[r] = region
-    if len(set(map(id, periods.values()))) < 2 and len(set(regions.values())) < 2:
+    """A roadmap drawn as a table: periods in a header row and regions down a first column,
+    or regions across and periods down. Every other cell is an item placed by its column's
+    and its row's labels; merged header cells cover the columns they span, and a title cell
+    ("Periode", "Region") above or beside the labels is a header too."""
+    def region_reader(text):
+        region = lexicon.region_label(text)
+        return region if region and region != lexicon.NATIONAL else None
+
+    cells = [(blocks[i], blocks[i].table_cell) for i in indexes]
+    per_row = _header_line(cells, "row", lexicon.period)
+    per_col = _header_line(cells, "column", lexicon.period)
+    reg_row = _header_line(cells, "row", region_reader)
+    reg_col = _header_line(cells, "column", region_reader)
+    # periods across with regions down, or the reverse: the reading with more labels
+    across = (per_row, reg_col, "column", "row")
+    down = (per_col, reg_row, "row", "column")
+    score = [sum(len(x[1]) for x in pair[:2] if x) for pair in (across, down)]
+    periods, regions, period_axis, region_axis = across if score[0] >= score[1] else down
+    if not periods and not regions:
         return None
     infos = {}
-    for i in indexes:
-        table, row, col, _, _ = blocks[i].table_cell
-        if (row == 0 and periods) or (col == 0 and regions):
+    for i, (_block, (table, row, col, _, _)) in zip(indexes, cells, strict=True):
+        p_at, p_key = (row, col) if period_axis == "column" else (col, row)
+        r_at, r_key = (col, row) if region_axis == "row" else (row, col)
+        if (periods and p_at <= periods[0]) or (regions and r_at <= regions[0]):
             infos[i] = CellInfo("header", table, row, col)
-        else:
-            infos[i] = CellInfo("item", table, row, col, regions.get(row), periods.get(col))
+            continue
+        per = periods[1].get(p_key) if periods else None
+        reg = regions[1].get(r_key) if regions else None
+        infos[i] = CellInfo("item", table, row, col, reg[0] if reg else None,
+                            per[0] if per else None, region_axis, reg[1] if reg else "",
+                            period_axis, per[1] if per else "")
     return infos
 
 

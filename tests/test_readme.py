@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from conftest import ROOT
 
@@ -34,6 +35,13 @@ def test_every_column_is_documented():
         section = README[README.index(f"#### `{table}`"):]
         for column in columns:
             assert f"`{column.name}`" in section, f"{table}.{column.name}"
+
+
+def test_column_tables_are_the_schemas_value_by_value():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from readme_tables import render
+
+    assert render(README) == README, "run scripts/readme_tables.py"
 
 
 def test_every_exit_code_is_documented():
