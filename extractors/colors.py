@@ -130,3 +130,24 @@ def is_neutral(hex_colour: str, light: float = 0.93) -> bool:
     """
     r, g, b = rgb(hex_colour)
     return min(r, g, b) >= light
+
+
+def family(hex_colour: str) -> str:
+    """The colour word a person would use for a colour: black, white, grey, red, orange,
+    yellow, green, blue or purple (pale and dark shades keep their hue).
+
+    >>> [family(c) for c in ("000000", "B9E3BC", "FFF176", "F8B4B4", "DDDDDD", "1F5FBF")]
+    ['black', 'green', 'yellow', 'red', 'grey', 'blue']
+    """
+    r, g, b = rgb(hex_colour)
+    h, s, v = colorsys.rgb_to_hsv(r, g, b)
+    if v < 0.2:
+        return "black"
+    if s < 0.15:
+        return "white" if v > 0.95 else "grey"
+    deg = h * 360
+    for upper, name in ((15, "red"), (40, "orange"), (70, "yellow"), (170, "green"),
+                        (260, "blue"), (330, "purple"), (360, "red")):
+        if deg < upper:
+            return name
+    return "red"  # pragma: no cover

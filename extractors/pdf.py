@@ -100,7 +100,10 @@ def page_shapes(page) -> list[Shape]:
             if kind != "line" and not fill and not line:
                 continue
             geometry = _path_geometry(obj) if kind == "path" else kind
-            shapes.append(Shape(_box(obj), fill, line, geometry))
+            box = _box(obj)
+            if kind == "rect" and min(box[2] - box[0], box[3] - box[1]) <= 2.5:
+                geometry = "line"  # a hairline drawn as a thin rectangle
+            shapes.append(Shape(box, fill, line, geometry))
     return shapes
 
 

@@ -17,7 +17,12 @@ from .mentions import find_mentions
 from .model import Item, NormalizedDocument
 from .repair import Change, Repairer, apply_changes
 
-_FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+", re.I)
+#: Footers, page numbers, classification marks and explanation notes: never items.
+_FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+|"
+                     r"^\W*(?:side|s\.)\s*\d+\W*$|"
+                     r"^\W*\d+\s*(?:av|/)\s*\d+\W*$|følsomhet|klassifisering|gradering\s*:|"
+                     r"^\W*(?:intern|konfidensiell|offentlig|fortrolig)\W*$|"
+                     r"^\W*forklaring(?:er)?\b[^:]*:", re.I)
 _DATE_LABEL = re.compile(r"(?:^|\b)(?:dato|møtedato|date)\s*:?\s*$", re.I)
 _FILENAME_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
 #: An agenda entry's case number ("4-39/23", "Sak 11-36/22"): the meeting's business, not a
@@ -92,7 +97,8 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
     # The page's title names its region ("... – Helse Vest"); a one-page document (a web page)
     # may say it in its metadata title instead.
     headings = headings[:1] + ([doc.title] if doc.title and len(doc.pages) == 1 else [])
-    page_layout = layout.read_page(page, cands, headings, exclude=in_tables)
+    footers = {i for i, c in enumerate(cands) if _skip_line(c.text)}
+    page_layout = layout.read_page(page, cands, headings, exclude=in_tables | footers)
     out: list[tuple[Item, Candidate]] = []
     annotations: list[tuple[Candidate, list]] = []
     page_status = None
@@ -241,7 +247,9 @@ def normalize_document(doc: Document, matcher: Matcher,
         if status:
             page_statuses[page.number] = status
     items = [item for item, _ in pairs]
-    matches = matcher.match_many([it.text for it in items], [it.region for it in items])
+    for item in items:
+        item.match_text, item.notes = matcher.split_notes(item.text)
+    matches = matcher.match_many([it.match_text for it in items], [it.region for it in items])
     for item, m in zip(items, matches, strict=True):
         item.match_status, item.match_score = m.status, m.score
         item.candidates, item.match_explanation = m.candidates_json(), m.explanation

@@ -165,7 +165,8 @@ class PageLayout:
     regions: Axis | None
     time: TimeAxis | None
     page_region: tuple[str, str] | None  # region and the text that named it
-    legend: list[tuple[str, str, str]]  # (colour, status, legend text)
+    #: (colour, status, legend text, what the colour is of: "text", "fill" or "either")
+    legend: list[tuple[str, str, str, str]]
     #: Candidate indexes that are labels, legend entries or markers: never items.
     skip: set[int]
     shapes: list[Shape]
@@ -201,22 +202,7 @@ class PageLayout:
         return frame.bbox if frame is not None else cand.bbox
 
     def _frame(self, cand: Candidate) -> Shape | None:
-        """The shape the item is drawn on, when that shape is its own: no other text block
-        has its middle inside it (a swimlane band or a panel holds many)."""
-        if cand.bbox is None:
-            return None
-        if cand.block.frame is not None:
-            return Shape(cand.block.frame, cand.block.fill, None, cand.block.geometry or "rect")
-        if not self.shapes:
-            return None
-        frame = frame_of(cand.bbox, self.shapes, max_area=0.15 * self.page_area)
-        if frame is None:
-            return None
-        x0, y0, x1, y1 = frame.bbox
-        for block, (cx, cy) in self.centres:
-            if block is not cand.block and x0 <= cx <= x1 and y0 <= cy <= y1:
-                return None
-        return frame
+        return own_frame(cand, self.shapes, self.centres, self.page_area)
 
     def _place_period(self, box: BBox, cand: Candidate, out: Placement) -> None:
         axis = self.periods
@@ -228,7 +214,7 @@ class PageLayout:
             label = None
             if axis is not None and axis.direction == "x" and axis.in_body(box):
                 band, share, _ = axis.band_of(box[0], box[2])
-                if band is not None and share >= 1 - EDGE_TOLERANCE and not open_end:
+                if band is not None and share >= 1 - EDGE_TOLERANCE:
                     label = axis.labels[band].value.label
             if label is None:
                 label = (f"{start}→" if open_end else
@@ -250,6 +236,13 @@ class PageLayout:
             return
         lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
         band, share, why = axis.band_of(lo, hi)
+        years = _years_spanned(axis, lo, hi)
+        if years is not None:
+            out.period = years
+            out.evidence.append(f"period: the box runs across the year columns "
+                                f"{years.start} to {years.end}")
+            out.placed = True
+            return
         if band is None:
             out.evidence.append(f"period: none, the box {why}")
             out.placed = True
@@ -291,11 +284,15 @@ class PageLayout:
     def place_status(self, cand: Candidate, out: Placement) -> None:
         """The status the item states in words, else by its colour and the legend."""
         word, _ = lexicon.inline_status(cand.text)
-        if word:
+        if word and word not in lexicon.NOTE_STATUSES:
             out.status, out.status_source = word, "text"
             out.evidence.append(f"status: '{word}' written in the item")
             return
+        if word:  # a note ("– nasjonalt prosjekt"): the colour's status, if any, says more
+            out.status, out.status_source = word, "text"
         if not self.legend:
+            if word:
+                out.evidence.append(f"status: '{word}' written in the item")
             return
         text_colour = _text_colour(cand)
         frame = self._frame(cand)
@@ -304,12 +301,54 @@ class PageLayout:
                                      (fill, "fill-colour", "fill")):
             if colour is None:
                 continue
-            hit = _nearest(colour, self.legend)
+            hit = _nearest(colour, self.legend, what)
             if hit is not None:
                 out.status, out.status_source = hit[1], source
                 out.evidence.append(f"status: {what} colour #{colour} is the legend's "
                                     f"'{hit[2]}'")
                 return
+        if word:
+            out.evidence.append(f"status: '{word}' written in the item")
+
+
+def own_frame(cand: Candidate, shapes: list[Shape], centres: list, page_area: float
+              ) -> Shape | None:
+    """The shape an item is drawn on, when that shape is its own: no other text block has
+    its middle inside it (a swimlane band or a panel holds many)."""
+    if cand.bbox is None:
+        return None
+    if cand.block.frame is not None:
+        return Shape(cand.block.frame, cand.block.fill, None, cand.block.geometry or "rect")
+    if not shapes:
+        return None
+    frame = frame_of(cand.bbox, shapes, max_area=0.15 * page_area)
+    if frame is None:
+        return None
+    x0, y0, x1, y1 = frame.bbox
+    for block, (cx, cy) in centres:
+        if block is not cand.block and x0 <= cx <= x1 and y0 <= cy <= y1:
+            return None
+    return frame
+
+
+def _years_spanned(axis: Axis, lo: float, hi: float) -> lexicon.Period | None:
+    """For columns headed by single years: a box that covers a good part of each of two or
+    more consecutive year columns spans those years."""
+    edges = [axis.limits[0]] + axis.bounds + [axis.limits[1]]
+    covered = []
+    for k, (a, b) in enumerate(zip(edges, edges[1:], strict=False)):
+        overlap = max(0.0, min(hi, b) - max(lo, a))
+        if overlap >= 0.3 * (hi - lo):
+            covered.append(k)
+    if len(covered) < 2:
+        return None
+    values = [axis.labels[k].value for k in covered]
+    if any(v.start is None or v.start != v.end for v in values):
+        return None
+    starts = [v.start for v in values]
+    if starts != list(range(starts[0], starts[0] + len(starts))):
+        return None
+    return lexicon.Period(f"{starts[0]}-{starts[-1]}", starts[0], starts[-1])
 
 
 def _below(box: BBox, time: TimeAxis) -> bool:
@@ -325,13 +364,21 @@ def _text_colour(cand: Candidate) -> str | None:
     return best or "000000"
 
 
-def _nearest(colour: str, legend: list[tuple[str, str, str]]) -> tuple[str, str, str] | None:
-    ranked = sorted(legend, key=lambda e: colors.distance(colour, e[0]))
-    best = ranked[0]
-    d = colors.distance(colour, best[0])
-    if d > 0.75:
+def _nearest(colour: str, legend: list[tuple[str, str, str]], kind: str
+             ) -> tuple[str, str, str] | None:
+    """The legend entry whose colour is ``colour``'s: the nearest of the entries drawn in
+    that way (a coloured text, a filled box; a swatch or a colour word explains either), when
+    it is clearly nearer than the next and of the same colour family."""
+    usable = [e for e in legend if e[3] in (kind, "either")]
+    if not usable:
         return None
-    if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.1:
+    ranked = sorted(usable, key=lambda e: colors.distance(colour, e[0]))
+    best = ranked[0]
+    if colors.family(colour) != colors.family(best[0]):
+        return None
+    d = colors.distance(colour, best[0])
+    if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.05 and \
+            colors.family(ranked[1][0]) == colors.family(best[0]):
         return None  # between two legend colours: no guess
     return best
 
@@ -441,17 +488,47 @@ def _bounds(labels: list[Label], direction: str, mode: str) -> list[float]:
 
 def _limits(labels: list[Label], direction: str, mode: str,
             bounds: list[float]) -> tuple[float, float]:
-    """Where the outer bands end: as far beyond the outer labels as the bands are wide (a
-    title above the first row or a footer under the last is in no band)."""
+    """Where the outer bands end: up to most of a band's width before the first label and
+    two widths past the last (a title above the header row or a note beside the grid is
+    kept out by the other axis)."""
     ext = [(lb.extent[0], lb.extent[2]) if direction == "x" else (lb.extent[1], lb.extent[3])
            for lb in labels]
-    edges = [ext[0][0]] + bounds + [ext[-1][1]]
-    width = median(b - a for a, b in zip(edges, edges[1:], strict=False))
-    if mode == "leading":
-        return ext[0][0] - LEADING_MARGIN, max(ext[-1][1], ext[-1][0] + 1.2 * width)
-    first = ext[0][0] - max(0.0, (bounds[0] - ext[0][1]) if bounds else width / 2)
-    last = ext[-1][1] + max(0.0, (ext[-1][0] - bounds[-1]) if bounds else width / 2)
-    return min(first, ext[0][0] - LEADING_MARGIN), max(last, ext[-1][0] + 1.2 * width)
+    centres = [(lo + hi) / 2 for lo, hi in ext]
+    width = median(b - a for a, b in zip(centres, centres[1:], strict=False))
+    return ext[0][0] - max(LEADING_MARGIN, 0.75 * width), max(ext[-1][1],
+                                                             ext[-1][0] + 2.0 * width)
+
+
+def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
+    """How badly the labels sit on the items their bands take, in label sizes: a label
+    heading its band lines up with the start of its items ("leading"); a label centred on
+    its column or lane lines up with their middle ("between"). Items left in no band cost
+    most, then labels left with no items."""
+    spans: dict[int, list[float]] = {}
+    lost = 0
+    for box in boxes:
+        if not axis.in_body(box):
+            continue
+        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+        band, _, _ = axis.band_of(lo, hi)
+        lost += band is None
+        if band is not None:
+            span = spans.setdefault(band, [lo, hi])
+            span[0], span[1] = min(span[0], lo), max(span[1], hi)
+    # a label whose band holds nothing while the others hold items is likely misread
+    empty = sum(1 for k in range(len(axis.labels)) if k not in spans) if spans else 0
+    total = 0.0
+    for band, (lo, hi) in spans.items():
+        label = axis.labels[band]
+        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
+                    else (label.extent[1], label.extent[3]))
+        size = max(lhi - llo, 1.0)
+        if axis.mode == "leading":
+            total += abs(llo - lo) / size
+        else:
+            total += abs((llo + lhi) / 2 - (lo + hi) / 2) / size
+    # an item the bands leave out (before a first label that "leads") weighs most
+    return 10.0 * lost + 3.0 * empty + round(total / max(len(spans), 1), 1)
 
 
 def _containment(axis: Axis, boxes: list[BBox]) -> float:
@@ -487,13 +564,89 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
         bounds = _bounds(labels, direction, mode)
         axis = Axis(kind, direction, labels, bounds, mode, side, edge,
                     _limits(labels, direction, mode, bounds))
-        score = _containment(axis, boxes)
-        if best is None or score > best[0] + 1e-6:
-            best = (score, axis)
+        cost = (_misalignment(axis, boxes), -_containment(axis, boxes))
+        if best is None or cost < best[0]:
+            best = (cost, axis)
     axis = best[1]
+    ruled = _separator_bounds(axis, shapes, page_area)
+    axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
+    axis.limits = _limits(labels, direction, axis.mode, axis.bounds)
     if shaped and direction == "y":
         axis.mode = "shapes"
     return axis
+
+
+def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float) -> dict[int, float]:
+    """Edges drawn on the page: a line (or a hairline rectangle) across the bands' direction
+    that runs between two labels, e.g. the rule between two swimlanes."""
+    if not shapes:
+        return {}
+    reach = page_area ** 0.5 * 0.4
+    rules = []
+    for shape in shapes:
+        x0, y0, x1, y1 = shape.bbox
+        if axis.direction == "y" and y1 - y0 <= 2.5 and x1 - x0 >= reach:
+            rules.append((y0 + y1) / 2)
+        elif axis.direction == "x" and x1 - x0 <= 2.5 and y1 - y0 >= 0.5 * reach:
+            rules.append((x0 + x1) / 2)
+    out = {}
+    for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
+        lo = a.extent[0] if axis.direction == "x" else a.extent[1]
+        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        between = [r for r in rules if lo + 1 < r <= hi + 1]
+        if between:
+            out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
+    return out
+
+
+def _whitespace_bounds(axis: Axis, boxes: list[BBox],
+                       fixed: dict[int, float] | None = None) -> list[float]:
+    """Edges between bands put into the white space that sets rows (columns) apart: of the
+    gaps between the items that lie between two labels, the wide ones (at least 3/4 of the
+    widest that touches neither label) are the candidates, and the one nearest to where the
+    axis's reading put the edge wins (the edge stays where it is when it lies in it). A
+    gap that runs up to a label is that label's own room. Edges in ``fixed`` (drawn
+    rules) stay as they are."""
+    body = [b for b in boxes if axis.in_body(b)]
+    spans = sorted(((b[0], b[2]) if axis.direction == "x" else (b[1], b[3])) for b in body)
+    heights = sorted((b[3] - b[1]) for b in body)
+    min_width = max(3.0, 0.25 * median(heights)) if heights else 3.0
+    out = []
+    for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
+        edge = axis.bounds[k]
+        if fixed and k in fixed:
+            out.append(fixed[k])
+            continue
+        lo = a.extent[2] if axis.direction == "x" else a.extent[3]
+        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        gaps = _gaps(spans, lo, hi, min_width)
+        if not gaps:
+            out.append(edge)
+            continue
+        free = [g for g in gaps if g[0] > lo + 1 and g[1] < hi - 1] or gaps
+        widest = max(min(g[1], hi) - g[0] for g in free)
+        shortlist = [g for g in gaps if min(g[1], hi + widest) - g[0] >= 0.75 * widest]
+        near = min(shortlist, key=lambda g: (0.0 if g[0] <= edge <= g[1] else
+                                             min(abs(g[0] - edge), abs(g[1] - edge)),
+                                             g[0] - g[1]))
+        middle = (near[0] + min(near[1], hi)) / 2
+        out.append(edge if near[0] <= edge <= near[1] else middle)
+    return out
+
+
+def _gaps(spans: list[tuple[float, float]], lo: float, hi: float,
+          min_width: float = 2.0) -> list[tuple[float, float]]:
+    """The stretches no span covers that overlap [lo, hi], each as wide as it really is
+    (not cut at lo and hi); spans sorted by start."""
+    out, cursor = [], -math.inf
+    for s0, s1 in spans:
+        if s0 > cursor and s0 - cursor >= min_width and s0 > lo and cursor < hi \
+                and cursor > -math.inf:
+            out.append((cursor, s0))
+        cursor = max(cursor, s1)
+    if cursor < hi and cursor > -math.inf and cursor >= lo:
+        out.append((cursor, math.inf))
+    return out
 
 
 def _time_axis(ticks: list[Label], shapes: list[Shape]) -> TimeAxis | None:
@@ -515,6 +668,19 @@ def _time_axis(ticks: list[Label], shapes: list[Shape]) -> TimeAxis | None:
     if all(f is not None for f in framed) and len({id(f) for f in framed}) == len(row):
         cells = [(f.bbox[0], f.bbox[2]) for f in framed]
     return TimeAxis(row, cells)
+
+
+def _columns_of_years(time: TimeAxis, boxes: list[BBox]) -> bool:
+    """Year ticks whose items nearly all keep inside one year's cell are the column headers
+    of a grid, not a timeline's axis (a Gantt's bars run across years)."""
+    if any(lb.value.unit != "year" for lb in time.ticks):
+        return False
+    width = median(b - a for a, b in time.cells)
+    below = [b for b in boxes if _below(b, time) and b[2] - b[0] > 0]
+    if not below:
+        return True
+    wide = sum(1 for b in below if b[2] - b[0] > 1.3 * width)
+    return wide < 0.25 * len(below)
 
 
 def _page_region(page: Page, cands: list[Candidate], skip: set[int],
@@ -555,15 +721,24 @@ def _legend(cands: list[Candidate], shapes: list[Shape]) -> tuple[list, set[int]
             continue
         entry = lexicon.legend_entry(cand.text)
         swatch = _swatch_left_of(cand.bbox, swatches)
+        text = " ".join(cand.text.split())
+        own = _text_colour(cand)
+        box_fill = cand.block.fill if cand.block.fill and not colors.is_neutral(
+            cand.block.fill) else None
         if entry is not None:
             nominal, status = entry
-            own = _text_colour(cand)
-            colour = (swatch.fill if swatch is not None else
-                      own if own not in (None, "000000") else nominal)
-            entries.append((colour, status, " ".join(cand.text.split())))
+            if swatch is not None:
+                entries.append((swatch.fill, status, text, "either"))
+            elif box_fill is not None:
+                entries.append((box_fill, status, text, "fill"))
+            elif own not in (None, "000000"):
+                entries.append((own, status, text, "text"))
+            else:
+                entries.append((nominal, status, text, "either"))
             used.add(i)
-        elif swatch is not None and (status := lexicon.status_value(cand.text)):
-            entries.append((swatch.fill, status, " ".join(cand.text.split())))
+        elif (status := lexicon.status_value(cand.text)) and (swatch or box_fill):
+            entries.append(((swatch or cand.block).fill, status, text,
+                            "either" if swatch else "fill"))
             used.add(i)
     return entries, used
 
@@ -589,10 +764,17 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     skip = set(legend_used)
     skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
     label_indexes = {i for lb in labels for i in lb.indexes}
-    boxes = [c.bbox for i, c in enumerate(cands) if c.bbox is not None
-             and i not in label_indexes and i not in skip and i not in exclude]
+    centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
+               for c in cands if c.bbox is not None]
+    boxes = []  # the items' boxes: the shape each is drawn on, else its text
+    for i, c in enumerate(cands):
+        if c.bbox is not None and i not in label_indexes | skip | exclude:
+            frame = own_frame(c, page.shapes, centres, page_area)
+            boxes.append(frame.bbox if frame is not None else c.bbox)
     ticks = [lb for lb in labels if lb.kind == "tick"]
     time = _time_axis(ticks, page.shapes)
+    if time is not None and _columns_of_years(time, boxes):
+        time = None  # year headers over items that each keep to one column: a grid
     axis_indexes: set[int] = set()
     if time is not None:
         axis_indexes |= {i for lb in time.ticks for i in lb.indexes}
@@ -601,11 +783,12 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     regions_in = [lb for lb in labels if lb.kind == "region"]
     period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area, boxes,
                              prefer="x" if time is not None else None)
-    region_axis = _best_axis("region", regions_in, cands, page.shapes, page_area, boxes,
-                             prefer=({"x": "y", "y": "x"}[period_axis.direction]
-                                     if period_axis else None),
-                             only=({"x": "y", "y": "x"}[period_axis.direction]
-                                   if period_axis else None))
+    across = {"x": "y", "y": "x"}[period_axis.direction] if period_axis else None
+    region_axis = _best_axis("region", regions_in, cands, page.shapes, page_area,
+                             _inside(boxes, period_axis), prefer=across, only=across)
+    if period_axis is not None and region_axis is not None:  # again, without the title
+        period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area,
+                                 _inside(boxes, region_axis), only=period_axis.direction)
     for axis in (period_axis, region_axis):
         if axis is not None:
             axis_indexes |= {i for lb in axis.labels for i in lb.indexes}
@@ -617,10 +800,13 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     if region_axis is None:
         page_region = _page_region(page, cands, skip, axis_indexes | set(exclude), headings)
         skip |= {i for lb in regions_in for i in lb.indexes}
-    centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
-               for c in cands if c.bbox is not None]
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
+
+
+def _inside(boxes: list[BBox], axis: Axis | None) -> list[BBox]:
+    """The boxes on the items' side of an axis's labels (all of them without an axis)."""
+    return boxes if axis is None else [b for b in boxes if axis.in_body(b)]
 
 
 def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,

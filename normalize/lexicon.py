@@ -178,6 +178,8 @@ STATUSES = {
     "utsatt": "utsatt", "stoppet": "avsluttet", "i gang": "pågår", "startet": "pågår",
     "aktivitet startet": "pågår", "ikke startet": "ikke påbegynt",
 }
+#: Status words that are rather a note about the item: a colour legend's status wins.
+NOTE_STATUSES = frozenset({"nasjonalt prosjekt"})
 _STATUS_ALT = "|".join(sorted(map(re.escape, STATUSES), key=len, reverse=True))
 _INLINE_STATUS = re.compile(rf"\(\s*({_STATUS_ALT})\s*\)|[-–—]\s*({_STATUS_ALT})\s*$", re.I)
 _WHOLE_STATUS = re.compile(rf"^\W*({_STATUS_ALT})\W*$", re.I)
@@ -376,3 +378,78 @@ def status_in(text: str) -> str | None:
     if best is None and re.search(r"\bplanlegger\b", text, re.I):
         return "planlagt"
     return STATUSES[best.casefold()] if best else None
+
+
+#: Words a roadmap item often starts with that say what is done rather than what it is; decks
+#: drop them as often as they write them ("Støtte for digitalt skademeldingsskjema" for
+#: "Utvikle støtte for ...").
+_LEADING_ACTION = re.compile(
+    r"^(?:utvikle|utvikling av|videreutvikle|videreutvikling av|etablere|etablering av|"
+    r"etablering|innføre|innføring av|innføring|implementere|implementering av|utprøving av|"
+    r"utprøving|utrede|utredning av|ta i bruk|pilotere|pilot(?:ering)? av|vise|visning av|"
+    r"tilby|tilrettelegge for|forbedre|forbedring av)\s+", re.I)
+
+
+def without_leading_action(name: str) -> str | None:
+    """A name with its leading action word dropped, when at least two words remain.
+
+    >>> without_leading_action("Utvikle støtte for digitalt skademeldingsskjema")
+    'støtte for digitalt skademeldingsskjema'
+    >>> without_leading_action("Etablering Datadeling DHO (DEIS)")
+    'Datadeling DHO (DEIS)'
+    >>> without_leading_action("Innføring dokumentdeling"), without_leading_action("Timer 2.0")
+    (None, None)
+    """
+    m = _LEADING_ACTION.match(name.strip())
+    if not m:
+        return None
+    rest = name.strip()[m.end():]
+    return rest if len(rest.split()) >= 2 else None
+
+
+_NOTE_TAIL = re.compile(r"(?:\s*[-–—]\s*|\s*\n\s*|\s+)(nasjonalt prosjekt|nasjonal satsing|"
+                        r"regionalt prosjekt|felles prosjekt)\s*$", re.I)
+_TIME_NOTE = re.compile(r"\s*\(\s*(?:[^()]*?\b(?:20\d\d|Q[1-4]|K[1-4]|H[12]|halvår|høst(?:en)?|"
+                        r"vår(?:en)?)\b[^()]*?)\)\s*$", re.I)
+_ACRONYM_NOTE = re.compile(r"\s*\(\s*([A-ZÆØÅ]{2,8})\s*\)\s*$")
+
+
+def split_notes(text: str, keep: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """An item's text without the notes written after its name, and the notes: a delivery
+    date ("– Leveransedato: 30.04.2023"), a status ("(i drift)", "– planlagt"), a time
+    ("(Q3-Q4 2023)"), a project note ("– nasjonalt prosjekt") or an acronym in parentheses
+    ("(NILAR)"; not one in ``keep``, the catalogue's own words).
+
+    >>> split_notes("Pasienten booker time selv – Leveransedato: 30.04.2023")
+    ('Pasienten booker time selv', ['Leveransedato: 30.04.2023'])
+    >>> split_notes("Pasientens prøvesvar (NILAR) (i drift)")
+    ('Pasientens prøvesvar', ['i drift', 'NILAR'])
+    >>> split_notes("Timer 2.0 (Q3-Q4 2023)"), split_notes("Etablering DHO (DEIS)", {"deis"})
+    (('Timer 2.0', ['Q3-Q4 2023']), ('Etablering DHO (DEIS)', []))
+    >>> split_notes("Smarte brev\\nNasjonalt prosjekt")
+    ('Smarte brev', ['Nasjonalt prosjekt'])
+    """
+    core, notes = text.strip(), []
+    for _ in range(4):
+        before = core
+        _, span = due_date(core)
+        if span and span[1] >= len(core.rstrip(" .)")) - 1 and span[0] > 0:
+            cut = core[: span[0]].rstrip(" –—-:,(")
+            notes.append(core[span[0]: span[1]].strip())
+            core = cut
+        status, span = inline_status(core)
+        if status and span[1] >= len(core.rstrip()) and span[0] > 0:
+            notes.append(core[span[0]: span[1]].strip(" ()–—-"))
+            core = core[: span[0]].rstrip(" –—-")
+        for pattern in (_NOTE_TAIL, _TIME_NOTE):
+            m = pattern.search(core)
+            if m and m.start() > 0:
+                notes.append(m.group(0).strip(" ()–—-\n"))
+                core = core[: m.start()].rstrip(" –—-")
+        m = _ACRONYM_NOTE.search(core)
+        if m and m.start() > 0 and m.group(1).casefold() not in keep:
+            notes.append(m.group(1))
+            core = core[: m.start()].rstrip()
+        if core == before:
+            break
+    return (core if len(core) >= 3 else text.strip()), notes

@@ -45,6 +45,8 @@ TOP_K = 3
 _QUOTES = re.compile(r"[«»\"“”„'‘’`´]")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-\s*\n?\s*(?=[^\W\d_])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+#: "12–16 år" is written for "12-16": the dash folded, "år" after a range dropped.
+_AGE_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)(?:\s*år\b)?")
 _SEGMENT = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+")
 
 
@@ -61,10 +63,11 @@ def normalize_name(text: str) -> str:
 
     >>> normalize_name("«Ny» Time 2.0. (HV) (i drift)")
     'ny time 2.0'
-    >>> normalize_name("Behandlings-\\nhjelpemidler"), normalize_name("Innsyn 12-16")
+    >>> normalize_name("Behandlings-\\nhjelpemidler"), normalize_name("Innsyn 12–16 år")
     ('behandlingshjelpemidler', 'innsyn 12-16')
     """
     text = unicodedata.normalize("NFKC", text)
+    text = _AGE_RANGE.sub(r"\1-\2", text)
     _, spans = lexicon.region_codes(text)
     _, status_span = lexicon.inline_status(text)
     for start, end in sorted(spans + ([status_span] if status_span else []), reverse=True):
@@ -76,6 +79,19 @@ def normalize_name(text: str) -> str:
         if word and (any(ch.isalnum() for ch in word)):
             words.append(word)
     return " ".join(words)
+
+
+def _with_short_forms(names: tuple[str, ...]) -> list[str]:
+    """Names and aliases, each also without the notes items leave out of their matched text
+    (an acronym in parentheses) and without a leading action word ("Utvikle ...")."""
+    out = list(names)
+    for name in names:
+        core, _ = lexicon.split_notes(name)  # "Etablering Datadeling DHO (DEIS)": no "(DEIS)"
+        for short in (core, lexicon.without_leading_action(name),
+                      lexicon.without_leading_action(core)):
+            if short and short not in out:
+                out.append(short)
+    return out
 
 
 def numbers(text: str) -> frozenset[str]:
@@ -154,8 +170,8 @@ class Matcher:
     def __init__(self, catalogue: Catalogue, model: Model | None = None):
         self.catalogue = catalogue
         self.model = model
-        pairs = sorted(((ini.id, name) for ini in catalogue.initiatives for name in ini.names),
-                       key=lambda p: p[0])
+        pairs = sorted({(ini.id, name) for ini in catalogue.initiatives
+                        for name in _with_short_forms(ini.names)}, key=lambda p: p)
         self.owner = [iid for iid, _ in pairs]
         self.raw = [name for _, name in pairs]
         self.names = [normalize_name(name) for name in self.raw]
@@ -165,6 +181,11 @@ class Matcher:
         self._starts = np.searchsorted(self._owner_index, np.arange(len(self.ids)))
         self._name_numbers = [numbers(n) for n in self.names]
         self._build_idf()
+
+    @staticmethod
+    def split_notes(text: str) -> tuple[str, list[str]]:
+        """``text`` without the notes after its name (see ``lexicon.split_notes``)."""
+        return lexicon.split_notes(text)
 
     def _build_idf(self) -> None:
         vocab: dict[str, int] = {}
@@ -257,7 +278,8 @@ class Matcher:
     def _decide(self, text, rows, base, mats, queries, q_numbers, region) -> Match:
         if not queries[rows[0]]:
             return Match("unmatched", None, 0.0, [], "no words to match")
-        sub = base[rows]  # queries of this text x names
+        sub = base[rows].copy()  # queries of this text x names
+        sub[0] += 1e-9  # on a tie the whole text wins over a part of it
         best_row = sub.argmax(axis=0)
         best_per_name = sub[best_row, np.arange(sub.shape[1])]
         per_ini = np.maximum.reduceat(best_per_name, self._starts)

@@ -38,6 +38,10 @@ class Item:
     match_explanation: str = ""
     #: OCR repairs inside this item: rule, before, after, start, end (offsets in page text).
     repairs: list[dict] = field(default_factory=list)
+    #: ``text`` without the notes after the name (a delivery date, a status, "(NILAR)",
+    #: "– nasjonalt prosjekt"): what is matched against the catalogue.
+    match_text: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -40,6 +40,7 @@ def roadmap_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
         x0, y0, x1, y1 = it.bbox if it.bbox else (None, None, None, None)
         rows.append({
             "item_id": it.item_id, "mention_text": it.mention_text, "text": it.text,
+            "match_text": it.match_text or it.text, "notes": "; ".join(it.notes) or None,
             "initiative_id": it.initiative_id, "initiative_name": it.initiative_name,
             "group_name": it.group_name, "match_status": it.match_status,
             "match_score": it.match_score, "candidates": it.candidates,

@@ -132,7 +132,8 @@ class ReviewService:
             if name.casefold() not in existing:
                 self.store.add_overlay(reviewer, "initiative", initiative_id, name)
         if action == "alias":
-            self.store.add_overlay(reviewer, "alias", initiative_id, " ".join(row["text"].split()))
+            alias = row.get("match_text") or row["text"]
+            self.store.add_overlay(reviewer, "alias", initiative_id, " ".join(alias.split()))
         self.store.decide(reviewer, item_id, norm_key(row["text"]), action,
                           "text" if all_identical else "item", initiative_id, new_name, note)
         return refresh_outputs(self.out, self.store, load_catalogue(self.catalogue_path))

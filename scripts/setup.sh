@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-# System packages: tesseract-ocr (+nor, eng), fonts-dejavu-core, hunspell-no, and chromium for
-# the review app's browser tests (Playwright drives it; it never downloads a browser).
+# System packages: tesseract-ocr (+nor, eng), fonts-dejavu-core, hunspell-no, chromium for
+# the review app's browser tests (Playwright drives it; it never downloads a browser), and
+# LibreOffice, poppler-utils and Liberation fonts for the generated layout decks.
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -25,6 +26,11 @@ missing_system_packages() {
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   [ -f /usr/share/hunspell/nb_NO.dic ] || missing+=(hunspell-no)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # LibreOffice exports the generated test decks to PDF (as decks reach us from PowerPoint or
+  # LibreOffice); poppler's pdftoppm renders them for the generated scans.
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress-nogui)
+  command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+  [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
   echo "${missing[@]:-}"
 }
 

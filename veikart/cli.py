@@ -83,8 +83,12 @@ def cmd_match(args: argparse.Namespace) -> int:
 
     matcher = Matcher(load_catalogue(args.catalogue))
     texts = args.texts or [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    for text, m in zip(texts, matcher.match_many(texts, [args.region] * len(texts)), strict=True):
-        print(json.dumps({"text": text, "outcome": m.status, "initiative_id": m.initiative_id,
+    split = [matcher.split_notes(text) for text in texts]
+    cores = [core for core, _ in split]
+    for text, (core, notes), m in zip(texts, split, matcher.match_many(
+            cores, [args.region] * len(texts)), strict=True):
+        print(json.dumps({"text": text, "match_text": core, "notes": notes,
+                          "outcome": m.status, "initiative_id": m.initiative_id,
                           "score": m.score, "candidates": m.candidates,
                           "explanation": m.explanation}, ensure_ascii=False))
     return ExitCode.ok
