@@ -11,7 +11,7 @@ from pathlib import Path
 from extractors.model import Document, Page
 
 from . import layout, lexicon, tables
-from .items import Candidate, candidates, join_lines, looks_like_item
+from .items import Candidate, candidates, join_by_catalogue, join_lines, looks_like_item
 from .match import Matcher
 from .mentions import find_mentions
 from .model import Item, NormalizedDocument
@@ -84,12 +84,16 @@ def _repair_candidates(cands: list[Candidate], page: Page, changes: list[Change]
             cand.extras["repairs"] = [c.as_dict() for c in mine]
 
 
-def _page_items(doc: Document, page: Page, changes: list[Change] | None = None
+def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
+                matcher: Matcher | None = None
                 ) -> tuple[list[tuple[Item, Candidate]], str | None]:
     """The page's roadmap items (with the candidate each came from) and a page-wide status."""
     cands = candidates(page)
     if changes:
         _repair_candidates(cands, page, changes)
+    if matcher is not None:
+        cands = join_by_catalogue(cands, page, lambda texts: matcher.match_many(
+            [matcher.split_notes(t)[0] for t in texts]))
     infos = tables.cell_infos(page.blocks)
     row_attrs = tables.row_attributes(page.blocks, infos)
     in_tables = {i for i, c in enumerate(cands) if c.block_index in infos}
@@ -242,7 +246,7 @@ def normalize_document(doc: Document, matcher: Matcher,
             changes = result.changes
         routes[page.number] = page.text_source + ("+repair" if changes else "")
         repaired[page.number] = len(changes)
-        page_pairs, status = _page_items(doc, page, changes)
+        page_pairs, status = _page_items(doc, page, changes, matcher)
         pairs += page_pairs
         if status:
             page_statuses[page.number] = status

@@ -18,7 +18,14 @@ _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
 #: Norwegian reads it, since items are cut before repair).
 _CONNECTIVE_END = re.compile(r"(?:\b(?:og|av|for|med|til|i|på|pa|pd|p4|om|fra|via|ved|mellom|"
-                             r"eller|som|samt|under|mot|etter)|[-–—,/+&(])$", re.I)
+                             r"eller|som|samt|under|mot|etter)|[-–—,/+&(:])$", re.I)
+#: A line that is only a note about the item above it: its status, a delivery date, a
+#: project note ("Nasjonalt prosjekt", "(i drift)", "Leveransedato: 30.04.2023").
+_NOTE_LINE = re.compile(
+    r"^\W*(?:(?:nasjonalt|regionalt|felles) prosjekt\b|\(\s*(?:i drift|i produksjon|under "
+    r"revurdering|under revisjon|planlagt|pågår|levert|pilot|utsatt)\s*\)|"
+    r"(?:leveransedato|leveranse|frist|prod(?:uksjon)?|planlagt prod\w*)\s*:)", re.I)
+_DASH = re.compile(r"^\s*[-–—]\s")
 _SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _VERSION_END = re.compile(r"\d\.\d+\.?$")
 MAX_ITEM_WORDS = 16
@@ -96,10 +103,15 @@ def _continues(prev: Line, line: Line, block_has_bullets: bool,
 
     In a bulleted block a line without a bullet continues the item, unless it reads as a new
     item whose bullet was lost (OCR): it starts with a capital after a line that does not end
-    in a connective, and it is not packed closer than the block's bullet lines are.
+    in a connective, and it is not packed closer than the block's bullet lines are. A note
+    ("Nasjonalt prosjekt", "Leveransedato: ...") and a bare number ("2.0") continue it too.
     """
+    if _NOTE_LINE.match(line.text) and not (prev.bullet and line.bullet):
+        return True
     if bullet_length(line.text) or line.bullet:
         return False
+    if sum(ch.isalpha() for ch in line.text) < 3 and line.text.strip():
+        return True  # "2.0", "12-16" left alone on a line
     if "\n" in prev.text or "\n" in line.text:
         return False  # a paragraph with its own line breaks is a unit
     first = line.text.lstrip()[:1]
@@ -123,9 +135,15 @@ def _split_block(block: Block, one_item_per_line: bool) -> list[list[Line]]:
     pitches = sorted(p for i in range(1, len(lines)) if starts[i]
                      and (p := _pitch(lines[i - 1], lines[i])) is not None and p > 0)
     item_pitch = pitches[len(pitches) // 2] if pitches else None
+    # a dash where the list's bullets are another glyph is text: "Barn og unge" / "- Nekting
+    # periode" written over two lines
+    glyphs = [ln.text.lstrip()[:1] for ln, start in zip(lines, starts, strict=True) if start]
+    dashes = sum(g in "-–—" for g in glyphs)
+    dash_is_text = 0 < len(glyphs) - dashes and dashes < len(glyphs) - dashes
     for line in lines:
-        if groups and not one_item_per_line and _continues(groups[-1][-1], line, any(starts),
-                                                           item_pitch):
+        joined = dash_is_text and _DASH.match(line.text) and not line.bullet
+        if groups and (joined or (not one_item_per_line and _continues(
+                groups[-1][-1], line, any(starts), item_pitch))):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -178,3 +196,57 @@ def looks_like_item(text: str) -> bool:
     stripped = text.rstrip()
     return not (stripped.endswith((".", ":")) and not _VERSION_END.search(stripped)
                 and len(words) > 6)
+
+
+def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candidate]:
+    """Candidates with a name broken over two lines joined again ("Målbilde" / "Datadeling
+    DHO"), where nothing in the text tells a line break inside a name from one between two
+    items: two neighbouring unbulleted lines of one text-layer or OCR block are one item
+    when together, as a whole, they are a confident catalogue match at least as likely as
+    either line alone, and apart they are not both confident matches.
+    ``match(texts)`` gives the matcher's outcomes."""
+    if page.text_source in ("pptx", "html") or len(cands) < 2:
+        return cands
+    pairs = [k for k in range(len(cands) - 1)
+             if cands[k].block_index == cands[k + 1].block_index
+             and not bullet_length(cands[k + 1].lines[0].text)
+             and not cands[k + 1].lines[0].bullet and _adjacent(cands[k], cands[k + 1])]
+    if not pairs:
+        return cands
+    texts = []
+    for k in pairs:
+        texts += [cands[k].text, cands[k + 1].text, join_lines([cands[k].text,
+                                                                 cands[k + 1].text])]
+    outcomes = match(texts)
+    joined: dict[int, Candidate] = {}
+    for n, k in enumerate(pairs):
+        first, second, both = outcomes[3 * n: 3 * n + 3]
+        parts_sure = first.status == "auto" and second.status == "auto"
+        whole = both.features.get("text_share", 0.0) >= 0.99  # matched as a whole, not a part
+        better = both.score >= max(first.score, second.score)
+        if (both.status == "auto" and whole and better and not parts_sure
+                and k not in joined and k - 1 not in joined):
+            a, b = cands[k], cands[k + 1]
+            joined[k] = Candidate(a.lines + b.lines, a.block, a.block_index, a.char_start,
+                                  b.char_end, a.bullet, join_lines([a.text, b.text]),
+                                  _union([a.bbox, b.bbox]), {**b.extras, **a.extras})
+    out, skip = [], False
+    for k, cand in enumerate(cands):
+        if skip:
+            skip = False
+            continue
+        if k in joined:
+            out.append(joined[k])
+            skip = True
+        else:
+            out.append(cand)
+    return out
+
+
+def _adjacent(a: Candidate, b: Candidate) -> bool:
+    """``b`` sits right under ``a`` (no more than a line's height between them)."""
+    if a.bbox is None or b.bbox is None:
+        return False
+    height = min(a.lines[-1].bbox[3] - a.lines[-1].bbox[1] if a.lines[-1].bbox else 10.0,
+                 b.lines[0].bbox[3] - b.lines[0].bbox[1] if b.lines[0].bbox else 10.0)
+    return -2 <= b.bbox[1] - a.bbox[3] <= 0.8 * height + 1

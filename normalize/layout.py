@@ -69,6 +69,8 @@ class Label:
     text: str
     #: The box this label governs along its axis: its own shape, else its text box.
     extent: BBox | None = None
+    #: The shape the label is drawn on, when it holds no other label of its kind.
+    frame: BBox | None = None
 
     @property
     def cx(self) -> float:
@@ -424,8 +426,12 @@ def _aligned(labels: list[Label], direction: str) -> list[Label]:
         return []
     height = median(lb.bbox[3] - lb.bbox[1] for lb in labels)
     tol = max(6.0, ALIGN_HEIGHTS * height)
-    keys = ([lambda lb: lb.cy] if direction == "x" else
-            [lambda lb: lb.bbox[0], lambda lb: lb.cx, lambda lb: lb.bbox[2]])
+    def box(lb):  # the shape a label is drawn on lines up even where its text does not
+        return lb.frame or lb.bbox
+
+    keys = ([lambda lb: lb.cy, lambda lb: (box(lb)[1] + box(lb)[3]) / 2] if direction == "x"
+            else [lambda lb: lb.bbox[0], lambda lb: lb.cx, lambda lb: lb.bbox[2],
+                  lambda lb: box(lb)[0], lambda lb: (box(lb)[0] + box(lb)[2]) / 2])
     best: list[Label] = []
     for key in keys:
         for anchor in labels:
@@ -760,6 +766,10 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     exclude = exclude or set()
     page_area = (page.width or 960.0) * (page.height or 540.0)
     labels = [lb for lb in find_labels(cands) if not set(lb.indexes) & exclude]
+    for lb in labels:
+        same = [o for o in labels if o.kind == lb.kind]
+        extent = _extent(lb, same, cands, page.shapes, page_area)
+        lb.frame = extent if extent is not lb.bbox else None
     legend, legend_used = _legend(cands, page.shapes)
     skip = set(legend_used)
     skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
@@ -796,12 +806,30 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     # leftover labels of the same kind as an axis (a repeated header) are not items either
     if period_axis is not None or time is not None:
         skip |= {i for lb in labels if lb.kind in ("period", "tick") for i in lb.indexes}
+    skip |= _row_headings(cands, period_axis, skip | exclude)
     page_region = None
     if region_axis is None:
         page_region = _page_region(page, cands, skip, axis_indexes | set(exclude), headings)
         skip |= {i for lb in regions_in for i in lb.indexes}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
+
+
+def _row_headings(cands: list[Candidate], axis: Axis | None, known: set[int]) -> set[int]:
+    """Texts in a column of their own left of the first period column, under the headers
+    ("Innsynstjenester", "Dialogtjenester", "Samhandling": the roadmap's themes as row
+    headings): not items."""
+    if axis is None or axis.direction != "x" or axis.side != "after":
+        return set()
+    first = axis.labels[0].extent[0]
+    left = [i for i, c in enumerate(cands) if i not in known and c.bbox is not None
+            and c.bbox[2] <= first + 2 and (c.bbox[1] + c.bbox[3]) / 2 > axis.edge
+            and len(c.text) <= MAX_LABEL_CHARS]
+    if len(left) < 2:
+        return set()
+    x0 = median(cands[i].bbox[0] for i in left)
+    column = {i for i in left if abs(cands[i].bbox[0] - x0) <= 6}
+    return column if len(column) >= 2 else set()
 
 
 def _inside(boxes: list[BBox], axis: Axis | None) -> list[BBox]:
