@@ -139,7 +139,7 @@ def _split_block(block: Block, one_item_per_line: bool) -> list[list[Line]]:
     # periode" written over two lines
     glyphs = [ln.text.lstrip()[:1] for ln, start in zip(lines, starts, strict=True) if start]
     dashes = sum(g in "-–—" for g in glyphs)
-    dash_is_text = 0 < len(glyphs) - dashes and dashes < len(glyphs) - dashes
+    dash_is_text = len(glyphs) - dashes > 0 and dashes < len(glyphs) - dashes
     for line in lines:
         joined = dash_is_text and _DASH.match(line.text) and not line.bullet
         if groups and (joined or (not one_item_per_line and _continues(
