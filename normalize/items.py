@@ -128,7 +128,41 @@ def _continues(prev: Line, line: Line, block_has_bullets: bool,
     return cue
 
 
-def _split_block(block: Block, one_item_per_line: bool) -> list[list[Line]]:
+def _soft_parts(line: Line) -> list[Line]:
+    """A line with soft line breaks inside it (PPTX Shift+Enter, ``<a:br/>``) as one line per
+    part, each with its exact span and a share of the box."""
+    if "\n" not in line.text:
+        return [line]
+    pieces = line.text.split("\n")
+    out, pos = [], line.char_start
+    for k, piece in enumerate(pieces):
+        box = None
+        if line.bbox is not None:
+            x0, y0, x1, y1 = line.bbox
+            h = (y1 - y0) / len(pieces)
+            box = (x0, y0 + k * h, x1, y0 + (k + 1) * h)
+        out.append(Line(piece, box, pos, pos + len(piece), line.level,
+                        line.bullet if k == 0 else False, line.color))
+        pos += len(piece) + 1
+    return out
+
+
+def _soft_continues(prev: Line, part: Line) -> bool:
+    """After a soft line break, the text goes on with the same item when it reads so: it
+    starts in lower case or with a bracket, the part before ends in a connective or a
+    hyphen, or it is a note or a bare number; otherwise a new item starts (cells list their
+    items one per line)."""
+    text = part.text.strip()
+    if not text:
+        return True
+    first = text[:1]
+    return bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(prev.text.rstrip())
+                or _NOTE_LINE.match(text) or sum(ch.isalpha() for ch in text) < 3)
+
+
+def _split_block(block: Block, one_item_per_line: bool) -> tuple[list[list[Line]], set[int]]:
+    """The block's lines grouped into items, and the ids of the lines that start after a
+    soft line break."""
     groups: list[list[Line]] = []
     lines = block.lines
     starts = [bool(bullet_length(ln.text) or ln.bullet) for ln in lines]
@@ -140,22 +174,32 @@ def _split_block(block: Block, one_item_per_line: bool) -> list[list[Line]]:
     glyphs = [ln.text.lstrip()[:1] for ln, start in zip(lines, starts, strict=True) if start]
     dashes = sum(g in "-–—" for g in glyphs)
     dash_is_text = len(glyphs) - dashes > 0 and dashes < len(glyphs) - dashes
+    soft: set[int] = set()
     for line in lines:
-        joined = dash_is_text and _DASH.match(line.text) and not line.bullet
+        parts = _soft_parts(line)
+        head = parts[0]
+        joined = dash_is_text and _DASH.match(head.text) and not head.bullet
         if groups and (joined or (not one_item_per_line and _continues(
-                groups[-1][-1], line, any(starts), item_pitch))):
-            groups[-1].append(line)
+                groups[-1][-1], head, any(starts), item_pitch))):
+            groups[-1].append(head)
         else:
-            groups.append([line])
-    return groups
+            groups.append([head])
+        for part in parts[1:]:
+            if _soft_continues(groups[-1][-1], part):
+                groups[-1].append(part)
+            else:
+                soft.add(id(part))
+                groups.append([part])
+    return groups, soft
 
 
 def candidates(page: Page) -> list[Candidate]:
     """Item candidates of a page, in block order.
 
-    Bulleted PPTX paragraphs and HTML list entries are items of their own (a soft line break
-    inside a paragraph stays inside the item); other lines are grouped by bullets drawn in the
-    text, line gaps and wrapping cues (a line starting in lower case continues the item).
+    Bulleted PPTX paragraphs and HTML list entries are items of their own; a soft line break
+    inside a paragraph starts a new item unless the text reads as going on; other lines are
+    grouped by bullets drawn in the text, line gaps and wrapping cues (a line starting in
+    lower case continues the item).
     """
     out = []
     for index, block in enumerate(page.blocks):
@@ -165,17 +209,20 @@ def candidates(page: Page) -> list[Candidate]:
         # lines are grouped by bullets drawn in the text and by wrapping cues.
         per_line = (page.text_source in ("pptx", "html")
                     and any(ln.bullet for ln in block.lines)) or block.kind == "list"
-        for group in _split_block(block, per_line):
+        groups, soft = _split_block(block, per_line)
+        for group in groups:
             skip = bullet_length(group[0].text)
             start = group[0].char_start + skip
             end = group[-1].char_end
             texts = [group[0].text[skip:]] + [ln.text for ln in group[1:]]
-            joined = join_lines([t for part in texts for t in part.split("\n")])
+            joined = join_lines(texts)
             if not joined.strip():
                 continue
+            extras = {"soft_start": True} if id(group[0]) in soft else {}
             out.append(Candidate(group, block, index, start, end,
                                  bullet=bool(skip) or any(ln.bullet for ln in group),
-                                 text=joined, bbox=_union([ln.bbox for ln in group])))
+                                 text=joined, bbox=_union([ln.bbox for ln in group]),
+                                 extras=extras))
     return out
 
 
@@ -205,10 +252,12 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
     when together, as a whole, they are a confident catalogue match at least as likely as
     either line alone, and apart they are not both confident matches.
     ``match(texts)`` gives the matcher's outcomes."""
-    if page.text_source in ("pptx", "html") or len(cands) < 2:
+    if len(cands) < 2:
         return cands
+    typed = page.text_source in ("pptx", "html")  # paragraphs are known; soft breaks are not
     pairs = [k for k in range(len(cands) - 1)
              if cands[k].block_index == cands[k + 1].block_index
+             and (not typed or cands[k + 1].extras.get("soft_start"))
              and not bullet_length(cands[k + 1].lines[0].text)
              and not cands[k + 1].lines[0].bullet and _adjacent(cands[k], cands[k + 1])]
     if not pairs:
@@ -227,9 +276,11 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
         if (both.status == "auto" and whole and better and not parts_sure
                 and k not in joined and k - 1 not in joined):
             a, b = cands[k], cands[k + 1]
+            extras = {key: v for key, v in {**b.extras, **a.extras}.items()
+                      if key != "soft_start" or a.extras.get("soft_start")}
             joined[k] = Candidate(a.lines + b.lines, a.block, a.block_index, a.char_start,
                                   b.char_end, a.bullet, join_lines([a.text, b.text]),
-                                  _union([a.bbox, b.bbox]), {**b.extras, **a.extras})
+                                  _union([a.bbox, b.bbox]), extras)
     out, skip = [], False
     for k, cand in enumerate(cands):
         if skip:

@@ -574,7 +574,7 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
         if best is None or cost < best[0]:
             best = (cost, axis)
     axis = best[1]
-    ruled = _separator_bounds(axis, shapes, page_area)
+    ruled = _separator_bounds(axis, shapes, page_area, boxes)
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
     axis.limits = _limits(labels, direction, axis.mode, axis.bounds)
     if shaped and direction == "y":
@@ -582,11 +582,15 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     return axis
 
 
-def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float) -> dict[int, float]:
+def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
+                      boxes: list[BBox]) -> dict[int, float]:
     """Edges drawn on the page: a line (or a hairline rectangle) across the bands' direction
-    that runs between two labels, e.g. the rule between two swimlanes."""
+    that runs between two labels and through no item, e.g. the rule between two swimlanes
+    (a "today" line runs through bars)."""
     if not shapes:
         return {}
+    spans = [((b[0], b[2]) if axis.direction == "x" else (b[1], b[3]))
+             for b in boxes if axis.in_body(b)]
     reach = page_area ** 0.5 * 0.4
     rules = []
     for shape in shapes:
@@ -599,7 +603,8 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float) -> dict
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
         lo = a.extent[0] if axis.direction == "x" else a.extent[1]
         hi = b.extent[0] if axis.direction == "x" else b.extent[1]
-        between = [r for r in rules if lo + 1 < r <= hi + 1]
+        between = [r for r in rules if lo + 1 < r <= hi + 1
+                   and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans)]
         if between:
             out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
     return out
@@ -670,9 +675,11 @@ def _time_axis(ticks: list[Label], shapes: list[Shape]) -> TimeAxis | None:
     last = centres[-1] + (centres[-1] - mids[-1])
     edges = [first] + mids + [last]
     cells = list(zip(edges, edges[1:], strict=False))
-    framed = [frame_of(lb.bbox, shapes) for lb in row] if shapes else [None] * len(row)
-    if all(f is not None for f in framed) and len({id(f) for f in framed}) == len(row):
-        cells = [(f.bbox[0], f.bbox[2]) for f in framed]
+    framed = [lb.frame for lb in row]
+    if all(f is not None for f in framed):
+        covered = sum(f[2] - f[0] for f in framed)
+        if covered >= 0.8 * (framed[-1][2] - framed[0][0]):  # drawn cells that tile the axis
+            cells = [(f[0], f[2]) for f in framed]
     return TimeAxis(row, cells)
 
 
@@ -809,7 +816,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     skip |= _row_headings(cands, period_axis, skip | exclude)
     page_region = None
     if region_axis is None:
-        page_region = _page_region(page, cands, skip, axis_indexes | set(exclude), headings)
+        page_region = _page_region(page, cands, skip, axis_indexes, headings)
         skip |= {i for lb in regions_in for i in lb.indexes}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
