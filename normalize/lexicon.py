@@ -127,6 +127,9 @@ class Period:
 _PERIOD = re.compile(
     r"^[^\w]*(?P<a>20\d\d)\s*(?:(?P<dash>[-–—])\s*(?P<b>(?:20)?\d\d)\b)?\s*"
     r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+)?[^\w]*$")
+#: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
+#: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
+_PERIOD_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et)\s)(?:[^\s\d]{1,2}|\d)\s+(?=20\d\d)", re.I)
 _LONG_TERM = re.compile(r"^[^\w]*(lenger|lengre)\s+sikt[^\w]*$", re.I)
 _FROM_YEAR = re.compile(r"^[^\w]*(?:fra|etter|from)\s+(20\d\d)\s*(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
 
@@ -144,6 +147,8 @@ def period(text: str) -> Period | None:
     ['2027→', '2027→', '2027→', '2027→', '2027→', '2027']
     >>> period("Timer 2.0") is None
     True
+    >>> period("aa 2023-24").label, period("å 2027 -").label, period("i 2024") is None
+    ('2023-2024', '2027→', True)
     >>> period("Fra 2027"), period("2023–27")
     (Period(label='2027→', start=2027, end=None), Period(label='2023-2027', start=2023, end=2027))
     """
@@ -153,7 +158,7 @@ def period(text: str) -> Period | None:
     m = _FROM_YEAR.match(text)
     if m:
         return Period(f"{m.group(1)}→", int(m.group(1)), None)
-    m = _PERIOD.match(text)
+    m = _PERIOD.match(text) or _PERIOD.match(_PERIOD_JUNK.sub("", text))
     if not m:
         return None
     start = int(m.group("a"))
