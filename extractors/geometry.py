@@ -69,6 +69,8 @@ def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None)
     """
     boxed = _rejoin_split_rows([b for b in blocks if b.bbox])
     frames = [frame_of(b.bbox, shapes) if shapes else None for b in boxed]
+    rules = [s.bbox for s in shapes or () if s.geometry == "line"
+             and s.bbox[2] - s.bbox[0] > s.bbox[3] - s.bbox[1]]
     parent = list(range(len(boxed)))
 
     def root(i: int) -> int:
@@ -79,7 +81,8 @@ def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None)
 
     for i in range(len(boxed)):
         for j in range(i + 1, len(boxed)):
-            if frames[i] is frames[j] and _stacked(boxed[i], boxed[j]):
+            if frames[i] is frames[j] and _stacked(boxed[i], boxed[j]) and \
+                    not _ruled_apart(boxed[i].bbox, boxed[j].bbox, rules):
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(boxed)):
@@ -96,6 +99,13 @@ def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None)
                             geometry=frame.geometry if frame else None))
     merged.sort(key=lambda b: (round(b.bbox[1] / 4), b.bbox[0]))
     return merged + [b for b in blocks if not b.bbox]
+
+
+def _ruled_apart(a: BBox, b: BBox, rules: list[BBox]) -> bool:
+    """A horizontal rule (a table's row border) runs between two stacked boxes."""
+    top, bottom = (a, b) if a[1] <= b[1] else (b, a)
+    return any(top[3] - 1 <= (r[1] + r[3]) / 2 <= bottom[1] + 1
+               and min(r[2], a[2], b[2]) > max(r[0], max(a[0], b[0])) for r in rules)
 
 
 def _rejoin_split_rows(blocks: list[Block]) -> list[Block]:

@@ -8,19 +8,22 @@ import itertools
 import os
 import shutil
 
-import pytesseract
 import numpy as np
+import pytesseract
 from PIL import Image, ImageFilter
 
 from veikart.errors import MissingDependencyError, OcrError
 
-from .model import Block, Line
+from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
 METHOD = 3
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
+#: A straight dark line at least this share of the page long is a rule (a table border, the
+#: line between two swimlanes).
+MIN_RULE_SHARE = 0.2
 #: Rendering resolution for OCR. 300 dpi is tesseract's sweet spot for slide-sized text.
 DEFAULT_DPI = int(os.environ.get("VEIKART_OCR_DPI", "300"))
 OCR_LANG = os.environ.get("VEIKART_OCR_LANG", "nor")
@@ -51,7 +54,7 @@ def check_tesseract(lang: str) -> str:
 
 #: Words further apart than this many line heights are in different columns: tesseract
 #: sometimes reads a grid row ("HELSE NORD  • Skjema  • Timer") as one line.
-COLUMN_GAP_HEIGHTS = 1.5
+COLUMN_GAP_HEIGHTS = 1.0
 
 
 def _split_at_gaps(idx: list[int], data: dict) -> list[list[int]]:
@@ -110,19 +113,46 @@ def skew_angle(image: Image.Image) -> float:
     return round(best, 2) if abs(best) >= MIN_DESKEW_DEGREES else 0.0
 
 
+def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    """Long straight dark lines on a page image (pixel boxes x0, y0, x1, y1): horizontal and
+    vertical runs of ink at least ``MIN_RULE_SHARE`` of the page long, thin as a line."""
+    from scipy import ndimage
+
+    small = image.copy()
+    small.thumbnail((1200, 1200))
+    factor = image.width / small.width
+    ink = np.asarray(small, dtype=np.uint8) < 215  # grey rules too; speckle is too short
+    out = []
+    for axis in (0, 1):  # 0: horizontal rules, 1: vertical rules
+        length = int(MIN_RULE_SHARE * (ink.shape[1] if axis == 0 else ink.shape[0]))
+        shape = (1, length) if axis == 0 else (length, 1)
+        runs = ndimage.binary_opening(ink, structure=np.ones(shape, dtype=bool))
+        labels, _ = ndimage.label(runs)
+        for region in ndimage.find_objects(labels):
+            h, w = region[0].stop - region[0].start, region[1].stop - region[1].start
+            if (h if axis == 0 else w) <= 4:
+                out.append(tuple(int(v * factor) for v in (
+                    region[1].start, region[0].start, region[1].stop, region[0].stop)))
+    return out
+
+
 def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
-               psm: int = 3) -> tuple[list[Block], float | None]:
+               psm: int = 3) -> tuple[list[Block], float | None, list]:
     """OCR ``image``; boxes are multiplied by ``scale`` (points per pixel).
 
     Returns the blocks (one per tesseract paragraph, one Line per tesseract line; a line cut
-    at a column gap gives one block per piece) and the mean word confidence (0-100), or None
-    when no word was found.
+    at a column gap or a vertical rule gives one block per piece), the mean word confidence
+    (0-100, or None when no word was found) and the rules seen on the page image (as line
+    shapes, boxes in points; see :func:`find_rules`). A tilted page is straightened first,
+    and the boxes are in the straightened page.
     """
     check_tesseract(lang)
     image = image.convert("L")
     angle = skew_angle(image)
     if angle:  # boxes are then in the straightened page, rotated about its centre
         image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    rules = find_rules(image)
+    verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence
     # tells which: a page it reads unsure after the filter is read again without it.
@@ -138,7 +168,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             lines.setdefault(key, []).append(i)
     paragraphs: dict[tuple, list[Line]] = {}
     for (block, par, line_num), idx in lines.items():
-        segments = _split_at_gaps(idx, data)
+        segments = [piece for seg in _split_at_gaps(idx, data)
+                    for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
             x0 = min(data["left"][i] for i in seg) * scale
             y0 = min(data["top"][i] for i in seg) * scale
@@ -154,4 +185,23 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         box = (min(ln.bbox[0] for ln in plines), min(ln.bbox[1] for ln in plines),
                max(ln.bbox[2] for ln in plines), max(ln.bbox[3] for ln in plines))
         blocks.append(Block("ocr_block", plines, box))
-    return blocks, _mean_conf(data)
+    shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
+    return blocks, _mean_conf(data), shapes
+
+
+def _split_at_rules(words: list[int], data: dict, verticals: list) -> list[list[int]]:
+    """A line's words cut where a vertical rule (a table's column border) runs between two
+    of them."""
+    if not verticals or len(words) < 2:
+        return [words]
+    words = sorted(words, key=lambda i: data["left"][i])
+    top = min(data["top"][i] for i in words)
+    bottom = max(data["top"][i] + data["height"][i] for i in words)
+    cuts = [(r[0] + r[2]) / 2 for r in verticals if r[1] <= bottom and r[3] >= top]
+    pieces = [[words[0]]]
+    for prev, cur in itertools.pairwise(words):
+        end, start = data["left"][prev] + data["width"][prev], data["left"][cur]
+        if any(end <= x <= start for x in cuts):
+            pieces.append([])
+        pieces[-1].append(cur)
+    return pieces

@@ -157,7 +157,7 @@ def _usable(text: str) -> bool:
 
 
 def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
-             content_key: str | None = None) -> tuple[list[Block], float | None]:
+             content_key: str | None = None) -> tuple[list[Block], float | None, list]:
     """OCR one page; with ``content_key`` (the document's hash) the result is cached per page,
     language, resolution, tesseract version and OCR method."""
     name = None
@@ -218,11 +218,12 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                                 text_source="text-layer", shapes=shapes)
                 else:
                     try:
-                        blocks, conf = ocr_page(pdf_page, ocr_dpi, origin.sha256)
+                        blocks, conf, seen = ocr_page(pdf_page, ocr_dpi, origin.sha256)
+                        shapes += seen
                     except OcrError as err:
                         raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
                     page = Page(pdf_page.page_number, width, height,
-                                merge_stacked_blocks(blocks),
+                                merge_stacked_blocks(blocks, shapes),
                                 text_source="re-ocr" if redo else "ocr",
                                 ocr=True, ocr_confidence=conf, shapes=shapes)
                     any_ocr = True

@@ -706,8 +706,10 @@ def _page_region(page: Page, cands: list[Candidate], skip: set[int],
     for i, c in enumerate(cands):
         if i in axis_indexes or len(c.text) > 80 or c.bbox is None:
             continue
+        # the title, a corner logo and the footer; a bare region label in the body is a
+        # row or lane label (its neighbours may be unreadable), not the page's region
         margin = height and (c.bbox[3] <= 0.18 * height or c.bbox[1] >= 0.9 * height)
-        if margin or lexicon.region_label(c.text):
+        if margin:
             texts.append(c.text)
     for text in texts:
         folded = lexicon.fold(text)
@@ -836,7 +838,16 @@ def _row_headings(cands: list[Candidate], axis: Axis | None, known: set[int]) ->
         return set()
     x0 = median(cands[i].bbox[0] for i in left)
     column = {i for i in left if abs(cands[i].bbox[0] - x0) <= 6}
-    return column if len(column) >= 2 else set()
+    if len(column) < 2:
+        return set()
+    right = max(cands[i].bbox[2] for i in column)
+    items = [c.bbox[0] for i, c in enumerate(cands) if i not in column and i not in known
+             and c.bbox is not None and (c.bbox[1] + c.bbox[3]) / 2 > axis.edge
+             and c.bbox[0] > x0 + 6]
+    # a column of its own: every other text under the headers starts clearly right of it
+    if len(column) < 2 or not items or min(items) < right + 5:
+        return set()
+    return column
 
 
 def _inside(boxes: list[BBox], axis: Axis | None) -> list[BBox]:
