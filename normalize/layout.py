@@ -55,6 +55,7 @@ EDGE_TOLERANCE = 0.2
 _TODAY = re.compile(r"^\W*(i\s*dag|nå|today|dagens dato|vi er her)\W*$", re.I)
 _OPEN_GEOMETRIES = {"homePlate", "rightArrow", "chevron", "notchedRightArrow",
                     "stripedRightArrow"}
+_ONE_GLYPH = re.compile(r"^\W*\S{1,2}\s+(\S.*)$")
 _REGION_KEYS = (("helse nord", "Helse Nord"), ("helse vest", "Helse Vest"),
                 ("helse sør øst", "Helse Sør-Øst"), ("helse sørøst", "Helse Sør-Øst"),
                 ("helse midt", "Helse Midt-Norge"))
@@ -71,6 +72,8 @@ class Label:
     extent: BBox | None = None
     #: The shape the label is drawn on, when it holds no other label of its kind.
     frame: BBox | None = None
+    #: Read through noise ("i Vest": a logo before the label); counts only in an axis.
+    weak: bool = False
 
     @property
     def cx(self) -> float:
@@ -414,6 +417,13 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
                                     f"{text} {nxt.text}"))
                 used.add(i + 1)
                 continue
+        if region is None and (m := _ONE_GLYPH.match(text)):
+            # a logo read as a short word ("i Vest"): a label only within a row or column
+            # of labels (see read_page)
+            region = lexicon.region_label(m.group(1))
+            if region is not None and region != lexicon.NATIONAL:
+                labels.append(Label("region", region, (i,), cand.bbox, text, weak=True))
+            continue
         if region is not None and region != lexicon.NATIONAL:
             labels.append(Label("region", region, (i,), cand.bbox, text))
     return labels
@@ -800,6 +810,8 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     periods_in = [lb for lb in labels if lb.kind == "period"
                   and not set(lb.indexes) & axis_indexes]
     regions_in = [lb for lb in labels if lb.kind == "region"]
+    if sum(not lb.weak for lb in regions_in) < 2:
+        regions_in = [lb for lb in regions_in if not lb.weak]
     period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area, boxes,
                              prefer="x" if time is not None else None)
     across = {"x": "y", "y": "x"}[period_axis.direction] if period_axis else None
@@ -819,7 +831,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     page_region = None
     if region_axis is None:
         page_region = _page_region(page, cands, skip, axis_indexes, headings)
-        skip |= {i for lb in regions_in for i in lb.indexes}
+        skip |= {i for lb in regions_in for i in lb.indexes if not lb.weak}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
 
