@@ -522,10 +522,7 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     most, then labels left with no items."""
     spans: dict[int, list[float]] = {}
     lost = 0
-    for box in boxes:
-        if not axis.in_body(box):
-            continue
-        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+    for lo, hi in _along(axis, boxes):
         band, _, _ = axis.band_of(lo, hi)
         lost += band is None
         if band is not None:
@@ -547,15 +544,15 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     return 10.0 * lost + 3.0 * empty + round(total / max(len(spans), 1), 1)
 
 
+def _along(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
+    """The extents along the axis of the boxes on the items' side of its labels."""
+    return [((b[0], b[2]) if axis.direction == "x" else (b[1], b[3]))
+            for b in boxes if axis.in_body(b)]
+
+
 def _containment(axis: Axis, boxes: list[BBox]) -> float:
-    total = 0.0
-    for box in boxes:
-        if not axis.in_body(box):
-            continue
-        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
-        _, share, _ = axis.band_of(lo, hi)
-        total += share
-    return total
+    """How much of the items the bands hold whole (the sum of each item's best share)."""
+    return sum(axis.band_of(lo, hi)[1] for lo, hi in _along(axis, boxes))
 
 
 def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candidate],
@@ -599,8 +596,7 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
     (a "today" line runs through bars)."""
     if not shapes:
         return {}
-    spans = [((b[0], b[2]) if axis.direction == "x" else (b[1], b[3]))
-             for b in boxes if axis.in_body(b)]
+    spans = _along(axis, boxes)
     reach = page_area ** 0.5 * 0.4
     rules = []
     for shape in shapes:
@@ -629,7 +625,7 @@ def _whitespace_bounds(axis: Axis, boxes: list[BBox],
     gap that runs up to a label is that label's own room. Edges in ``fixed`` (drawn
     rules) stay as they are."""
     body = [b for b in boxes if axis.in_body(b)]
-    spans = sorted(((b[0], b[2]) if axis.direction == "x" else (b[1], b[3])) for b in body)
+    spans = sorted(_along(axis, body))
     heights = sorted((b[3] - b[1]) for b in body)
     min_width = max(3.0, 0.25 * median(heights)) if heights else 3.0
     out = []
