@@ -22,6 +22,8 @@ _FOOTER = re.compile(r"sist oppdatert|veikartet (?:er|viser)|side \d+ av \d+|"
                      r"^\W*(?:side|s\.)\s*\d+\W*$|"
                      r"^\W*\d+\s*(?:av|/)\s*\d+\W*$|følsomhet|klassifisering|gradering\s*:|"
                      r"^\W*(?:intern|konfidensiell|offentlig|fortrolig)\W*$|"
+                     r"^\W*(?:oppdatert|kilde|merk|nb|utarbeidet av)\b\s*:?|\butkast\b|"
+                     r"^\W*versjon\s+\d|"
                      r"^\W*forklaring(?:er)?\b[^:]*:", re.I)
 _DATE_LABEL = re.compile(r"(?:^|\b)(?:dato|møtedato|date)\s*:?\s*$", re.I)
 _FILENAME_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")

@@ -346,8 +346,10 @@ COLOUR_WORDS = {
     "gule": "F2C500", "oransje": "F28C00", "rød": "D9262B", "rødt": "D9262B", "røde": "D9262B",
     "blå": "1F5FBF", "blått": "1F5FBF", "blåe": "1F5FBF", "grå": "8C8C8C", "grått": "8C8C8C",
     "svart": "000000", "sort": "000000", "lilla": "7B3FA0", "fiolett": "7B3FA0",
+    "gråe": "8C8C8C", "svarte": "000000",
 }
 _COLOUR_ALT = "|".join(sorted(COLOUR_WORDS, key=len, reverse=True))
+_COLOUR_ANYWHERE = re.compile(rf"(?<!\w)({_COLOUR_ALT})(?!\w)", re.I)
 _LEGEND = re.compile(rf"^\W*(?:(?:lys|mørk)e?\s*)?({_COLOUR_ALT})\b"
                      rf"\s*(?:tekst|farge|boks|felt|skrift)?\s*[:=–—\-]\s*(.+)$", re.I)
 
@@ -359,12 +361,22 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     (('2E9E44', 'i drift'), ('2E9E44', 'pågår'))
     >>> legend_entry("Svart tekst – Aktivitet ikke påbegynt"), legend_entry("Grønn vekst")
     (('000000', 'ikke påbegynt'), None)
+    >>> legend_entry("I drift: grønn"), legend_entry("Tekst i rødt betyr under revurdering")
+    (('2E9E44', 'i drift'), ('D9262B', 'under revurdering'))
     """
-    m = _LEGEND.match(" ".join(text.split()))
-    if not m:
-        return None
-    status = status_in(m.group(2))
-    return (COLOUR_WORDS[m.group(1).casefold()], status) if status else None
+    text = " ".join(text.split())
+    m = _LEGEND.match(text)
+    if m:
+        status = status_in(m.group(2))
+        return (COLOUR_WORDS[m.group(1).casefold()], status) if status else None
+    # any other short wording with one colour word and one status ("I drift: grønn",
+    # "Tekst i rødt betyr under revurdering")
+    colours = {COLOUR_WORDS[w.casefold()] for w in _COLOUR_ANYWHERE.findall(text)}
+    status = status_in(text)
+    if len(colours) == 1 and status and len(text.split()) <= 8 and ":" in text or (
+            len(colours) == 1 and status and re.search(r"\b(?:betyr|=|viser)\b", text)):
+        return colours.pop(), status
+    return None
 
 
 _STATUS_ANYWHERE = re.compile(rf"(?<!\w)({_STATUS_ALT})(?!\w)", re.I)
