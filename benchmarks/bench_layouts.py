@@ -1,11 +1,11 @@
 """veikart on generated roadmap decks: scores per layout family, format and split.
 
-Generates decks with ``scripts/layout_generator.py`` (seven layout families, dev and held-out
-splits, each deck with ground truth), writes them as PPTX, LibreOffice PDF export and scanned
-image-only PDF, reads each file the way the pipeline does (``extract`` + ``normalize_document``)
-and pairs every truth item with at most one extracted item on the same page: greedy by best
-``fuzz.ratio`` between the whitespace-folded, casefolded drawn text and the item's
-``mention_text`` or ``text`` (the larger), threshold 80 (70 for scans).
+Generates decks with ``scripts/layout_generator.py`` (seven layout families; dev, held-out
+and blind splits; each deck with ground truth), writes them as PPTX, LibreOffice PDF export
+and scanned image-only PDF, reads each file the way the pipeline does (``extract`` +
+``normalize_document``) and pairs every truth item with at most one extracted item on the same
+page: greedy by best ``fuzz.ratio`` between the whitespace-folded, casefolded drawn text and the
+item's ``mention_text`` or ``text`` (the larger), threshold 80 (70 for scans).
 
 Columns, accuracies over found (paired) items:
   decks, items     decks read and truth items in them
@@ -18,9 +18,15 @@ Columns, accuracies over found (paired) items:
   bad-reg, bad-per region / period stated (non-empty) but wrong
   extra            extracted items on roadmap slides paired to no truth item
 
-Run: .venv/bin/python benchmarks/bench_layouts.py [--split dev|heldout|both]
+Run: .venv/bin/python benchmarks/bench_layouts.py [--split dev|heldout|blind|both|all]
      [--per-family 4] [--formats pptx,pdf,scan] [--scan-per-family 2] [--families grid,...]
      [--show-misses] [--keep DIR]
+``both`` is dev and heldout, ``all`` adds blind.
+
+The blind split is the one nobody tunes on: the held-out pools have been seen while tuning the
+reader, the blind pools (``scripts/layout_pools_blind.py``) must not be read by whoever tunes
+it. Report only its score lines; ``--show-misses`` never prints blind misses or tracebacks,
+and don't ``--keep`` blind decks where the reader's tuner looks.
 """
 
 from __future__ import annotations
@@ -137,7 +143,8 @@ def line(split: str, family: str, fmt: str, c: dict) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", default="both", choices=["dev", "heldout", "both"])
+    ap.add_argument("--split", default="both",
+                    choices=["dev", "heldout", "blind", "both", "all"])
     ap.add_argument("--per-family", type=int, default=4)
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--formats", default="pptx,pdf,scan")
@@ -151,7 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     bad = set(formats) - set(FORMATS)
     if bad:
         ap.error(f"unknown formats {sorted(bad)}")
-    splits = list(gen.SPLITS) if args.split == "both" else [args.split]
+    splits = ({"both": ["dev", "heldout"], "all": list(gen.SPLITS)}.get(args.split)
+              or [args.split])
     families = args.families.split(",")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -211,7 +219,7 @@ def run(args, out: Path, splits: list[str], families: list[str], formats: list[s
                 norm = normalize_document(doc, matcher, repairer)
             except Exception as exc:  # noqa: BLE001 - count and name it, go on
                 failures.append(f"{name}: {type(exc).__name__}: {exc}")
-                if args.show_misses:
+                if args.show_misses and deck.split != "blind":
                     traceback.print_exc()
                 continue
             finally:
@@ -244,8 +252,10 @@ def run(args, out: Path, splits: list[str], families: list[str], formats: list[s
         for f in failures:
             print("  ", f)
     if args.show_misses:
+        if "blind" in splits:
+            print("\nmisses of the blind split are not shown (nobody tunes on it)")
         for key, ms in misses.items():
-            if ms:
+            if ms and key[0] != "blind":
                 print(f"\n--- misses {' / '.join(key)} ({len(ms)})")
                 for m in ms:
                     print("   ", m)

@@ -25,7 +25,8 @@ from normalize.match import wilson_lower  # noqa: E402
 
 
 def evaluate(matcher: Matcher, labels) -> dict:
-    matches = matcher.match_many([t for t, _, _ in labels])
+    # as the pipeline does: the notes after a name are left out of what is matched
+    matches = matcher.match_many([matcher.split_notes(t)[0] for t, _, _ in labels])
     stats = Counter()
     by_kind: dict[str, Counter] = {}
     wrong = []

@@ -42,7 +42,8 @@ def load_labels() -> list[tuple[str, str, str]]:
 
 
 def feature_table(matcher: Matcher, labels):
-    matches = matcher.match_many([t for t, _, _ in labels])
+    # as the pipeline does: the notes after a name are left out of what is matched
+    matches = matcher.match_many([matcher.split_notes(t)[0] for t, _, _ in labels])
     x1, x2, y, conflict = [], [], [], []
     for (_, gold, _), m in zip(labels, matches, strict=True):
         top = m.candidates[0]["initiative_id"] if m.candidates else None

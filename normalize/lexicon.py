@@ -270,17 +270,28 @@ _DUE = re.compile(r"(leveransedato|leveranse|frist|planlagt prod(?:uksjon)?|prod
                   r"ferdig|levert|dato)\s*:?\s*$", re.I)
 
 
+_MONTH_YEAR = re.compile(rf"(?<![\w.])({_MONTH_ALT})\.?\s+((?:19|20)\d\d)\b", re.I)
+
+
 def due_date(text: str) -> tuple[date | None, tuple[int, int] | None]:
     """A delivery date announced in ``text`` ("Leveransedato: 30.04.2023"), with its span from
     the keyword to the end of the date.
 
     >>> due_date("Dokumentdeling via Kjernejournal – Leveransedato: 30.04.2023")
     (datetime.date(2023, 4, 30), (35, 60))
+    >>> due_date("Fleksibel dialog – Prod: Mai 2024"), due_date("Innføring i mai 2024")
+    ((datetime.date(2024, 5, 31), (19, 33)), (None, None))
     """
     for d in find_dates(text):
         m = _DUE.search(text[: d.start])
         if m:
             return d.value, (m.start(), d.end)
+    for mm in _MONTH_YEAR.finditer(text):  # "Prod: Mai 2024": the month's last day
+        m = _DUE.search(text[: mm.start()])
+        if m:
+            month, year = MONTHS[mm.group(1).casefold()], int(mm.group(2))
+            last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution)
+            return last, (m.start(), mm.end())
     return None, None
 
 

@@ -94,6 +94,27 @@ def _with_short_forms(names: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _swapped_word(query: str, name: str) -> tuple[str, str] | None:
+    """A content word of the text standing where the name has an unlike one ("Hele planlagt
+    forløp og mottatt legevakt ..." for "... mottatt varsel ..."): a near miss, not a typo or
+    an OCR slip (those stay alike) and not a dropped or added word.
+
+    >>> _swapped_word("brev til røntgen tilhørende", "brev til pasient tilhørende")
+    ('røntgen', 'pasient')
+    >>> _swapped_word("pasientens prgvesvar", "pasientens prøvesvar") is None
+    True
+    """
+    if query == name:
+        return None
+    q_words, n_words = query.split(), name.split()
+    extra = [w for w in q_words if w not in n_words and len(w) >= 4 and w.isalpha()]
+    missing = [w for w in n_words if w not in q_words and len(w) >= 4 and w.isalpha()]
+    for word in extra:
+        if missing and max(fuzz.ratio(word, m) for m in missing) < 60:
+            return word, max(missing, key=lambda m: fuzz.ratio(word, m))
+    return None
+
+
 def numbers(text: str) -> frozenset[str]:
     """Version-like numbers in a normalized name ("2.0"; "12-16" gives {"12", "16"})."""
     return frozenset(_NUMBER.findall(text))
@@ -321,6 +342,11 @@ class Matcher:
         unexplained = r0 != rows[0] and not self._rest_explained(queries, rows, r0, base)
         if unexplained:
             why.append("matched on a part of the text; the rest matches nothing: never auto")
+        swapped = _swapped_word(queries[r0], self.names[n0])
+        if swapped:
+            unexplained = True
+            why.append(f"'{swapped[0]}' stands where the name has '{swapped[1]}': another "
+                       "initiative, perhaps; never auto")
         if p1 >= model.upper and not conflict and not unexplained and p1 - p2 >= model.min_lead:
             status = "auto"
             why.append(f"auto: p >= {model.upper:.3f} with a lead of {p1 - p2:.2f}")

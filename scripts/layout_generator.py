@@ -7,10 +7,16 @@ writes it with python-pptx, ``write_pdf`` exports PPTX files with LibreOffice an
 ``write_scan`` turns a PDF into an image-only "scanned" PDF.
 
 Families: grid, region_per_slide, swimlanes, wide_columns, timeline, shape_per_item, table.
-Splits: ``dev`` and ``heldout``. The catalogue's initiatives are split by a stable hash of the
-id (about 60 % dev); so are the wording pools (titles, footers, region spellings, notes,
+Splits: ``dev``, ``heldout`` and ``blind``. The catalogue's initiatives are split by a stable
+hash of the id (about 60 % dev); ``heldout`` and ``blind`` decks both draw from the held-out
+initiatives. Each split has its own wording pools (titles, footers, region spellings, notes,
 near-miss decoys, fonts, colour palettes, period spellings). Seeds: dev 0..9999, held-out
-100000 and up.
+100000 and up, blind 500000 and up.
+
+The held-out pools have been seen while tuning the reader, so ``blind`` is the split that
+stays unseen: its pools live in ``scripts/layout_pools_blind.py``, which whoever tunes the
+reader must not read (nor blind decks, nor their misses; ``benchmarks/bench_layouts.py``
+does not show them).
 
 CLI::
 
@@ -19,12 +25,14 @@ CLI::
     .venv/bin/python scripts/layout_generator.py --fixtures   # tests/data/layouts/
 
 writes ``DIR/<family>/<split>-<index>.{pptx,pdf,scan.pdf,truth.json}``.
+``--split``: dev, heldout, blind, both (dev and heldout) or all (the three).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -43,12 +51,13 @@ FIXTURE_DIR = ROOT / "tests" / "data" / "layouts"
 
 FAMILIES = ("grid", "region_per_slide", "swimlanes", "wide_columns", "timeline",
             "shape_per_item", "table")
-SPLITS = ("dev", "heldout")
+SPLITS = ("dev", "heldout", "blind")
 REGIONS = ("Helse Nord", "Helse Vest", "Helse Sør-Øst", "Helse Midt-Norge")
 STATUSES = ("i drift", "pågår", "planlagt", "under revurdering")
 _RKEY = {"Helse Nord": "N", "Helse Vest": "V", "Helse Sør-Øst": "S", "Helse Midt-Norge": "M"}
 
 # ---------------------------------------------------------------- wording pools, per split
+# (the blind split's pools are in layout_pools_blind.py: not to be read by the reader's tuner)
 POOLS: dict[str, dict] = {
     "dev": {
         "titles": ["Utvikling og etablering av tjenester på Helsenorge",
@@ -182,6 +191,20 @@ POOLS: dict[str, dict] = {
 #: "Tekst i grønt": the colour word's neuter form
 NEUTER = {"Grønn": "grønt", "Rød": "rødt", "Blå": "blått", "Grå": "grått", "Gul": "gult",
           "Svart": "svart", "Lilla": "lilla", "Oransje": "oransje"}
+
+
+def _load_blind_pools():
+    path = Path(__file__).with_name("layout_pools_blind.py")
+    spec = importlib.util.spec_from_file_location("layout_pools_blind", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_BLIND = _load_blind_pools()
+POOLS["blind"] = _BLIND.POOL
+NEUTER.update(_BLIND.NEUTER)
+
 MONTH_NAMES = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
                "september", "oktober", "november", "desember"]
 
@@ -230,7 +253,7 @@ def initiatives(split: str | None = None) -> list[Initiative]:
 def deck_seed(family: str, split: str, index: int) -> int:
     if not 0 <= index < 1000:
         raise ValueError("index must be in 0..999")
-    base = 0 if split == "dev" else 100000
+    base = {"dev": 0, "heldout": 100000, "blind": 500000}[split]
     return base + FAMILIES.index(family) * 1000 + index
 
 
@@ -359,7 +382,7 @@ class Ctx:
         self.W, self.H = (720.0, 540.0) if rng.random() < 0.15 else (960.0, 540.0)
         self.font = rng.choice(self.pool["fonts"])
         self.size = rng.choice([7, 8, 8, 9, 9, 10, 11, 12])
-        self.inits = initiatives(split)
+        self.inits = initiatives("heldout" if split == "blind" else split)
         self.by_region = {r: [i for i in self.inits if r in i.regions] for r in REGIONS}
         shapes_family = family in ("swimlanes", "timeline", "shape_per_item")
         modes = (["text-colour", "fill-colour", "word", None] if shapes_family
@@ -1615,7 +1638,8 @@ def write_fixtures(folder: Path = FIXTURE_DIR) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", default="dev", choices=["dev", "heldout", "both"])
+    ap.add_argument("--split", default="dev",
+                    choices=["dev", "heldout", "blind", "both", "all"])
     ap.add_argument("--per-family", type=int, default=3)
     ap.add_argument("--start", type=int, default=0, help="first deck index")
     ap.add_argument("--formats", default="pptx")
@@ -1628,7 +1652,8 @@ def main(argv: list[str] | None = None) -> None:
         for p in write_fixtures():
             print(p)
         return
-    splits = list(SPLITS) if args.split == "both" else [args.split]
+    splits = ({"both": ["dev", "heldout"], "all": list(SPLITS)}.get(args.split)
+              or [args.split])
     made = generate(args.out, splits, args.per_family, args.formats.split(","),
                     args.families.split(","), start=args.start)
     n_items = sum(len(d.truth) for d, _ in made)

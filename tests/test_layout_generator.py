@@ -1,5 +1,5 @@
 """The roadmap deck generator (scripts/layout_generator.py) itself: determinism, the
-dev/held-out split, truth that matches what is drawn. No veikart reading here."""
+dev/held-out/blind splits, truth that matches what is drawn. No veikart reading here."""
 
 from __future__ import annotations
 
@@ -68,6 +68,37 @@ def test_wording_pools_differ_between_splits():
         assert not set(dev[key]) & set(held[key]), key
     names = {n.casefold() for i in gen.initiatives() for n in (i.name, *i.aliases)}
     assert not {d.casefold() for d in dev["decoys"] + held["decoys"]} & names
+
+
+def _leaves(pool) -> set[str]:
+    """All strings in a wording pool (dict values, lists, tuples), keys left out."""
+    if isinstance(pool, str):
+        return {pool}
+    values = pool.values() if isinstance(pool, dict) else pool
+    return set().union(*(_leaves(v) for v in values))
+
+
+def test_blind_split_is_deterministic_and_shares_no_wording():
+    # Compares strings without printing them: the blind pools are not to be read by the tuner.
+    # (so every check is reduced to a bool before it is asserted).
+    held_ids = {i.id for i in gen.initiatives("heldout")}
+    for family in gen.FAMILIES:
+        a, b = gen.make_deck(family, "blind", 0), gen.make_deck(family, "blind", 0)
+        same = a.truth == b.truth and repr(a.slides) == repr(b.slides)
+        assert same, f"blind {family} deck is not deterministic"
+        held_only = {t["initiative_id"] for t in a.truth} - {None} <= held_ids
+        assert held_only, f"blind {family} deck uses a dev initiative"
+    seeds = {gen.deck_seed(f, s, i) for f in gen.FAMILIES for s in ("dev", "heldout")
+             for i in (0, 999)}
+    assert min(gen.deck_seed(f, "blind", 0) for f in gen.FAMILIES) > max(seeds)
+    blind = gen.POOLS["blind"]
+    assert sorted(blind) == sorted(gen.POOLS["dev"])
+    shared = _leaves(blind) & (_leaves(gen.POOLS["dev"]) | _leaves(gen.POOLS["heldout"]))
+    n_shared = len(shared - {"square"})  # "square" is a legend-style keyword, not wording
+    assert n_shared == 0, f"{n_shared} blind pool strings also in dev/heldout"
+    names = {n.casefold() for i in gen.initiatives() for n in (i.name, *i.aliases)}
+    n_known = len({d.casefold() for d in blind["decoys"]} & names)
+    assert n_known == 0, f"{n_known} blind decoys are catalogue names"
 
 
 def test_truth_is_canonical_and_complete():
