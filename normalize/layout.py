@@ -97,6 +97,8 @@ class Axis:
     edge: float = 0.0  # the labels' inner edge (header bottom, label column's right edge)
     #: Where the first band starts and the last ends.
     limits: tuple[float, float] = (-math.inf, math.inf)
+    #: Runs of items no label claims (see ``_unlabelled_runs``).
+    unlabelled: list = field(default_factory=list)
 
     def band_of(self, lo: float, hi: float) -> tuple[int | None, float, str]:
         """The band holding most of [lo, hi], its share, and why none if none."""
@@ -270,6 +272,9 @@ class PageLayout:
         if axis is not None and axis.in_body(box):
             lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
             band, share, why = axis.band_of(lo, hi)
+            if any(r0 <= (lo + hi) / 2 <= r1 for r0, r1 in axis.unlabelled):
+                band, why = None, ("is in a column or row whose label could not be read "
+                                   "(no label lines up with it)")
             if band is None:
                 out.evidence.append(f"region: none, the box {why}")
             else:
@@ -584,9 +589,38 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     ruled = _separator_bounds(axis, shapes, page_area, boxes)
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
     axis.limits = _limits(labels, direction, axis.mode, axis.bounds)
+    axis.unlabelled = _unlabelled_runs(axis, boxes)
     if shaped and direction == "y":
         axis.mode = "shapes"
     return axis
+
+
+def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
+    """Columns of items (runs set apart by white space across the page) that are no label's
+    own: every label claims the run its box overlaps most, or the nearest; a run left over
+    has a label that could not be read, and its items get none rather than a neighbour's.
+    Only for columns whose labels are not drawn on shapes: rows and lanes hold items at any
+    height, and a drawn header's extent is certain."""
+    spans = sorted(_along(axis, boxes))
+    if not spans or axis.direction != "x" or any(lb.frame for lb in axis.labels):
+        return []  # rows and lanes hold items at any height; a drawn header is certain
+    gap = 4.0
+    runs = [list(spans[0])]
+    for lo, hi in spans[1:]:
+        if lo - runs[-1][1] < gap:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    if len(runs) <= len(axis.labels):
+        return []
+    claimed = set()
+    for label in axis.labels:
+        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
+                    else (label.extent[1], label.extent[3]))
+        claimed.add(min(range(len(runs)), key=lambda k: (
+            -max(0.0, min(lhi, runs[k][1]) - max(llo, runs[k][0])),
+            max(runs[k][0] - lhi, llo - runs[k][1], 0.0))))
+    return [tuple(r) for k, r in enumerate(runs) if k not in claimed]
 
 
 def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,

@@ -125,13 +125,18 @@ class Period:
 
 
 _PERIOD = re.compile(
-    r"^[^\w]*(?P<a>20\d\d)\s*(?:(?P<dash>[-–—])\s*(?P<b>(?:20)?\d\d)\b)?\s*"
-    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+)?[^\w]*$")
+    r"^[^\w]*(?:(?:år|periode)\s+)?(?P<a>20\d\d)\s*"
+    r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
+    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+|\bff\b\.?|"
+    r"\bog\s+(?:senere|videre|fremover|framover|utover)\b)?[^\w]*$", re.I)
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
 #: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
 _PERIOD_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et)\s)(?:[^\s\d]{1,2}|\d)\s+(?=20\d\d)", re.I)
-_LONG_TERM = re.compile(r"^[^\w]*(lenger|lengre)\s+sikt[^\w]*$", re.I)
-_FROM_YEAR = re.compile(r"^[^\w]*(?:fra|etter|from)\s+(20\d\d)\s*(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
+_LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:(?:lenger|lengre|lang)\s+sikt|langsiktig|senere|"
+                        r"fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
+_AFTER_YEAR = re.compile(r"^[^\w]*(?:etter|after)\s+(20\d\d)[^\w]*$", re.I)
+_FROM_YEAR = re.compile(r"^[^\w]*(?:fra(?:\s+og\s+med)?|f\.o\.m\.?|from)\s+(20\d\d)\s*"
+                        r"(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
 
 
 def period(text: str) -> Period | None:
@@ -149,6 +154,9 @@ def period(text: str) -> Period | None:
     True
     >>> period("aa 2023-24").label, period("å 2027 -").label, period("i 2024") is None
     ('2023-2024', '2027→', True)
+    >>> [period(t).label for t in ("2023/2024", "2023 til 2024", "2027 og senere", "Etter 2026",
+    ...                             "På lengre sikt", "Senere", "År 2025", "2027 ff.")]
+    ['2023-2024', '2023-2024', '2027→', '2027→', 'Lenger sikt', 'Lenger sikt', '2025', '2027→']
     >>> period("Fra 2027"), period("2023–27")
     (Period(label='2027→', start=2027, end=None), Period(label='2023-2027', start=2023, end=2027))
     """
@@ -158,6 +166,9 @@ def period(text: str) -> Period | None:
     m = _FROM_YEAR.match(text)
     if m:
         return Period(f"{m.group(1)}→", int(m.group(1)), None)
+    m = _AFTER_YEAR.match(text)
+    if m:  # "Etter 2026": from the year after
+        return Period(f"{int(m.group(1)) + 1}→", int(m.group(1)) + 1, None)
     m = _PERIOD.match(text) or _PERIOD.match(_PERIOD_JUNK.sub("", text))
     if not m:
         return None
@@ -182,6 +193,10 @@ STATUSES = {
     "nasjonalt prosjekt": "nasjonalt prosjekt", "avsluttet": "avsluttet",
     "utsatt": "utsatt", "stoppet": "avsluttet", "i gang": "pågår", "startet": "pågår",
     "aktivitet startet": "pågår", "ikke startet": "ikke påbegynt",
+    "under utvikling": "pågår", "under innføring": "pågår", "i arbeid": "pågår",
+    "revurderes": "under revurdering", "til revurdering": "under revurdering",
+    "tatt i bruk": "i drift", "satt i drift": "i drift",
+    "produksjonssatt": "i drift", "planlegges": "planlagt", "under planlegging": "planlagt",
 }
 #: Status words that are rather a note about the item: a colour legend's status wins.
 NOTE_STATUSES = frozenset({"nasjonalt prosjekt"})
