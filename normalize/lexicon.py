@@ -25,7 +25,13 @@ _REGION_LABELS = {
     "helse midt": "Helse Midt-Norge", "midt": "Helse Midt-Norge",
     "helse midt norge rhf": "Helse Midt-Norge",
     "nasjonalt": NATIONAL, "nasjonal": NATIONAL,
+    # the parts of the country each region serves, as decks also name them
+    "nord norge": "Helse Nord", "vestlandet": "Helse Vest", "sør øst norge": "Helse Sør-Øst",
+    "sør østlandet": "Helse Sør-Øst", "sørøst": "Helse Sør-Øst",
 }
+#: Words around a region's name in a label ("Region Nord", "Helseregion Vest", "Helse
+#: Nord RHF", "Helse Vest HF").
+_REGION_WRAPPER = re.compile(r"^(?:helse)?region(?:en)?\s+|\s+(?:rhf|hf|regionen)$", re.I)
 _LABEL_KEYS = list(_REGION_LABELS)
 _ASCII_LABELS = {k.translate(str.maketrans("øåæ", "oae")): v for k, v in _REGION_LABELS.items()}
 #: A logo or icon read as a symbol or a letter or two before the label ("oe NORD", "e@ HELSE
@@ -59,8 +65,13 @@ def region_label(text: str) -> str | None:
     True
     >>> region_label("HSØ"), region_label("Helse Midt"), region_label("hv")
     ('Helse Sør-Øst', 'Helse Midt-Norge', None)
+    >>> region_label("Region Nord"), region_label("Helseregion Vest"), region_label("Nord-Norge")
+    ('Helse Nord', 'Helse Vest', 'Helse Nord')
     """
     cleaned = fold(_LEADING_JUNK.sub("", text.strip()))
+    unwrapped = _REGION_WRAPPER.sub("", cleaned)
+    if unwrapped != cleaned and unwrapped in _REGION_LABELS:
+        return _REGION_LABELS[unwrapped]
     if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
         return None
     if cleaned in _REGION_LABELS:
@@ -372,7 +383,8 @@ COLOUR_WORDS = {
     "gule": "F2C500", "oransje": "F28C00", "rød": "D9262B", "rødt": "D9262B", "røde": "D9262B",
     "blå": "1F5FBF", "blått": "1F5FBF", "blåe": "1F5FBF", "grå": "8C8C8C", "grått": "8C8C8C",
     "svart": "000000", "sort": "000000", "lilla": "7B3FA0", "fiolett": "7B3FA0",
-    "gråe": "8C8C8C", "svarte": "000000",
+    "gråe": "8C8C8C", "svarte": "000000", "rosa": "F4A6C1", "turkis": "30B5B5",
+    "brun": "8B5A2B", "brunt": "8B5A2B", "lyserød": "F4A6C1",
 }
 _COLOUR_ALT = "|".join(sorted(COLOUR_WORDS, key=len, reverse=True))
 _COLOUR_ANYWHERE = re.compile(rf"(?<!\w)({_COLOUR_ALT})(?!\w)", re.I)
