@@ -723,6 +723,17 @@ def _time_axis(ticks: list[Label], shapes: list[Shape]) -> TimeAxis | None:
     return TimeAxis(row, cells)
 
 
+def _scheme_above(labels: list[Label], time: TimeAxis) -> bool:
+    """A row of period headers that are not single years (``2023-2024``, ``Lenger sikt``)
+    above the year ticks: the deck's period scheme over a timeline's axis."""
+    top = min(lb.bbox[1] for lb in time.ticks)
+    tick_ids = {id(lb) for lb in time.ticks}
+    spans = [lb for lb in labels if lb.kind == "period" and id(lb) not in tick_ids
+             and not (lb.value.start is not None and lb.value.start == lb.value.end)
+             and lb.bbox[3] <= top + 2]
+    return len(_aligned(spans, "x")) >= 2
+
+
 def _columns_of_years(time: TimeAxis, boxes: list[BBox]) -> bool:
     """Year ticks whose items nearly all keep inside one year's cell are the column headers
     of a grid, not a timeline's axis (a Gantt's bars run across years)."""
@@ -832,7 +843,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
             boxes.append(frame.bbox if frame is not None else c.bbox)
     ticks = [lb for lb in labels if lb.kind == "tick"]
     time = _time_axis(ticks, page.shapes)
-    if time is not None and _columns_of_years(time, boxes):
+    if time is not None and _columns_of_years(time, boxes) and not _scheme_above(labels, time):
         time = None  # year headers over items that each keep to one column: a grid
     axis_indexes: set[int] = set()
     if time is not None:
