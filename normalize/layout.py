@@ -221,7 +221,8 @@ class PageLayout:
             label = None
             if axis is not None and axis.direction == "x" and axis.in_body(box):
                 band, share, _ = axis.band_of(box[0], box[2])
-                if band is not None and share >= 1 - EDGE_TOLERANCE:
+                if band is not None and share >= 1 - EDGE_TOLERANCE and \
+                        axis.labels[band].value is not None:
                     label = axis.labels[band].value.label
             if label is None:
                 label = (f"{start}→" if open_end else
@@ -233,7 +234,8 @@ class PageLayout:
                 f"'{ticks[0].text}' … '{ticks[-1].text}'"
                 + (" (it ends in an arrow: and later)" if open_end else "")
                 + (f", inside the period '{label}'" if label and not label[0].isdigit()
-                   or (axis is not None and label in {lb.value.label for lb in axis.labels})
+                   or (axis is not None and label in {lb.value.label for lb in axis.labels
+                                                      if lb.value is not None})
                    else ""))
             out.placed = True
             return
@@ -255,8 +257,13 @@ class PageLayout:
             out.placed = True
             return
         label = axis.labels[band]
-        out.period = label.value
         where = "column" if axis.direction == "x" else "row"
+        if label.value is None:
+            out.evidence.append(f"period: none, its {where}'s header '{label.text}' is no "
+                                "period veikart can read")
+            out.placed = True
+            return
+        out.period = label.value
         out.evidence.append(f"period: {where} '{label.text}' (headers {axis.describe()}, "
                             f"{share:.0%} of the box in its band)")
         out.placed = True
@@ -275,6 +282,9 @@ class PageLayout:
             if any(r0 <= (lo + hi) / 2 <= r1 for r0, r1 in axis.unlabelled):
                 band, why = None, ("is in a column or row whose label could not be read "
                                    "(no label lines up with it)")
+            if band is not None and axis.labels[band].value is None:
+                band, why = None, (f"is under the label '{axis.labels[band].text}', which "
+                                   "names no region veikart knows")
             if band is None:
                 out.evidence.append(f"region: none, the box {why}")
             else:
@@ -353,7 +363,7 @@ def _years_spanned(axis: Axis, lo: float, hi: float) -> lexicon.Period | None:
     if len(covered) < 2:
         return None
     values = [axis.labels[k].value for k in covered]
-    if any(v.start is None or v.start != v.end for v in values):
+    if any(v is None or v.start is None or v.start != v.end for v in values):
         return None
     starts = [v.start for v in values]
     if starts != list(range(starts[0], starts[0] + len(starts))):
@@ -853,14 +863,17 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     regions_in = [lb for lb in labels if lb.kind == "region"]
     if sum(not lb.weak for lb in regions_in) < 2:
         regions_in = [lb for lb in regions_in if not lb.weak]
+    taken = label_indexes | skip | exclude | axis_indexes  # no unknown label among these
     period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area, boxes,
-                             prefer="x" if time is not None else None)
+                             prefer="x" if time is not None else None, taken=taken)
     across = {"x": "y", "y": "x"}[period_axis.direction] if period_axis else None
     region_axis = _best_axis("region", regions_in, cands, page.shapes, page_area,
-                             _inside(boxes, period_axis), prefer=across, only=across)
+                             _inside(boxes, period_axis), prefer=across, only=across,
+                             taken=taken)
     if period_axis is not None and region_axis is not None:  # again, without the title
         period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area,
-                                 _inside(boxes, region_axis), only=period_axis.direction)
+                                 _inside(boxes, region_axis), only=period_axis.direction,
+                                 taken=taken)
     for axis in (period_axis, region_axis):
         if axis is not None:
             axis_indexes |= {i for lb in axis.labels for i in lb.indexes}
@@ -908,8 +921,35 @@ def _inside(boxes: list[BBox], axis: Axis | None) -> list[BBox]:
     return boxes if axis is None else [b for b in boxes if axis.in_body(b)]
 
 
+def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
+                   taken: set[int]) -> list[Label]:
+    """Short texts that stand in line with an axis's labels (in the header row, in the
+    label column) but name nothing veikart knows: labels of unknown value, so that the items
+    under them get no period or region rather than a neighbour's."""
+    if direction == "x":
+        lo, hi = min(lb.bbox[1] for lb in chosen), max(lb.bbox[3] for lb in chosen)
+    else:
+        lo, hi = min(lb.bbox[0] for lb in chosen), max(lb.bbox[2] for lb in chosen)
+    out = []
+    for i, c in enumerate(cands):
+        if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
+            continue
+        a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
+        if not (lo - 2 <= a and b <= hi + 2) or sum(ch.isalpha() for ch in c.text) < 2:
+            continue
+        along = (c.bbox[0], c.bbox[2]) if direction == "x" else (c.bbox[1], c.bbox[3])
+        near = 0.8 * (c.bbox[3] - c.bbox[1]) if direction == "y" else 0.0
+        if any(min(along[1], o1 + near) > max(along[0], o0 - near) for lb in chosen + out
+               for o0, o1 in [((lb.bbox[0], lb.bbox[2]) if direction == "x"
+                               else (lb.bbox[1], lb.bbox[3]))]):
+            continue  # overlapping or right under a label: a part of it ("HELSE" / "NORD")
+        out.append(Label(chosen[0].kind, None, (i,), c.bbox, " ".join(c.text.split())))
+    return out
+
+
 def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
-               prefer: str | None = None, only: str | None = None) -> Axis | None:
+               prefer: str | None = None, only: str | None = None,
+               taken: set[int] | None = None) -> Axis | None:
     rows = _aligned(labels, "x") if only in (None, "x") else []
     cols = _aligned(labels, "y") if only in (None, "y") else []
     if not rows and not cols:
@@ -922,6 +962,10 @@ def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
     else:
         direction = "x" if rows else "y"
     chosen = rows if direction == "x" else cols
+    if taken is not None:
+        peers = _unknown_peers(chosen, direction, cands, taken)
+        key = (lambda lb: lb.bbox[0]) if direction == "x" else (lambda lb: lb.bbox[1])
+        chosen = sorted(chosen + peers, key=key)
     return _make_axis(kind, chosen, direction, cands, shapes, page_area, boxes)
 
 
