@@ -415,6 +415,15 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         text = " ".join(cand.text.split())
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if (per is None and tick is None and nxt is not None and nxt.bbox
+                and nxt.block_index == cand.block_index and len(nxt.text) <= MAX_LABEL_CHARS):
+            joined = lexicon.period(f"{text} {' '.join(nxt.text.split())}")
+            if joined is not None:  # a header wrapped over two lines ("LENGER" / "SIKT")
+                labels.append(Label("period", joined, (i, i + 1), union([cand.bbox, nxt.bbox]),
+                                    f"{text} {' '.join(nxt.text.split())}"))
+                used.add(i + 1)
+                continue
         if tick is not None and (per is None or per.start == per.end or tick.open):
             labels.append(Label("tick", tick, (i,), cand.bbox, text))
         if per is not None:
@@ -422,7 +431,6 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
             continue
         if tick is not None:
             continue
-        nxt = cands[i + 1] if i + 1 < len(cands) else None
         region = lexicon.region_label(text)
         if (region is None and nxt is not None and nxt.block_index == cand.block_index
                 and nxt.bbox):
