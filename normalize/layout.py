@@ -389,13 +389,12 @@ def _nearest(colour: str, legend: list[tuple[str, str, str]], kind: str
     """The legend entry whose colour is ``colour``'s: the nearest of the entries drawn in
     that way (a coloured text, a filled box; a swatch or a colour word explains either), when
     it is clearly nearer than the next and of the same colour family."""
-    usable = [e for e in legend if e[3] in (kind, "either")]
+    family = colors.family(colour)
+    usable = [e for e in legend if e[3] in (kind, "either") and colors.family(e[0]) == family]
     if not usable:
         return None
     ranked = sorted(usable, key=lambda e: colors.distance(colour, e[0]))
     best = ranked[0]
-    if colors.family(colour) != colors.family(best[0]):
-        return None
     d = colors.distance(colour, best[0])
     if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.05 and \
             colors.family(ranked[1][0]) == colors.family(best[0]):
@@ -795,7 +794,8 @@ def _page_region(page: Page, cands: list[Candidate], skip: set[int],
     return None
 
 
-def _legend(cands: list[Candidate], shapes: list[Shape]) -> tuple[list, set[int]]:
+def _legend(cands: list[Candidate], shapes: list[Shape], page_area: float
+            ) -> tuple[list, set[int]]:
     """Colour legend entries (colour, status, text) and the candidates that make them."""
     entries, used = [], set()
     swatches = [s for s in shapes if s.fill and s.geometry != "line"
@@ -809,6 +809,10 @@ def _legend(cands: list[Candidate], shapes: list[Shape]) -> tuple[list, set[int]
         own = _text_colour(cand)
         box_fill = cand.block.fill if cand.block.fill and not colors.is_neutral(
             cand.block.fill) else None
+        if box_fill is None and cand.lines[0].bbox is not None:  # text running out of its box
+            behind = frame_of(cand.lines[0].bbox, shapes, max_area=0.05 * page_area)
+            if behind is not None and behind.fill and not colors.is_neutral(behind.fill):
+                box_fill = behind.fill
         if entry is not None:
             nominal, status = entry
             if swatch is not None:
@@ -848,7 +852,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
         same = [o for o in labels if o.kind == lb.kind]
         extent = _extent(lb, same, cands, page.shapes, page_area)
         lb.frame = extent if extent is not lb.bbox else None
-    legend, legend_used = _legend(cands, page.shapes)
+    legend, legend_used = _legend(cands, page.shapes, page_area)
     skip = set(legend_used)
     skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
     label_indexes = {i for lb in labels for i in lb.indexes}
