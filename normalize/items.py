@@ -12,7 +12,8 @@ from extractors.model import BBox, Block, Line, Page
 #: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "¢", "*", "*." before a
 #: capital, and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
-_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*" + _MONTH + r")"
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*(?:" + _MONTH
+                     + r"|halvår|kvartal|kv\b|tertial))"
                      r"|[eo©®.](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
                      re.I)
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
@@ -54,8 +55,8 @@ def bullet_length(text: str) -> int:
 
     >>> bullet_length("• Timer 2.0"), bullet_length("e Pasientens prøvesvar")
     (2, 2)
-    >>> bullet_length("Timer"), bullet_length("20. april 2023")
-    (0, 0)
+    >>> bullet_length("Timer"), bullet_length("20. april 2023"), bullet_length("1. halvår 2025")
+    (0, 0, 0)
     >>> bullet_length("*. Digitale skjema"), bullet_length("«Digital dialog")
     (3, 1)
     >>> bullet_length("«Ny» innføring"), bullet_length("*Timer")

@@ -146,3 +146,17 @@ def test_time_ticks_and_open_periods():
     assert lexicon.time_tick("K3 2025").start == 2025.5
     assert lexicon.time_tick("2. halvår 2024").start == 2024.5
     assert lexicon.period("Fra 2027").label == "2027→"
+
+
+@pytest.mark.parametrize("tick", ["{h}. halvår {y}", "H{h} {y}", "{month} {y}"])
+def test_timeline_axes_of_halves_and_months(matcher, tick):
+    months = ["Januar", "Juli"]  # one tick per half year
+    ticks = [_text(170 + 120 * k, 60, tick.format(h=k % 2 + 1, y=2025 + k // 2,
+                                                   month=months[k % 2]), 80) for k in range(6)]
+    lanes = [_text(20, 100, "HELSE NORD"), _text(20, 200, "HELSE VEST")]
+    bars = [_text(160, 100, "Timer 2.0", frame=(152, 95, 388, 115)),  # both halves of 2025
+            _text(400, 200, "Smarte brev", frame=(392, 195, 748, 215))]  # 2026 to mid 2027
+    norm = normalize_document(_doc(ticks + lanes + bars), matcher)
+    got = {it.text: (it.region, it.period_start, it.period_end) for it in norm.items}
+    assert got == {"Timer 2.0": ("Helse Nord", 2025, 2025),
+                   "Smarte brev": ("Helse Vest", 2026, 2027)}
