@@ -118,7 +118,9 @@ POOLS: dict[str, dict] = {
                    "Eventuelt"],
         "theme_rows": ["Innsynstjenester", "Dialogtjenester", "Samhandling"],
         "today": "I dag",
-        "axis": {"quarter": "Q{q} {y}", "half": "H{h} {y}", "month": "{m} {y}"},
+        # the kinds the roadmap issue lists: "Q1 2025", "K3 2025", "H2 2024", "1. halvår 2025"
+        "axis": {"quarter": ["Q{q} {y}", "K{q} {y}", "{q}. kvartal {y}"],
+                 "half": ["H{h} {y}", "{h}. halvår {y}"], "month": ["{m} {y}", "{M} {y}"]},
         "months": ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt",
                    "nov", "des"],
         "lane_fills": ["EAF2F8", "F2F2F2", "EEF6EE", "FDF3E7"],
@@ -1053,7 +1055,10 @@ def fam_swimlanes(ctx: Ctx) -> list[SlideSpec]:
 
 # ---------------------------------------------------------------- family: timeline
 def axis_units(ctx: Ctx) -> tuple[str, list[tuple[str, float, float]]]:
-    rng, fmt = ctx.rng, ctx.pool["axis"]
+    rng = ctx.rng
+    # a pool may give several spellings of a unit: one is drawn per deck
+    fmt = {unit: (rng.choice(spell) if isinstance(spell, list) else spell)
+           for unit, spell in ctx.pool["axis"].items()}
     kind = rng.choice(["year", "year", "quarter", "half", "month"])
     units = []
     if kind == "year":
