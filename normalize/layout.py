@@ -761,8 +761,7 @@ def _columns_of_years(time: TimeAxis, boxes: list[BBox]) -> bool:
     if not below:
         return True
     wide = sum(1 for b in below if b[2] - b[0] > 1.3 * width)
-    very_wide = any(b[2] - b[0] > 1.8 * width for b in below)
-    return wide < 0.15 * len(below) and not very_wide
+    return wide < 0.15 * len(below)
 
 
 def _page_region(page: Page, cands: list[Candidate], skip: set[int],
