@@ -21,12 +21,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from calibrate_matcher import load_labels  # noqa: E402
 
 from normalize import Matcher, load_catalogue  # noqa: E402
+from normalize.lexicon import split_notes  # noqa: E402
 from normalize.match import wilson_lower  # noqa: E402
 
 
 def evaluate(matcher: Matcher, labels) -> dict:
     # as the pipeline does: the notes after a name are left out of what is matched
-    matches = matcher.match_many([matcher.split_notes(t)[0] for t, _, _ in labels])
+    matches = matcher.match_many([split_notes(t)[0] for t, _, _ in labels])
     stats = Counter()
     by_kind: dict[str, Counter] = {}
     wrong = []

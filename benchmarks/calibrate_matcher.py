@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from normalize import load_catalogue  # noqa: E402
+from normalize.lexicon import split_notes  # noqa: E402
 from normalize.match import FEATURES, Matcher, Model, model_path, wilson_lower  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "data" / "match_labels.csv"
@@ -43,7 +44,7 @@ def load_labels() -> list[tuple[str, str, str]]:
 
 def feature_table(matcher: Matcher, labels):
     # as the pipeline does: the notes after a name are left out of what is matched
-    matches = matcher.match_many([matcher.split_notes(t)[0] for t, _, _ in labels])
+    matches = matcher.match_many([split_notes(t)[0] for t, _, _ in labels])
     x1, x2, y, conflict = [], [], [], []
     for (_, gold, _), m in zip(labels, matches, strict=True):
         top = m.candidates[0]["initiative_id"] if m.candidates else None

@@ -128,11 +128,7 @@ def _fill(element, theme: dict[str, str]) -> str | None:
         if props.find(qn("a:gradFill")) is not None:
             stop = props.find(".//" + qn("a:gs"))
             return colors.drawingml(stop, theme) if stop is not None else None
-    style = element.find(qn("p:style")) if element.tag != qn("a:tcPr") else None
-    ref = style.find(qn("a:fillRef")) if style is not None else None
-    if ref is not None and ref.get("idx", "0") != "0":
-        return colors.drawingml(ref, theme)
-    return None
+    return _style_colour(element, "a:fillRef", theme) if element.tag != qn("a:tcPr") else None
 
 
 def _line_colour(element, theme: dict[str, str]) -> str | None:
@@ -144,17 +140,18 @@ def _line_colour(element, theme: dict[str, str]) -> str | None:
         solid = ln.find(qn("a:solidFill"))
         if solid is not None:
             return colors.drawingml(solid, theme)
-    style = element.find(qn("p:style"))
-    ref = style.find(qn("a:lnRef")) if style is not None else None
-    if ref is not None and ref.get("idx", "0") != "0":
-        return colors.drawingml(ref, theme)
-    return None
+    return _style_colour(element, "a:lnRef", theme)
 
 
-def _style_font_colour(element, theme: dict[str, str]) -> str | None:
+def _style_colour(element, ref_tag: str, theme: dict[str, str],
+                  numbered: bool = True) -> str | None:
+    """The colour a shape's style (``p:style``) gives by reference (``a:fillRef``,
+    ``a:lnRef``, ``a:fontRef``); a numbered reference with ``idx="0"`` gives none."""
     style = element.find(qn("p:style"))
-    ref = style.find(qn("a:fontRef")) if style is not None else None
-    return colors.drawingml(ref, theme) if ref is not None else None
+    ref = style.find(qn(ref_tag)) if style is not None else None
+    if ref is None or (numbered and ref.get("idx", "0") == "0"):
+        return None
+    return colors.drawingml(ref, theme)
 
 
 def _geometry(element) -> str:
@@ -228,7 +225,8 @@ def _shape_blocks(shapes, transform: Transform, counter: list[int], theme: dict[
         body = shape.is_placeholder and shape.placeholder_format.type in (
             PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT)
         lines = _text_lines(shape.text_frame.paragraphs, box, body, theme,
-                            _style_font_colour(element, theme), _anchor(shape))
+                            _style_colour(element, "a:fontRef", theme, numbered=False),
+                            _anchor(shape))
         if not lines:
             continue
         kind = "textbox"

@@ -95,7 +95,7 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
         _repair_candidates(cands, page, changes)
     if matcher is not None:
         cands = join_by_catalogue(cands, page, lambda texts: matcher.match_many(
-            [matcher.split_notes(t)[0] for t in texts]))
+            [lexicon.split_notes(t)[0] for t in texts]))
     infos = tables.cell_infos(page.blocks)
     row_attrs = tables.row_attributes(page.blocks, infos)
     in_tables = {i for i, c in enumerate(cands) if c.block_index in infos}
@@ -109,7 +109,7 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
     annotations: list[tuple[Candidate, list]] = []
     page_status = None
     for i, cand in enumerate(cands):
-        if i in page_layout.skip or _skip_line(cand.text):
+        if i in page_layout.skip or i in footers:
             continue
         info = infos.get(cand.block_index)
         in_table = info is not None and info.role == "item"
@@ -149,9 +149,8 @@ def _table_placement(info, page_layout, cand: Candidate) -> layout.Placement:
         place.period = info.grid_period
         place.evidence.append(f"period: table {info.period_axis} '{info.period_text}'")
     page_layout.place_status(cand, place)
-    if not info.grid_region and page_layout.page_region is not None:
-        place.region, place.region_source = page_layout.page_region[0], "page-title"
-        place.evidence.append(f"region: the page names only {page_layout.page_region[0]}")
+    if not info.grid_region:
+        page_layout.apply_page_region(place)
     return place
 
 
@@ -254,7 +253,7 @@ def normalize_document(doc: Document, matcher: Matcher,
             page_statuses[page.number] = status
     items = [item for item, _ in pairs]
     for item in items:
-        item.match_text, item.notes = matcher.split_notes(item.text)
+        item.match_text, item.notes = lexicon.split_notes(item.text)
     matches = matcher.match_many([it.match_text for it in items], [it.region for it in items])
     for item, m in zip(items, matches, strict=True):
         item.match_status, item.match_score = m.status, m.score

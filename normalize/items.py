@@ -113,10 +113,8 @@ def _continues(prev: Line, line: Line, block_has_bullets: bool,
         return False
     if sum(ch.isalpha() for ch in line.text) < 3 and line.text.strip():
         return True  # "2.0", "12-16" left alone on a line
-    if "\n" in prev.text or "\n" in line.text:
-        return False  # a paragraph with its own line breaks is a unit
     first = line.text.lstrip()[:1]
-    cue = bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(prev.text.rstrip()))
+    cue = _reads_on(prev.text, line.text)
     if block_has_bullets:
         pitch = _pitch(prev, line)
         tight = pitch is not None and item_pitch is not None and pitch < 0.87 * item_pitch
@@ -154,11 +152,15 @@ def _soft_continues(prev: Line, part: Line) -> bool:
     hyphen, or it is a note or a bare number; otherwise a new item starts (cells list their
     items one per line)."""
     text = part.text.strip()
-    if not text:
-        return True
-    first = text[:1]
-    return bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(prev.text.rstrip())
-                or _NOTE_LINE.match(text) or sum(ch.isalpha() for ch in text) < 3)
+    return (not text or _reads_on(prev.text, text) or bool(_NOTE_LINE.match(text))
+            or sum(ch.isalpha() for ch in text) < 3)
+
+
+def _reads_on(before: str, text: str) -> bool:
+    """``text`` reads as the same sentence going on after ``before``: it starts in lower
+    case or with a bracket or quote, or ``before`` ends in a connective or a hyphen."""
+    first = text.lstrip()[:1]
+    return bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(before.rstrip()))
 
 
 def _split_block(block: Block, one_item_per_line: bool) -> tuple[list[list[Line]], set[int]]:

@@ -184,59 +184,49 @@ class PageLayout:
     def place(self, cand: Candidate) -> Placement:
         """Region, period and status of one item, with the evidence for each."""
         out = Placement()
-        box = self._box(cand)
-        if box is None:  # no geometry (a web page): only what the page says as a whole
-            self._place_region(cand.bbox, out, page_only=True)
+        if cand.bbox is None:  # no geometry (a web page): only what the page says as a whole
+            self._place_region(None, out, page_only=True)
             self.place_status(cand, out)
             return out
+        frame = self._frame(cand)
+        box = frame.bbox if frame is not None else cand.bbox  # a bar, its own box; its text
         axes = [a for a in (self.periods, self.regions) if a is not None]
         if self.time is not None and not _below(box, self.time):
             return out  # above the time axis: a title, a legend
         if any(not a.in_body(box) for a in axes):
             self._place_region(box, out, page_only=True)
             return out  # on the labels' far side: a title, a note beside the grid
-        self._place_period(box, cand, out)
+        self._place_period(box, cand, frame, out)
         self._place_region(box, out)
-        self.place_status(cand, out)
+        self.place_status(cand, out, frame)
         return out
 
     # -- pieces ------------------------------------------------------------------------
-    def _box(self, cand: Candidate) -> BBox | None:
-        """The item's box: the shape it is drawn on (a bar, its own box), else its text."""
-        if cand.bbox is None:
-            return None
-        frame = self._frame(cand)
-        return frame.bbox if frame is not None else cand.bbox
-
     def _frame(self, cand: Candidate) -> Shape | None:
         return own_frame(cand, self.shapes, self.centres, self.page_area)
 
-    def _place_period(self, box: BBox, cand: Candidate, out: Placement) -> None:
+    def _place_period(self, box: BBox, cand: Candidate, frame: Shape | None,
+                      out: Placement) -> None:
         axis = self.periods
         if self.time is not None and _below(box, self.time):
             start, end = self.time.years(box[0], box[2])
-            frame = self._frame(cand)
             open_end = (frame is not None and frame.geometry in _OPEN_GEOMETRIES) or \
                 bool(re.search(r"(→|->|\+)\s*$", cand.text))
-            label = None
+            scheme = None  # the deck's own period header the whole bar lies under
             if axis is not None and axis.direction == "x" and axis.in_body(box):
                 band, share, _ = axis.band_of(box[0], box[2])
                 if band is not None and share >= 1 - EDGE_TOLERANCE and \
                         axis.labels[band].value is not None:
-                    label = axis.labels[band].value.label
-            if label is None:
-                label = (f"{start}→" if open_end else
-                         f"{start}" if start == end else f"{start}-{end}")
+                    scheme = axis.labels[band].value.label
+            label = scheme or (f"{start}→" if open_end else
+                               f"{start}" if start == end else f"{start}-{end}")
             out.period = lexicon.Period(label, start, None if open_end else end)
             ticks = self.time.ticks
             out.evidence.append(
                 f"period: bar from {start} to {'later' if open_end else end} on the time axis "
                 f"'{ticks[0].text}' … '{ticks[-1].text}'"
                 + (" (it ends in an arrow: and later)" if open_end else "")
-                + (f", inside the period '{label}'" if label and not label[0].isdigit()
-                   or (axis is not None and label in {lb.value.label for lb in axis.labels
-                                                      if lb.value is not None})
-                   else ""))
+                + (f", inside the period '{scheme}'" if scheme else ""))
             out.placed = True
             return
         if axis is None:
@@ -268,13 +258,19 @@ class PageLayout:
                             f"{share:.0%} of the box in its band)")
         out.placed = True
 
-    def _place_region(self, box: BBox, out: Placement, page_only: bool = False) -> None:
+    def apply_page_region(self, out: Placement) -> None:
+        """The one region the page names, with the text that names it, if there is one."""
+        if self.page_region is not None:
+            out.region, out.region_source = self.page_region[0], "page-title"
+            out.evidence.append(f"region: the page names only {self.page_region[0]} "
+                                f"('{self.page_region[1]}')")
+
+    def _place_region(self, box: BBox | None, out: Placement, page_only: bool = False
+                      ) -> None:
         axis = self.regions
         if page_only:
-            if axis is None and self.page_region is not None:
-                out.region, out.region_source = self.page_region[0], "page-title"
-                out.evidence.append(f"region: the page names only {self.page_region[0]} "
-                                    f"('{self.page_region[1]}')")
+            if axis is None:
+                self.apply_page_region(out)
             return
         if axis is not None and axis.in_body(box):
             lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
@@ -296,13 +292,13 @@ class PageLayout:
                                     f"{axis.describe()}, {share:.0%} of the box in its band)")
             out.placed = True
             return
-        if self.page_region is not None and (out.placed or axis is None):
-            out.region, out.region_source = self.page_region[0], "page-title"
-            out.evidence.append(f"region: the page names only {self.page_region[0]} "
-                                f"('{self.page_region[1]}')")
+        if out.placed or axis is None:
+            self.apply_page_region(out)
 
-    def place_status(self, cand: Candidate, out: Placement) -> None:
-        """The status the item states in words, else by its colour and the legend."""
+    def place_status(self, cand: Candidate, out: Placement, frame: Shape | None = None
+                     ) -> None:
+        """The status the item states in words, else by its colour (``frame``: the shape
+        it is drawn on, found when not given) and the legend."""
         word, _ = lexicon.inline_status(cand.text)
         if word and word not in lexicon.NOTE_STATUSES:
             out.status, out.status_source = word, "text"
@@ -315,7 +311,7 @@ class PageLayout:
                 out.evidence.append(f"status: '{word}' written in the item")
             return
         text_colour = _text_colour(cand)
-        frame = self._frame(cand)
+        frame = frame if frame is not None else self._frame(cand)
         fill = frame.fill if frame is not None else cand.block.fill
         for colour, source, what in ((text_colour, "text-colour", "text"),
                                      (fill, "fill-colour", "fill")):
@@ -337,16 +333,18 @@ def own_frame(cand: Candidate, shapes: list[Shape], centres: list, page_area: fl
     its middle inside it (a swimlane band or a panel holds many)."""
     if cand.bbox is None:
         return None
-    if cand.block.frame is not None:
-        return Shape(cand.block.frame, cand.block.fill, None, cand.block.geometry or "rect")
-    if not shapes:
+    block = cand.block
+    if block.frame is not None:  # the shape the extractor found the block drawn on
+        frame = Shape(block.frame, block.fill, None, block.geometry or "rect")
+    elif shapes:
+        frame = frame_of(cand.bbox, shapes, max_area=0.15 * page_area)
+    else:
         return None
-    frame = frame_of(cand.bbox, shapes, max_area=0.15 * page_area)
     if frame is None:
         return None
     x0, y0, x1, y1 = frame.bbox
-    for block, (cx, cy) in centres:
-        if block is not cand.block and x0 <= cx <= x1 and y0 <= cy <= y1:
+    for other, (cx, cy) in centres:  # a band or a panel that other text sits on too
+        if other is not block and x0 <= cx <= x1 and y0 <= cy <= y1:
             return None
     return frame
 
@@ -384,8 +382,8 @@ def _text_colour(cand: Candidate) -> str | None:
     return best or "000000"
 
 
-def _nearest(colour: str, legend: list[tuple[str, str, str]], kind: str
-             ) -> tuple[str, str, str] | None:
+def _nearest(colour: str, legend: list[tuple[str, str, str, str]], kind: str
+             ) -> tuple[str, str, str, str] | None:
     """The legend entry whose colour is ``colour``'s: the nearest of the entries drawn in
     that way (a coloured text, a filled box; a swatch or a colour word explains either), when
     it is clearly nearer than the next and of the same colour family."""
@@ -396,9 +394,8 @@ def _nearest(colour: str, legend: list[tuple[str, str, str]], kind: str
     ranked = sorted(usable, key=lambda e: colors.distance(colour, e[0]))
     best = ranked[0]
     d = colors.distance(colour, best[0])
-    if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.05 and \
-            colors.family(ranked[1][0]) == colors.family(best[0]):
-        return None  # between two legend colours: no guess
+    if len(ranked) > 1 and colors.distance(colour, ranked[1][0]) - d < 0.05:
+        return None  # between two legend colours of its family: no guess
     return best
 
 
@@ -415,14 +412,12 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
         nxt = cands[i + 1] if i + 1 < len(cands) else None
-        if (per is None and tick is None and nxt is not None and nxt.bbox
-                and nxt.block_index == cand.block_index and len(nxt.text) <= MAX_LABEL_CHARS):
-            joined = lexicon.period(f"{text} {' '.join(nxt.text.split())}")
-            if joined is not None:  # a header wrapped over two lines ("LENGER" / "SIKT")
-                labels.append(Label("period", joined, (i, i + 1), union([cand.bbox, nxt.bbox]),
-                                    f"{text} {' '.join(nxt.text.split())}"))
-                used.add(i + 1)
-                continue
+        if per is None and tick is None and (wrapped := _wrapped(lexicon.period, cand, nxt)):
+            # a header wrapped over two lines ("LENGER" / "SIKT")
+            labels.append(Label("period", wrapped[0], (i, i + 1),
+                                union([cand.bbox, nxt.bbox]), wrapped[1]))
+            used.add(i + 1)
+            continue
         if tick is not None and (per is None or per.start == per.end or tick.open):
             labels.append(Label("tick", tick, (i,), cand.bbox, text))
         if per is not None:
@@ -431,24 +426,32 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         if tick is not None:
             continue
         region = lexicon.region_label(text)
-        if (region is None and nxt is not None and nxt.block_index == cand.block_index
-                and nxt.bbox):
-            joined = lexicon.region_label(f"{text} {nxt.text}")
-            if joined and joined != lexicon.NATIONAL:
-                labels.append(Label("region", joined, (i, i + 1), union([cand.bbox, nxt.bbox]),
-                                    f"{text} {nxt.text}"))
-                used.add(i + 1)
-                continue
+        if region is None and (wrapped := _wrapped(lexicon.regional_label, cand, nxt)):
+            labels.append(Label("region", wrapped[0], (i, i + 1),
+                                union([cand.bbox, nxt.bbox]), wrapped[1]))
+            used.add(i + 1)
+            continue
         if region is None and (m := _ONE_GLYPH.match(text)):
             # a logo read as a short word ("i Vest"): a label only within a row or column
             # of labels (see read_page)
-            region = lexicon.region_label(m.group(1))
-            if region is not None and region != lexicon.NATIONAL:
+            region = lexicon.regional_label(m.group(1))
+            if region is not None:
                 labels.append(Label("region", region, (i,), cand.bbox, text, weak=True))
             continue
         if region is not None and region != lexicon.NATIONAL:
             labels.append(Label("region", region, (i,), cand.bbox, text))
     return labels
+
+
+def _wrapped(reader, cand: Candidate, nxt: Candidate | None) -> tuple[object, str] | None:
+    """A label wrapped over two lines of one block ("HELSE" / "MIDT-NORGE"): what
+    ``reader`` reads in the two lines together, and their text."""
+    if (nxt is None or nxt.bbox is None or nxt.block_index != cand.block_index
+            or len(nxt.text) > MAX_LABEL_CHARS):
+        return None
+    text = " ".join(f"{cand.text} {nxt.text}".split())
+    value = reader(text)
+    return (value, text) if value is not None else None
 
 
 def _aligned(labels: list[Label], direction: str) -> list[Label]:
@@ -524,8 +527,7 @@ def _bounds(labels: list[Label], direction: str, mode: str) -> list[float]:
     return out
 
 
-def _limits(labels: list[Label], direction: str, mode: str,
-            bounds: list[float]) -> tuple[float, float]:
+def _limits(labels: list[Label], direction: str, bounds: list[float]) -> tuple[float, float]:
     """Where the outer bands end: up to most of a band's width before the first label and
     two widths past the last (a title above the header row or a note beside the grid is
     kept out by the other axis)."""
@@ -598,14 +600,14 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     for mode in ("between", "leading"):
         bounds = _bounds(labels, direction, mode)
         axis = Axis(kind, direction, labels, bounds, mode, side, edge,
-                    _limits(labels, direction, mode, bounds))
+                    _limits(labels, direction, bounds))
         cost = (_misalignment(axis, boxes), -_containment(axis, boxes))
         if best is None or cost < best[0]:
             best = (cost, axis)
     axis = best[1]
     ruled = _separator_bounds(axis, shapes, page_area, boxes)
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
-    axis.limits = _limits(labels, direction, axis.mode, axis.bounds)
+    axis.limits = _limits(labels, direction, axis.bounds)
     axis.unlabelled = _unlabelled_runs(axis, boxes)
     if shaped and direction == "y":
         axis.mode = "shapes"
@@ -764,8 +766,8 @@ def _columns_of_years(time: TimeAxis, boxes: list[BBox]) -> bool:
     return wide < 0.15 * len(below)
 
 
-def _page_region(page: Page, cands: list[Candidate], skip: set[int],
-                 axis_indexes: set[int], headings: list[str]) -> tuple[str, str] | None:
+def _page_region(page: Page, cands: list[Candidate], axis_indexes: set[int],
+                 headings: list[str]) -> tuple[str, str] | None:
     """The one region the page names outside its items: in a title, a heading, a corner
     logo's text or a footer."""
     found: dict[str, str] = {}
@@ -781,8 +783,8 @@ def _page_region(page: Page, cands: list[Candidate], skip: set[int],
             texts.append(c.text)
     for text in texts:
         folded = lexicon.fold(text)
-        label = lexicon.region_label(text) if len(text) <= 30 else None
-        if label and label != lexicon.NATIONAL:
+        label = lexicon.regional_label(text) if len(text) <= 30 else None
+        if label:
             found.setdefault(label, text)
             continue
         for key, region in _REGION_KEYS:
@@ -796,7 +798,8 @@ def _page_region(page: Page, cands: list[Candidate], skip: set[int],
 
 def _legend(cands: list[Candidate], shapes: list[Shape], page_area: float
             ) -> tuple[list, set[int]]:
-    """Colour legend entries (colour, status, text) and the candidates that make them."""
+    """Colour legend entries (colour, status, text, what the colour is of) and the
+    candidates that make them."""
     entries, used = [], set()
     swatches = [s for s in shapes if s.fill and s.geometry != "line"
                 and s.bbox[2] - s.bbox[0] <= 30 and s.bbox[3] - s.bbox[1] <= 30]
@@ -825,7 +828,7 @@ def _legend(cands: list[Candidate], shapes: list[Shape], page_area: float
                 entries.append((nominal, status, text, "either"))
             used.add(i)
         elif (status := lexicon.status_value(cand.text)) and (swatch or box_fill):
-            entries.append(((swatch or cand.block).fill, status, text,
+            entries.append((swatch.fill if swatch else box_fill, status, text,
                             "either" if swatch else "fill"))
             used.add(i)
     return entries, used
@@ -896,7 +899,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     skip |= _row_headings(cands, period_axis, skip | exclude)
     page_region = None
     if region_axis is None:
-        page_region = _page_region(page, cands, skip, axis_indexes, headings)
+        page_region = _page_region(page, cands, axis_indexes, headings)
         skip |= {i for lb in regions_in for i in lb.indexes if not lb.weak}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
@@ -979,18 +982,3 @@ def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
         key = (lambda lb: lb.bbox[0]) if direction == "x" else (lambda lb: lb.bbox[1])
         chosen = sorted(chosen + peers, key=key)
     return _make_axis(kind, chosen, direction, cands, shapes, page_area, boxes)
-
-
-def page_region(headings: list[str]) -> str | None:
-    """The one region a page's title names ("... på Helsenorge – Helse Vest"), if any.
-
-    >>> page_region(["Utvikling og etablering av tjenester på Helsenorge – Helse Vest"])
-    'Helse Vest'
-    """
-    found = set()
-    for text in headings:
-        folded = lexicon.fold(text)
-        for key, region in _REGION_KEYS:
-            if key in folded:
-                found.add(region)
-    return found.pop() if len(found) == 1 else None

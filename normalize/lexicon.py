@@ -84,6 +84,16 @@ def region_label(text: str) -> str | None:
     return _REGION_LABELS[hit[0]] if hit else None
 
 
+def regional_label(text: str) -> str | None:
+    """The region when ``text`` is the label of one of the four regions (not "Nasjonal").
+
+    >>> regional_label("HELSE VEST"), regional_label("Nasjonalt")
+    ('Helse Vest', None)
+    """
+    region = region_label(text)
+    return region if region != NATIONAL else None
+
+
 _CODE_GROUP = re.compile(r"\(\s*((?:HN|HV|HSØ|HSO|HMN|HM)(?:\s*[,/&]\s*(?:HN|HV|HSØ|HSO|HMN|HM))*)"
                          r"\s*\)")
 
@@ -469,18 +479,18 @@ _TIME_NOTE = re.compile(r"\s*\(\s*(?:[^()]*?\b(?:20\d\d|Q[1-4]|K[1-4]|H[12]|halv
 _ACRONYM_NOTE = re.compile(r"\s*\(\s*([A-ZÆØÅ]{2,8})\s*\)\s*$")
 
 
-def split_notes(text: str, keep: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+def split_notes(text: str) -> tuple[str, list[str]]:
     """An item's text without the notes written after its name, and the notes: a delivery
     date ("– Leveransedato: 30.04.2023"), a status ("(i drift)", "– planlagt"), a time
     ("(Q3-Q4 2023)"), a project note ("– nasjonalt prosjekt") or an acronym in parentheses
-    ("(NILAR)"; not one in ``keep``, the catalogue's own words).
+    ("(NILAR)"; the matcher indexes catalogue names without such an acronym too).
 
     >>> split_notes("Pasienten booker time selv – Leveransedato: 30.04.2023")
     ('Pasienten booker time selv', ['Leveransedato: 30.04.2023'])
     >>> split_notes("Pasientens prøvesvar (NILAR) (i drift)")
     ('Pasientens prøvesvar', ['i drift', 'NILAR'])
-    >>> split_notes("Timer 2.0 (Q3-Q4 2023)"), split_notes("Etablering DHO (DEIS)", {"deis"})
-    (('Timer 2.0', ['Q3-Q4 2023']), ('Etablering DHO (DEIS)', []))
+    >>> split_notes("Timer 2.0 (Q3-Q4 2023)"), split_notes("Etablering DHO (DEIS)")
+    (('Timer 2.0', ['Q3-Q4 2023']), ('Etablering DHO', ['DEIS']))
     >>> split_notes("Smarte brev\\nNasjonalt prosjekt")
     ('Smarte brev', ['Nasjonalt prosjekt'])
     """
@@ -502,7 +512,7 @@ def split_notes(text: str, keep: frozenset[str] = frozenset()) -> tuple[str, lis
                 notes.append(m.group(0).strip(" ()–—-\n"))
                 core = core[: m.start()].rstrip(" –—-")
         m = _ACRONYM_NOTE.search(core)
-        if m and m.start() > 0 and m.group(1).casefold() not in keep:
+        if m and m.start() > 0:
             notes.append(m.group(1))
             core = core[: m.start()].rstrip()
         if core == before:

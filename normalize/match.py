@@ -203,11 +203,6 @@ class Matcher:
         self._name_numbers = [numbers(n) for n in self.names]
         self._build_idf()
 
-    @staticmethod
-    def split_notes(text: str) -> tuple[str, list[str]]:
-        """``text`` without the notes after its name (see ``lexicon.split_notes``)."""
-        return lexicon.split_notes(text)
-
     def _build_idf(self) -> None:
         vocab: dict[str, int] = {}
         rows, cols = [], []

@@ -85,15 +85,11 @@ def _grid_table(blocks: list[Block], indexes: list[int]) -> dict[int, CellInfo] 
     or regions across and periods down. Every other cell is an item placed by its column's
     and its row's labels; merged header cells cover the columns they span, and a title cell
     ("Periode", "Region") above or beside the labels is a header too."""
-    def region_reader(text):
-        region = lexicon.region_label(text)
-        return region if region and region != lexicon.NATIONAL else None
-
     cells = [(blocks[i], blocks[i].table_cell) for i in indexes]
     per_row = _header_line(cells, "row", lexicon.period)
     per_col = _header_line(cells, "column", lexicon.period)
-    reg_row = _header_line(cells, "row", region_reader)
-    reg_col = _header_line(cells, "column", region_reader)
+    reg_row = _header_line(cells, "row", lexicon.regional_label)
+    reg_col = _header_line(cells, "column", lexicon.regional_label)
     # periods across with regions down, or the reverse: the reading with more labels
     across = (per_row, reg_col, "column", "row")
     down = (per_col, reg_row, "row", "column")

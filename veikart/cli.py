@@ -80,10 +80,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     from normalize import Matcher, load_catalogue
+    from normalize.lexicon import split_notes
 
     matcher = Matcher(load_catalogue(args.catalogue))
     texts = args.texts or [line.rstrip("\n") for line in sys.stdin if line.strip()]
-    split = [matcher.split_notes(text) for text in texts]
+    split = [split_notes(text) for text in texts]
     cores = [core for core, _ in split]
     for text, (core, notes), m in zip(texts, split, matcher.match_many(
             cores, [args.region] * len(texts)), strict=True):
