@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,15 @@ SUFFIXES: dict[str, Format] = {
     ".htm": Format.html,
     ".txt": Format.text,
     ".md": Format.text,
+    ".docx": Format.docx,
+    ".xlsx": Format.xlsx,
+    ".xlsm": Format.xlsx,
+    ".ppt": Format.ppt,
+    ".doc": Format.doc,
+    ".xls": Format.xls,
+    ".odp": Format.odp,
+    ".odt": Format.odt,
+    ".ods": Format.ods,
 }
 
 MIMETYPES: dict[Format, str] = {
@@ -21,7 +31,26 @@ MIMETYPES: dict[Format, str] = {
     Format.pdf: "application/pdf",
     Format.html: "text/html",
     Format.text: "text/plain",
+    Format.docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Format.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.ppt: "application/vnd.ms-powerpoint",
+    Format.doc: "application/msword",
+    Format.xls: "application/vnd.ms-excel",
+    Format.odp: "application/vnd.oasis.opendocument.presentation",
+    Format.odt: "application/vnd.oasis.opendocument.text",
+    Format.ods: "application/vnd.oasis.opendocument.spreadsheet",
 }
+
+#: Office Open XML packages: the part that names each.
+_OOXML_PARTS = {"ppt/presentation.xml": Format.pptx, "word/document.xml": Format.docx,
+                "xl/workbook.xml": Format.xlsx}
+#: ODF packages: their stored ``mimetype`` member.
+_ODF_TYPES = {MIMETYPES[f]: f for f in (Format.odp, Format.odt, Format.ods)}
+#: OLE2 compound files (legacy Office): the format comes from the suffix.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: PDF readers accept the header anywhere in the first 1024 bytes (a mail gateway's banner,
+#: a stray BOM before it).
+PDF_HEADER_WINDOW = 1024
 
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
@@ -34,16 +63,13 @@ def sniff(head: bytes, path: Path) -> Format | None:
     >>> sniff(b"  <!DOCTYPE html><html>", Path("x"))
     <Format.html: 'html'>
     """
-    if head.startswith(b"%PDF-"):
+    if re.search(rb"%PDF-\d\.\d", head[:PDF_HEADER_WINDOW]):
         return Format.pdf
     if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                if "ppt/presentation.xml" in zf.namelist():
-                    return Format.pptx
-        except zipfile.BadZipFile:
-            return None
-        return None
+        return _package_format(path)
+    if head.startswith(_OLE2):
+        legacy = SUFFIXES.get(path.suffix.lower())
+        return legacy if legacy in (Format.ppt, Format.doc, Format.xls) else None
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(lowered.startswith(m) for m in _HTML_MARKERS):
         return Format.html
@@ -58,6 +84,21 @@ def sniff(head: bytes, path: Path) -> Format | None:
     return Format.text
 
 
+def _package_format(path: Path) -> Format | None:
+    """The format of a ZIP package: an OOXML part or an ODF mimetype names it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for part, fmt in _OOXML_PARTS.items():
+                if part in names:
+                    return fmt
+            if "mimetype" in names:
+                return _ODF_TYPES.get(zf.read("mimetype").decode("ascii", "replace").strip())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    return None
+
+
 def detect_format(path: Path) -> Format | None:
     """Content first, suffix second. None: not a format veikart reads."""
     with path.open("rb") as fh:
@@ -68,4 +109,5 @@ def detect_format(path: Path) -> Format | None:
         return Format.html  # an HTML fragment without <html>
     if sniffed is not None:
         return sniffed
-    return None if by_suffix in (Format.pdf, Format.pptx) else by_suffix
+    # A binary format whose content did not show it is damaged or something else: not read.
+    return by_suffix if by_suffix in (Format.html, Format.text) else None

@@ -24,6 +24,24 @@ class Format(StrEnum):
     pdf = "pdf"
     html = "html"
     text = "text"
+    docx = "docx"
+    xlsx = "xlsx"
+    # Legacy and ODF formats: converted by LibreOffice, then read by the backend of
+    # :data:`CONVERTED_TO`'s format.
+    ppt = "ppt"
+    doc = "doc"
+    xls = "xls"
+    odp = "odp"
+    odt = "odt"
+    ods = "ods"
+
+
+#: The format LibreOffice converts each legacy or ODF format to before it is read.
+CONVERTED_TO: dict[Format, Format] = {
+    Format.ppt: Format.pptx, Format.odp: Format.pptx,
+    Format.doc: Format.docx, Format.odt: Format.docx,
+    Format.xls: Format.xlsx, Format.ods: Format.xlsx,
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +52,9 @@ class Origin:
     size: int
     page_count: int
     mimetype: str
+    #: For a converted legacy or ODF file: what converted it ("LibreOffice 7.4.7.2: ppt to
+    #: pptx"); the path and sha256 above stay the original file's.
+    converted: str | None = None
 
 
 @dataclass
@@ -76,7 +97,9 @@ class Block:
     shape_id: int | None = None
     #: For table cells: (table id, row, column, row span, column span).
     table_cell: tuple[int, int, int, int, int] | None = None
-    #: For HTML: a path to the element, e.g. "/html/body/main/ul[2]/li[3]".
+    #: For HTML: a path to the element, e.g. "/html/body/main/ul[2]/li[3]"; for a spreadsheet
+    #: cell, its sheet and A1 address ("Veikart!B3"); for DOCX, the body element
+    #: ("/body/p[12]", "/body/tbl[1]/tr[2]/tc[3]").
     locator: str | None = None
     char_start: int = 0
     char_end: int = 0
@@ -106,6 +129,11 @@ class Page:
     ocr_confidence: float | None = None
     #: Drawn shapes (see :class:`Shape`), for reading the layout.
     shapes: list[Shape] = field(default_factory=list)
+    #: Degrees (clockwise) the page was turned to be read upright: a PDF page's /Rotate, or
+    #: the orientation tesseract's OSD found on a scan. 0 when read as it lies.
+    rotation: int = 0
+    #: For a spreadsheet: the sheet's name (the page is the sheet's position).
+    name: str | None = None
 
     def finalize(self, separator: str = "\n\n") -> Page:
         """Build :attr:`text` from the blocks and set every char span.

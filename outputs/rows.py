@@ -79,6 +79,7 @@ def document_row(outcome: DocumentOutcome, run_id: str) -> dict:
         "document_date": _date(norm.document_date) if norm else None,
         "document_date_source": norm.document_date_source if norm else None,
         "title": doc.title if doc else None, "extractor": doc.extractor if doc else None,
+        "converted": doc.origin.converted if doc else None,
         "run_id": run_id,
     }
 
@@ -95,6 +96,7 @@ def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
              "text_route": routes.get(p.number, p.text_source),
              "repairs": repairs.get(p.number, 0), "ocr": p.ocr,
              "ocr_confidence": None if p.ocr_confidence is None else round(p.ocr_confidence, 2),
+             "rotation": p.rotation, "sheet": p.name,
              "width": p.width, "height": p.height, "page_status": statuses.get(p.number),
              "run_id": run_id} for p in doc.pages]
 

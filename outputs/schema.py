@@ -63,7 +63,7 @@ ROADMAP = [
     Column("document_date", DATE, "The document's date (meeting date, else 'Sist oppdatert')."),
     Column("source_path", STR, "Path of the source document as given to veikart ingest."),
     Column("source_sha256", STR, "SHA-256 of the source document's bytes."),
-    Column("source_format", STR, "pptx, pdf, html or text."),
+    Column("source_format", STR, "pptx, pdf, html, text, docx, xlsx, or a legacy/ODF format read after conversion (ppt, doc, xls, odp, odt, ods)."),
     Column("page", INT, "1-based page number (slide number for PPTX)."),
     Column("bbox_x0", FLOAT, "Left edge of the item's box, points from the page's left edge."),
     Column("bbox_y0", FLOAT, "Top edge of the item's box, points from the page's top edge."),
@@ -73,7 +73,7 @@ ROADMAP = [
     Column("char_end", INT, "End offset (exclusive) of mention_text in pages.text."),
     Column("shape_id", INT, "PPTX shape id of the text box or table the item is in."),
     Column("block_kind", STR, "textbox, table_cell, list, ocr_block, paragraph, ..."),
-    Column("locator", STR, "HTML only: path of the element the item came from."),
+    Column("locator", STR, "Where in a document without page geometry the item came from: the HTML element's path, the spreadsheet cell ('Veikart!B3'), the DOCX body element ('/body/tbl[1]/tr[2]/tc[1]')."),
     Column("extractor", STR, "Backend that read the document: pptx, pdf, pdf+ocr, html, text."),
     Column("ocr", BOOL, "True when the item's page text came from OCR."),
     Column("run_id", STR, "The ingest run that wrote this row (see runs)."),
@@ -82,7 +82,7 @@ ROADMAP = [
 DOCUMENTS = [
     Column("source_path", STR, "Path of the document as given to veikart ingest."),
     Column("source_sha256", STR, "SHA-256 of the document's bytes (empty when unreadable)."),
-    Column("source_format", STR, "pptx, pdf, html or text (empty when not recognized)."),
+    Column("source_format", STR, "As in roadmap (empty when not recognized)."),
     Column("size_bytes", INT, "File size."),
     Column("status", STR, "ok or failed."),
     Column("error", STR, "One-line reason when failed."),
@@ -93,6 +93,7 @@ DOCUMENTS = [
     Column("document_date_source", STR, "meeting-date, sist-oppdatert or file-name."),
     Column("title", STR, "Title from the document's metadata, if any."),
     Column("extractor", STR, "Backend that read it."),
+    Column("converted", STR, "For a legacy or ODF file: what converted it before it was read ('LibreOffice 7.4: ppt to pptx'); source_sha256 stays the original's."),
     Column("run_id", STR, "The ingest run that wrote this row."),
 ]
 
@@ -106,6 +107,8 @@ PAGES = [
     Column("repairs", INT, "Number of words repaired on the page."),
     Column("ocr", BOOL, "True when the text came from OCR."),
     Column("ocr_confidence", FLOAT, "Mean tesseract word confidence 0-100 (OCR pages only)."),
+    Column("rotation", INT, "Degrees clockwise the page was turned to be read upright: the PDF page's /Rotate, or the orientation OCR detected on a scan (0: read as it lies)."),
+    Column("sheet", STR, "Spreadsheets: the sheet's name (the page number is its position)."),
     Column("width", FLOAT, "Page width in points (empty for HTML and text)."),
     Column("height", FLOAT, "Page height in points."),
     Column("page_status", STR, "A status stated for the page as a whole ('Ferdigstilt og levert: Nei')."),
