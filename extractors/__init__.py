@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,14 +17,16 @@ from pathlib import Path
 from veikart import PIPELINE_VERSION
 from veikart.errors import InputFileError, VeikartError
 
-from . import cache
+from . import cache, convert
 from .detect import MIMETYPES, detect_format
+from .docx import extract_docx
 from .html import extract_html
-from .model import Block, Document, Format, Line, Origin, Page
+from .model import CONVERTED_TO, Block, Document, Format, Line, Origin, Page
 from .pdf import extract_pdf
 from .pptx import extract_pptx
 from .sources import FolderSource, discover
 from .text import extract_text
+from .xlsx import extract_xlsx
 
 __all__ = ["BACKENDS", "Block", "Document", "FolderSource", "Format", "Line", "Origin", "Page",
            "detect_format", "discover", "extract", "file_sha256"]
@@ -33,7 +36,11 @@ BACKENDS: dict[Format, Callable[[Path, Origin], Document]] = {
     Format.pdf: extract_pdf,
     Format.html: extract_html,
     Format.text: extract_text,
+    Format.docx: extract_docx,
+    Format.xlsx: extract_xlsx,
 }
+#: What the error says a file is not, when its format is none of these.
+READABLE = "a PPTX, PDF, DOCX, XLSX, HTML, text, or legacy/ODF office file"
 
 
 def file_sha256(path: Path) -> str:
@@ -58,7 +65,7 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
         raise InputFileError(str(path), "the file is empty")
     fmt = detect_format(path)
     if fmt is None:
-        raise InputFileError(str(path), "not a PPTX, PDF, HTML or text file")
+        raise InputFileError(str(path), f"not {READABLE}")
     try:
         path.open("rb").close()
     except OSError as err:
@@ -68,11 +75,14 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     cached = cache.load("extract", cache_name)
     if cached is not None:
         cached.origin = Origin(str(path), origin.sha256, fmt, size, len(cached.pages),
-                               origin.mimetype)
+                               origin.mimetype, cached.origin.converted)
         return cached
+    converted, read_path, read_fmt = None, path, CONVERTED_TO.get(fmt, fmt)
     try:
+        if fmt in CONVERTED_TO:
+            read_path, converted = convert.convert(path, fmt, origin.sha256)
         doc = (extract_pdf(path, origin, text_check=text_check) if fmt is Format.pdf
-               else BACKENDS[fmt](path, origin))
+               else BACKENDS[read_fmt](read_path, origin))
     except VeikartError:
         raise
     except zipfile.BadZipFile as err:
@@ -80,6 +90,10 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     except Exception as err:  # noqa: BLE001 - a parser crash on one file fails that file only
         reason = " ".join(str(err).split())[:200] or type(err).__name__
         raise InputFileError(str(path), f"cannot read this {fmt.value} file: {reason}") from None
-    doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype)
+    finally:
+        if read_path != path and cache.cache_dir() is None:
+            shutil.rmtree(read_path.parent, ignore_errors=True)  # a one-off conversion
+    doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype,
+                        converted)
     cache.save("extract", cache_name, doc)
     return doc

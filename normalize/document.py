@@ -216,6 +216,8 @@ def _make_item(doc, page, cand, place: layout.Placement, info, row_attrs) -> Ite
     due = due or attrs.get("due_date")
     item.due_date = due.isoformat() if due else None
     item.group_name = attrs.get("group_name")
+    item.responsible = attrs.get("responsible")
+    item.extra_notes = attrs.get("notes", [])
     item.repairs = cand.extras.get("repairs", [])
     if item.region is None and not any(e.startswith("region:") for e in evidence):
         evidence.append("region: none, no region label lines up with the item and the page "
@@ -254,6 +256,7 @@ def normalize_document(doc: Document, matcher: Matcher,
     items = [item for item, _ in pairs]
     for item in items:
         item.match_text, item.notes = lexicon.split_notes(item.text)
+        item.notes += item.extra_notes
     matches = matcher.match_many([it.match_text for it in items], [it.region for it in items])
     for item, m in zip(items, matches, strict=True):
         item.match_status, item.match_score = m.status, m.score

@@ -30,6 +30,9 @@ _DASH = re.compile(r"^\s*[-–—]\s")
 _SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _VERSION_END = re.compile(r"\d\.\d+\.?$")
 MAX_ITEM_WORDS = 16
+#: Page text sources whose paragraphs and list entries the file marks (typed, not read off
+#: an image or a text layer).
+TYPED = ("pptx", "html", "docx", "xlsx")
 
 
 @dataclass
@@ -206,11 +209,11 @@ def candidates(page: Page) -> list[Candidate]:
     """
     out = []
     for index, block in enumerate(page.blocks):
-        if block.kind in ("title", "heading"):
+        if block.kind in ("title", "heading", "header", "footer"):
             continue
         # Source paragraphs that are marked as list entries are items of their own; otherwise
         # lines are grouped by bullets drawn in the text and by wrapping cues.
-        per_line = (page.text_source in ("pptx", "html")
+        per_line = (page.text_source in TYPED
                     and any(ln.bullet for ln in block.lines)) or block.kind == "list"
         groups, soft = _split_block(block, per_line)
         for group in groups:
@@ -257,7 +260,7 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
     ``match(texts)`` gives the matcher's outcomes."""
     if len(cands) < 2:
         return cands
-    typed = page.text_source in ("pptx", "html")  # paragraphs are known; soft breaks are not
+    typed = page.text_source in TYPED  # paragraphs are known; soft breaks are not
     pairs = [k for k in range(len(cands) - 1)
              if cands[k].block_index == cands[k + 1].block_index
              and (not typed or cands[k + 1].extras.get("soft_start"))

@@ -30,6 +30,8 @@ class Item:
     layout_evidence: str = ""
     due_date: str | None = None  # ISO
     group_name: str | None = None
+    #: Who answers for the item: the row's Ansvarlig/Eier cell.
+    responsible: str | None = None
     initiative_id: str | None = None
     initiative_name: str | None = None
     match_status: str = "unmatched"
@@ -42,6 +44,8 @@ class Item:
     #: "– nasjonalt prosjekt"): what is matched against the catalogue.
     match_text: str = ""
     notes: list[str] = field(default_factory=list)
+    #: Notes from elsewhere than the item's text (a table row's Kommentar cell).
+    extra_notes: list[str] = field(default_factory=list)
 
 
 @dataclass

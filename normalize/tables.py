@@ -11,6 +11,10 @@ from extractors.model import Block
 from . import lexicon
 
 _ROLE_WORDS = [
+    # who answers for the item, and free notes beside it: never the item's name
+    ("responsible", re.compile(r"^ansvarlig|^(?:prosjekt)?eier\b|kontaktperson|^leder\b|"
+                               r"^prosjektleder", re.I)),
+    ("note", re.compile(r"^kommentar|^merknad|^beskrivelse|^notat|^forklaring|^innhold", re.I)),
     ("due", re.compile(r"dato|frist|tidspunkt|ferdig", re.I)),
     ("status", re.compile(r"^status|tilstand", re.I)),
     ("region", re.compile(r"^(?:helse)?regions?\b|helseforetak|^rhf\b|^hf$", re.I)),
@@ -22,7 +26,8 @@ _ROLE_WORDS = [
 
 @dataclass
 class CellInfo:
-    role: str  # "item", "group", "due", "status", "region", "period", "header"
+    role: str  # "item", "group", "due", "status", "region", "period", "responsible",
+    # "note", "header"
     table: int
     row: int
     col: int
@@ -120,12 +125,16 @@ def cell_infos(blocks: list[Block]) -> dict[int, CellInfo]:
             tables.setdefault(block.table_cell[0], []).append(i)
     infos: dict[int, CellInfo] = {}
     for table, indexes in tables.items():
-        grid = _grid_table(blocks, indexes)
+        header = [blocks[i] for i in indexes if blocks[i].table_cell[1] == 0]
+        roles = column_roles(header) if header else None
+        # A list of items with attribute columns ("Tiltak | Region | Periode | Status") is
+        # read by its header words; a header row of period or region labels heads a grid.
+        listed = roles is not None and not any(
+            lexicon.period(b.text) or lexicon.regional_label(b.text) for b in header)
+        grid = None if listed else _grid_table(blocks, indexes)
         if grid is not None:
             infos.update(grid)
             continue
-        header = [blocks[i] for i in indexes if blocks[i].table_cell[1] == 0]
-        roles = column_roles(header) if header else None
         for i in indexes:
             _, row, col, _, _ = blocks[i].table_cell
             if roles is not None and row == 0:
@@ -138,33 +147,43 @@ def cell_infos(blocks: list[Block]) -> dict[int, CellInfo]:
     return infos
 
 
+def _cell_attributes(role: str, text: str) -> dict:
+    """What an attribute cell says, by its column's role."""
+    if role == "group":
+        return {"group_name": " ".join(text.split())}
+    if role == "due":
+        dates = lexicon.find_dates(text)
+        if dates:
+            return {"due_date": dates[0].value}
+        per = lexicon.period(text)
+        return {"period": per} if per is not None else {}
+    if role == "status":
+        return {"status": lexicon.status_value(text) or lexicon.fold(text)}
+    if role == "region":
+        codes, _ = lexicon.region_codes(f"({text})")
+        region = lexicon.region_label(text) or (codes[0] if len(codes) == 1 else None)
+        return {"region": region} if region else {}
+    if role == "period":
+        per = lexicon.period(text)
+        return {"period": per} if per is not None else {}
+    if role == "responsible":
+        return {"responsible": " ".join(text.split())}
+    if role == "note":
+        return {"notes": [" ".join(text.split())]}
+    return {}
+
+
 def row_attributes(blocks: list[Block], infos: dict[int, CellInfo]) -> dict[tuple[int, int], dict]:
-    """(table, row) -> attributes read from that row's non-item cells."""
+    """(table, row) -> attributes read from that row's non-item cells; a merged cell
+    ("2025-2026" over two rows) says it for every row it spans."""
     attrs: dict[tuple[int, int], dict] = {}
     for i, info in infos.items():
         if info.role in ("item", "header"):
             continue
-        text = blocks[i].text.strip()
-        row = attrs.setdefault((info.table, info.row), {})
-        if info.role == "group":
-            row["group_name"] = " ".join(text.split())
-        elif info.role == "due":
-            dates = lexicon.find_dates(text)
-            if dates:
-                row["due_date"] = dates[0].value
-            else:
-                per = lexicon.period(text)
-                if per is not None:
-                    row["period"] = per
-        elif info.role == "status":
-            row["status"] = lexicon.status_value(text) or lexicon.fold(text)
-        elif info.role == "region":
-            codes, _ = lexicon.region_codes(f"({text})")
-            region = lexicon.region_label(text) or (codes[0] if len(codes) == 1 else None)
-            if region:
-                row["region"] = region
-        elif info.role == "period":
-            per = lexicon.period(text)
-            if per is not None:
-                row["period"] = per
+        found = _cell_attributes(info.role, blocks[i].text.strip())
+        span = blocks[i].table_cell[3] if blocks[i].table_cell else 1
+        for k in range(max(1, span)):
+            row = attrs.setdefault((info.table, info.row + k), {})
+            for key, value in found.items():
+                row[key] = row.get(key, []) + value if key == "notes" else value
     return attrs

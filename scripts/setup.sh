@@ -28,7 +28,11 @@ missing_system_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # LibreOffice exports the generated test decks to PDF (as decks reach us from PowerPoint or
   # LibreOffice); poppler's pdftoppm renders them for the generated scans.
+  # It also converts legacy and ODF files (.ppt/.odp, .doc/.odt, .xls/.ods) before they are read.
+  local lo=/usr/lib/libreoffice/program
   command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress-nogui)
+  [ -e $lo/libswlo.so ] || missing+=(libreoffice-writer-nogui)
+  [ -e $lo/libsclo.so ] || missing+=(libreoffice-calc-nogui)
   command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
   [ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
   echo "${missing[@]:-}"

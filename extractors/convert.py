@@ -1,0 +1,86 @@
+"""Legacy and ODF files (``.ppt``, ``.doc``, ``.xls``, ``.odp``, ``.odt``, ``.ods``) converted by
+LibreOffice headless into the OOXML format veikart reads, then read by that format's backend.
+
+Conversions are kept in the cache folder (``$VEIKART_CACHE_DIR/converted``, the state
+folder's ``cache/`` during an ingest) under the original's sha256, so a file is converted once.
+Each conversion gets a LibreOffice profile of its own, so that runs in parallel (or a desktop
+LibreOffice that is open) do not block each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from veikart.errors import InputFileError
+
+from . import cache
+from .model import CONVERTED_TO, Format
+
+#: Seconds one conversion may take before the file is given up as failed.
+TIMEOUT = 180
+PACKAGES = {Format.pptx: "libreoffice-impress-nogui", Format.docx: "libreoffice-writer-nogui",
+            Format.xlsx: "libreoffice-calc-nogui"}
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@functools.cache
+def version() -> str:
+    """LibreOffice's name and version ("LibreOffice 7.4.7.2"), or "LibreOffice"."""
+    exe = soffice()
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60,
+                             check=False).stdout.split()
+    except (OSError, subprocess.TimeoutExpired, TypeError):
+        return "LibreOffice"
+    return " ".join(out[:2]) if out else "LibreOffice"
+
+
+def convert(path: Path, fmt: Format, sha256: str) -> tuple[Path, str]:
+    """The converted copy of ``path`` (a ``fmt`` file) and a note saying what converted it.
+    Raises InputFileError when LibreOffice is missing or cannot convert the file."""
+    target = CONVERTED_TO[fmt]
+    exe = soffice()
+    if exe is None:
+        raise InputFileError(str(path), f"reading .{fmt.value} files needs LibreOffice "
+                             f"(Debian: apt-get install {PACKAGES[target]})")
+    note = f"{version()}: {fmt.value} to {target.value}"
+    folder = cache.cache_dir()
+    if folder is not None:
+        kept = folder / "converted" / f"{sha256}.{target.value}"
+        if kept.is_file() and kept.stat().st_size:
+            return kept, note
+    work = Path(tempfile.mkdtemp(prefix="veikart-convert-"))
+    try:
+        # A copy under a plain name: LibreOffice names its output after the input's stem.
+        source = work / f"input.{fmt.value}"
+        shutil.copyfile(path, source)
+        profile = work / "profile"
+        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", target.value, "--outdir", str(work / "out"), str(source)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
+                                  check=False, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise InputFileError(str(path), f"LibreOffice did not convert it within {TIMEOUT} "
+                                 "s") from None
+        out = work / "out" / f"input.{target.value}"
+        if not out.is_file() or not out.stat().st_size:
+            said = " ".join((done.stderr or done.stdout or "").split())[:160]
+            raise InputFileError(str(path), f"LibreOffice could not convert this .{fmt.value} "
+                                 f"file{': ' + said if said else ''}")
+        if folder is None:
+            kept = Path(tempfile.mkdtemp(prefix="veikart-converted-")) / out.name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_suffix(".tmp")
+        shutil.move(str(out), tmp)
+        tmp.replace(kept)
+        return kept, note
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
