@@ -24,12 +24,12 @@ from .html import extract_html
 from .model import CONVERTED_TO, Block, Document, Format, Line, Origin, Page
 from .pdf import extract_pdf
 from .pptx import extract_pptx
-from .sources import FolderSource, discover
+from .sources import FolderSource, Skipped, discover, walk
 from .text import extract_text
 from .xlsx import extract_xlsx
 
 __all__ = ["BACKENDS", "Block", "Document", "FolderSource", "Format", "Line", "Origin", "Page",
-           "detect_format", "discover", "extract", "file_sha256"]
+           "Skipped", "detect_format", "discover", "extract", "file_sha256", "walk"]
 
 BACKENDS: dict[Format, Callable[[Path, Origin], Document]] = {
     Format.pptx: extract_pptx,

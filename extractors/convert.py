@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from veikart.errors import InputFileError
+from veikart.errors import InputFileError, MissingDependencyError
 
 from . import cache
 from .model import CONVERTED_TO, Format
@@ -42,14 +42,27 @@ def version() -> str:
     return " ".join(out[:2]) if out else "LibreOffice"
 
 
+def _said(output: str) -> str:
+    """LibreOffice's own reason, without its start-up warnings.
+
+    >>> _said("Warning: failed to launch javaldx\\nError: source file could not be loaded")
+    'source file could not be loaded'
+    """
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
+    errors = [ln.removeprefix("Error:").strip() for ln in lines if ln.startswith("Error")]
+    kept = errors or [ln for ln in lines if not ln.startswith("Warning")]
+    return " ".join(" ".join(kept).split())[:160]
+
+
 def convert(path: Path, fmt: Format, sha256: str) -> tuple[Path, str]:
     """The converted copy of ``path`` (a ``fmt`` file) and a note saying what converted it.
-    Raises InputFileError when LibreOffice is missing or cannot convert the file."""
+    Raises MissingDependencyError without LibreOffice, InputFileError when it cannot convert
+    the file."""
     target = CONVERTED_TO[fmt]
     exe = soffice()
     if exe is None:
-        raise InputFileError(str(path), f"reading .{fmt.value} files needs LibreOffice "
-                             f"(Debian: apt-get install {PACKAGES[target]})")
+        raise MissingDependencyError(f"{path}: reading .{fmt.value} files needs LibreOffice "
+                                     f"(Debian: apt-get install {PACKAGES[target]})")
     note = f"{version()}: {fmt.value} to {target.value}"
     folder = cache.cache_dir()
     if folder is not None:
@@ -72,7 +85,7 @@ def convert(path: Path, fmt: Format, sha256: str) -> tuple[Path, str]:
                                  "s") from None
         out = work / "out" / f"input.{target.value}"
         if not out.is_file() or not out.stat().st_size:
-            said = " ".join((done.stderr or done.stdout or "").split())[:160]
+            said = _said(done.stderr or done.stdout or "")
             raise InputFileError(str(path), f"LibreOffice could not convert this .{fmt.value} "
                                  f"file{': ' + said if said else ''}")
         if folder is None:

@@ -37,18 +37,24 @@ class _Pager:
         self.page = 1
 
     def advance(self, element) -> int:
-        """The page ``element`` starts on; counts the breaks inside it for what follows."""
-        start = self.page
+        """The page ``element`` starts on (a break before any of its text moves it to the next
+        page); counts the breaks inside it for what follows."""
         if f"{_W}br" in self.marks:
             ppr = element.find(f"{_W}pPr")
             if ppr is not None and ppr.find(f"{_W}pageBreakBefore") is not None:
-                start = self.page = self.page + 1
-        for el in element.iter(*self.marks):
-            if el.tag == f"{_W}br" and el.get(qn("w:type")) != "page":
-                continue
+                self.page += 1
+        start, text_seen = self.page, False
+        for el in element.iter(*self.marks, f"{_W}t"):
             if _in_textbox(el, element):
                 continue
+            if el.tag == f"{_W}t":
+                text_seen = text_seen or bool((el.text or "").strip())
+                continue
+            if el.tag == f"{_W}br" and el.get(qn("w:type")) != "page":
+                continue
             self.page += 1
+            if not text_seen:
+                start = self.page
         return start
 
 

@@ -3,6 +3,7 @@ Another store (an fsspec URL, a mailbox) is a new class with the same ``paths()`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,32 +12,71 @@ from .detect import SUFFIXES
 
 #: Suffixes picked up when walking a folder. Files named explicitly are read whatever their name.
 DISCOVER_SUFFIXES = {s for s in SUFFIXES if s != ".md"}
+#: Office's lock files ("~$deck.pptx") and editor backups: copies of nothing.
+_LOCK = re.compile(r"^(?:~\$|\.~lock\.)|~$")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file (or folder) a folder walk found and does not read, and why."""
+
+    path: Path
+    reason: str
 
 
 @dataclass(frozen=True)
 class FolderSource:
     root: Path
 
+    def walk(self, exclude: list[Path] = ()) -> Iterator[Path | Skipped]:
+        """Every file below ``root`` in sorted order: a path to read, or a :class:`Skipped`
+        with its reason. A hidden or excluded folder is one Skipped entry, not one per file."""
+        yield from self._walk(self.root, [Path(e).resolve() for e in exclude])
+
+    def _walk(self, folder: Path, exclude: list[Path]) -> Iterator[Path | Skipped]:
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as err:
+            yield Skipped(folder, f"folder cannot be listed ({err.strerror})")
+            return
+        for path in entries:
+            if path.name.startswith("."):
+                kind = "folder" if path.is_dir() else "file"
+                yield Skipped(path, f"hidden {kind}")
+            elif any(path.resolve() == e for e in exclude):
+                yield Skipped(path, "veikart's own output or state folder")
+            elif path.is_dir():
+                yield from self._walk(path, exclude)
+            elif not path.is_file():
+                yield Skipped(path, "not a regular file")
+            elif _LOCK.search(path.name):
+                yield Skipped(path, "an editor's lock or backup file")
+            elif path.suffix.lower() in DISCOVER_SUFFIXES:
+                yield path
+            elif path.suffix.lower() in SUFFIXES:
+                yield Skipped(path, f"{path.suffix.lower()} files are read only when named on "
+                              "the command line (a folder's README is not a document)")
+            else:
+                yield Skipped(path, "unsupported format"
+                              + (f" ({path.suffix.lower()})" if path.suffix else " (no suffix)"))
+
     def paths(self) -> Iterator[Path]:
         """Document files below ``root``, sorted, hidden files and folders skipped."""
-        for path in sorted(self.root.rglob("*")):
-            rel = path.relative_to(self.root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if path.is_file() and path.suffix.lower() in DISCOVER_SUFFIXES:
-                yield path
+        return (p for p in self.walk() if isinstance(p, Path))
 
 
-def discover(inputs: list[str | Path], exclude: list[str | Path] = ()) -> list[Path]:
-    """Files to ingest: each input that is a folder is walked (leaving out the folders in
-    ``exclude``: veikart's own output and state); any other input is taken as a file (a
-    missing one too, so that it is reported as failed rather than silently dropped)."""
-    skip = [Path(e).resolve() for e in exclude]
+def walk(inputs: list[str | Path], exclude: list[str | Path] = ()) -> tuple[list[Path],
+                                                                            list[Skipped]]:
+    """Files to ingest, and the files found but not read with their reasons: each input that
+    is a folder is walked (leaving out the folders in ``exclude``: veikart's own output and
+    state); any other input is taken as a file (a missing one too, so that it is reported as
+    failed rather than silently dropped)."""
     found: list[Path] = []
+    skipped: list[Skipped] = []
     for item in map(Path, inputs):
         if item.is_dir():
-            found += [p for p in FolderSource(item).paths()
-                      if not any(p.resolve().is_relative_to(s) for s in skip)]
+            for entry in FolderSource(item).walk([Path(e) for e in exclude]):
+                (found if isinstance(entry, Path) else skipped).append(entry)
         else:
             found.append(item)
     seen, unique = set(), []
@@ -44,4 +84,9 @@ def discover(inputs: list[str | Path], exclude: list[str | Path] = ()) -> list[P
         if path not in seen:
             seen.add(path)
             unique.append(path)
-    return unique
+    return unique, skipped
+
+
+def discover(inputs: list[str | Path], exclude: list[str | Path] = ()) -> list[Path]:
+    """The files :func:`walk` would read."""
+    return walk(inputs, exclude)[0]

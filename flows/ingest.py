@@ -142,7 +142,8 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     key = pipeline_key(catalogue_path, overlay)
     run_id = ids.run_id(started)
     ledger = store.ledger()
-    paths = [str(p) for p in extractors.discover(inputs, exclude=[out, state_path])]
+    found, not_read = extractors.walk(inputs, exclude=[out, state_path])
+    paths = [str(p) for p in found]
     todo, skipped = [], []
     for path in paths:
         entry = ledger.get(path)
@@ -182,6 +183,9 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
            "catalogue_sha256": hashlib.sha256(Path(catalogue_path).read_bytes()).hexdigest(),
            "documents": len(outcomes), "failed": sum(o.status == "failed" for o in outcomes),
            "items": 0, "processed": len(todo), "skipped": len(skipped)}
+    not_read = [n for n in not_read if str(n.path) not in ledger]  # read in an earlier run
+    run["not_read"] = len(not_read)
+    outcomes += [DocumentOutcome(str(n.path), "skipped", n.reason) for n in not_read]
     rows = outputs.dataset_rows(outcomes, run, run_ids)
     run["items"] = len(rows["roadmap"])
     run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -194,7 +198,8 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
               if name in outputs.TABLES}
     summary = {
         "run_id": run_id, "out": out, "files": files, "documents": records,
-        "skipped": skipped, "items": run["items"], "match_status": _count(tables["roadmap"]),
+        "skipped": skipped, "not_read": [f"{n.path}: {n.reason}" for n in not_read],
+        "items": run["items"], "match_status": _count(tables["roadmap"]),
         "failed_total": [o.error for o in outcomes if o.status == "failed"],
     }
     files["report"] = str(write_report(Path(out), summary, tables))

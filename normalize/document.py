@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.model import Document, Page
 
-from . import layout, lexicon, tables
+from . import language, layout, lexicon, tables
 from .items import Candidate, candidates, join_by_catalogue, join_lines, looks_like_item
 from .match import Matcher
 from .mentions import find_mentions
@@ -239,12 +239,15 @@ def normalize_document(doc: Document, matcher: Matcher,
     first (``text`` and matching use the repaired reading; ``mention_text`` and
     ``pages.text`` stay as extracted)."""
     pairs, page_statuses, routes, repaired = [], {}, {}, {}
-    repairable = [p for p in doc.pages if p.text_source in REPAIRABLE]
+    languages = {p.number: language.page_language(p.text) for p in doc.pages}
+    # Repair is for Norwegian read by OCR: an English or Latin page passes through unchanged.
+    repairable = [p for p in doc.pages if p.text_source in REPAIRABLE
+                  and languages[p.number] in ("nb", None)]
     # one engine made the text layer: judged as a whole too (a slide has few words)
     whole = repairer is not None and repairer.looks_damaged("\n".join(p.text for p in repairable))
     for page in doc.pages:
         changes: list[Change] = []
-        if repairer is not None and page.text_source in REPAIRABLE:
+        if repairer is not None and page in repairable:
             result = repairer.repair(page.text, force=True if whole else None)
             changes = result.changes
         routes[page.number] = page.text_source + ("+repair" if changes else "")
@@ -271,4 +274,5 @@ def normalize_document(doc: Document, matcher: Matcher,
         spans.setdefault(item.page, []).append((item.char_start, item.char_end))
     mentions = find_mentions(doc, matcher, spans)
     date, source = document_date(doc)
-    return NormalizedDocument(items, date, source, page_statuses, routes, repaired, mentions)
+    return NormalizedDocument(items, date, source, page_statuses, routes, repaired, mentions,
+                              languages)

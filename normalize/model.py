@@ -60,3 +60,5 @@ class NormalizedDocument:
     page_repairs: dict[int, int] = field(default_factory=dict)
     #: Initiatives named in the document's prose (normalize.mentions.Mention).
     mentions: list = field(default_factory=list)
+    #: The language each page reads as (normalize.language.page_language).
+    page_languages: dict[int, str | None] = field(default_factory=dict)

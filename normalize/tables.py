@@ -128,9 +128,11 @@ def cell_infos(blocks: list[Block]) -> dict[int, CellInfo]:
         header = [blocks[i] for i in indexes if blocks[i].table_cell[1] == 0]
         roles = column_roles(header) if header else None
         # A list of items with attribute columns ("Tiltak | Region | Periode | Status") is
-        # read by its header words; a header row of period or region labels heads a grid.
-        listed = roles is not None and not any(
-            lexicon.period(b.text) or lexicon.regional_label(b.text) for b in header)
+        # read by its header words: one names the item column; a header row of period or
+        # region labels, or a title over them ("Periode"), heads a grid.
+        listed = (roles is not None and any(_ROLE_WORDS[-1][1].search(b.text) for b in header)
+                  and not any(lexicon.period(b.text) or lexicon.regional_label(b.text)
+                              for b in header))
         grid = None if listed else _grid_table(blocks, indexes)
         if grid is not None:
             infos.update(grid)

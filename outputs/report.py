@@ -39,6 +39,8 @@ def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
     failed = [d for d in docs if d["status"] == "failed"]
     if failed:
         lines += ["", "## Failed", ""] + [f"- {d['error']}" for d in failed]
+    if summary.get("not_read"):
+        lines += ["", "## Not read", ""] + [f"- {n}" for n in summary["not_read"]]
     changes = _last_changes(tables)
     if changes:
         lines += ["", f"## Changes {changes[0]['from_date']} → {changes[0]['to_date']}", "",
@@ -89,6 +91,7 @@ def render_html(summary: dict, tables: dict[str, list[dict]]) -> str:
         f"<tr><td>{esc(d['path'])}</td><td>{esc(d['status'])}</td><td>{d['pages']}</td>"
         f"<td>{d['items']}</td><td>{esc(d['error'] or '')}</td></tr>" for d in docs)
     skipped = "".join(f"<li>{esc(p)}</li>" for p in summary["skipped"])
+    not_read = "".join(f"<li>{esc(n)}</li>" for n in summary.get("not_read", []))
     status = "".join(f"<tr><td>{esc(k)}</td><td>{v}</td></tr>"
                      for k, v in _counts(tables["roadmap"], "match_status").items())
     changes = _last_changes(tables)
@@ -126,6 +129,7 @@ unchanged, {summary['items']} roadmap items in the dataset.</p>
 <th>Reason</th></tr></thead><tbody>{doc_rows or '<tr><td colspan="5">None</td></tr>'}
 </tbody></table>
 <h2>Skipped as unchanged</h2><ul>{skipped or '<li>None</li>'}</ul>
+<h2>Not read</h2><ul id="not-read">{not_read or '<li>None</li>'}</ul>
 </body></html>
 """
 

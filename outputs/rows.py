@@ -16,7 +16,7 @@ class DocumentOutcome:
     """What happened to one input document."""
 
     path: str
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" or "skipped" (found by the folder walk, not read)
     error: str | None = None
     document: Document | None = None
     normalized: NormalizedDocument | None = None
@@ -92,12 +92,13 @@ def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
     statuses = norm.page_statuses if norm else {}
     routes = norm.page_routes if norm else {}
     repairs = norm.page_repairs if norm else {}
+    languages = norm.page_languages if norm else {}
     return [{"source_sha256": doc.origin.sha256, "source_path": doc.origin.path,
              "page": p.number, "text": p.text, "text_source": p.text_source,
              "text_route": routes.get(p.number, p.text_source),
              "repairs": repairs.get(p.number, 0), "ocr": p.ocr,
              "ocr_confidence": None if p.ocr_confidence is None else round(p.ocr_confidence, 2),
-             "rotation": p.rotation, "sheet": p.name,
+             "rotation": p.rotation, "sheet": p.name, "language": languages.get(p.number),
              "width": p.width, "height": p.height, "page_status": statuses.get(p.number),
              "run_id": run_id} for p in doc.pages]
 

@@ -85,8 +85,8 @@ DOCUMENTS = [
     Column("source_sha256", STR, "SHA-256 of the document's bytes (empty when unreadable)."),
     Column("source_format", STR, "As in roadmap (empty when not recognized)."),
     Column("size_bytes", INT, "File size."),
-    Column("status", STR, "ok or failed."),
-    Column("error", STR, "One-line reason when failed."),
+    Column("status", STR, "ok, failed, or skipped (a file the folder walk found and does not read: an unsupported format, a hidden file or folder, veikart's own output, an editor's lock file)."),
+    Column("error", STR, "One-line reason when failed or skipped."),
     Column("page_count", INT, "Pages or slides."),
     Column("ocr_pages", INT, "Pages whose text came from OCR."),
     Column("items", INT, "Roadmap rows from this document."),
@@ -106,6 +106,7 @@ PAGES = [
     Column("text_source", STR, "How the text was obtained: pptx, text-layer, ocr (no text layer), re-ocr (a damaged text layer replaced by OCR of the page image), html, text."),
     Column("text_route", STR, "text_source, with +repair when OCR-damaged words were repaired."),
     Column("repairs", INT, "Number of words repaired on the page."),
+    Column("language", STR, "The language the page reads as, by the share of its words each of wordfreq's lists knows: nb, another wordfreq code (en, fr, sv, ...), und (none of them: Latin, codes), or empty (too few words to tell). OCR repair runs only on nb and empty pages."),
     Column("ocr", BOOL, "True when the text came from OCR."),
     Column("ocr_confidence", FLOAT, "Mean tesseract word confidence 0-100 (OCR pages only)."),
     Column("rotation", INT, "Degrees clockwise the page was turned to be read upright: the PDF page's /Rotate, or the orientation OCR detected on a scan (0: read as it lies)."),
@@ -176,6 +177,7 @@ RUNS = [
     Column("items", INT, "Roadmap rows written."),
     Column("processed", INT, "Documents extracted in this run."),
     Column("skipped", INT, "Documents unchanged since an earlier run (not extracted again)."),
+    Column("not_read", INT, "Files the folder walk found and does not read (listed in documents with status skipped)."),
 ]
 
 TABLES: dict[str, list[Column]] = {

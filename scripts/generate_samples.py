@@ -252,6 +252,59 @@ def write_minutes(path: Path) -> None:
     doc.build(story)
 
 
+#: The minutes' follow-up table (Word minutes keep one): initiatives from the roadmap grid,
+#: with the region, period and status the deck gives them, and who follows each up.
+FOLLOW_UP = [
+    ("Tiltak", "Region", "Periode", "Status", "Ansvarlig"),
+    ("Timevisning via Helsenorge", "Helse Midt-Norge", "2023-2024", "I drift",
+     "Hemit"),
+    ("Single Sign-On for HelsaMi/Helsenorge", "Helse Midt-Norge", "2023-2024", "",
+     "Hemit"),
+    ("Pasientbrev DIPS Helsenorge", "Helse Nord", "2023-2024", "", "Helse Nord IKT"),
+    ("Radiologibrev Helsenorge", "Helse Nord", "2025-2026", "", "Helse Nord IKT"),
+    ("Innføring av brevløsning radiologi", "Helse Vest", "2023-2024", "", "Helse Vest IKT"),
+    ("Samvalg", "Helse Sør-Øst", "Lenger sikt", "Under revurdering", "Sykehuspartner"),
+]
+
+
+def write_minutes_docx(path: Path) -> None:
+    """The minutes as Word keeps them: styled headings, a numbered agenda, bullets, a
+    follow-up table whose Region cells are merged down where one region has two rows, a
+    header and a footer, and a page break before the last case."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = "Referat møte #39"
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "Produktstyret for Helsenorge – referat"
+    section.footer.paragraphs[0].text = "Følsomhet: Intern"
+    for kind, text in MINUTES:
+        if kind == "h":
+            document.add_heading(text, 0)
+        elif kind == "h2":
+            if text.startswith("Sak 6"):
+                document.add_page_break()
+            document.add_heading(text, 1)
+        elif kind == "b":
+            style = "List Number" if text[:1].isdigit() else "List Bullet"
+            document.add_paragraph(text, style=style)
+        else:
+            document.add_paragraph(text)
+            if text.startswith("Helse Midt-Norge opplyste"):
+                document.add_paragraph("Oppfølging av det felles veikartet:")
+                table = document.add_table(rows=len(FOLLOW_UP), cols=len(FOLLOW_UP[0]))
+                table.style = "Table Grid"
+                for r, row in enumerate(FOLLOW_UP):
+                    for c, value in enumerate(row):
+                        if c == 1 and r > 1 and value == FOLLOW_UP[r - 1][1]:
+                            continue  # merged into the cell above
+                        table.cell(r, c).text = value
+                for r in range(len(FOLLOW_UP) - 1, 1, -1):
+                    if FOLLOW_UP[r][1] == FOLLOW_UP[r - 1][1]:
+                        table.cell(r - 1, 1).merge(table.cell(r, 1))
+    document.save(str(path))
+
+
 # ---------------------------------------------------------------- HTML project page
 HTML_PAGE = """<!DOCTYPE html>
 <html lang="nb">
@@ -298,6 +351,7 @@ def main() -> None:
     dist = spec.dist_deck()
     write_pptx(dist, OUT / f"{dist.name}.pptx")
     write_minutes(OUT / "referat_produktstyret_mote39_2023-04-20.pdf")
+    write_minutes_docx(OUT / "referat_produktstyret_mote39_2023-04-20.docx")
     (OUT / "prosjektside_digital_dialog.html").write_text(HTML_PAGE, encoding="utf-8")
     print("samples written to", OUT)
 

@@ -23,7 +23,11 @@ def test_all_outputs_are_written(ingested):
         assert (out / name).is_file(), name
     assert not list(out.glob("*.tmp")), "no temporary files left behind"
     docs = pd.read_parquet(out / "documents.parquet")
-    assert len(docs) == 6 and set(docs.status) == {"ok"}
+    read = docs[docs.status != "skipped"]
+    assert len(read) == 7 and set(read.status) == {"ok"}
+    # the samples' README is found and listed as not read, with its reason
+    assert list(docs[docs.status == "skipped"].source_path.map(lambda p: p.split("/")[-1])) \
+        == ["README.md"]
     assert summary["items"] == len(pd.read_parquet(out / "roadmap.parquet"))
 
 
@@ -64,7 +68,7 @@ def test_rows_carry_provenance_and_run_id(ingested):
     html = roadmap[roadmap.source_format == "html"]
     assert html.locator.notna().all()
     runs = pd.read_parquet(out / "runs.parquet")
-    assert list(runs.run_id) == [summary["run_id"]] and runs.documents[0] == 6
+    assert list(runs.run_id) == [summary["run_id"]] and runs.documents[0] == 7
 
 
 def test_sample_items_are_matched(ingested):

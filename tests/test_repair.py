@@ -7,7 +7,7 @@ import csv
 
 import pytest
 from conftest import ROOT
-from fixtures import damaged_deck_pdf, damaged_text_layer_pdf
+from fixtures import damaged_deck_pdf, damaged_text_layer_pdf, typeset_pdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
@@ -199,3 +199,32 @@ def test_minutes_ocred_without_norwegian_give_the_same_items_and_mentions(
         (it.initiative_id, it.match_status) for it in clean.items]
     assert sorted(m.initiative_id for m in norm.mentions) == sorted(
         m.initiative_id for m in clean.mentions)
+
+
+ENGLISH = ["Status of the roadmap: a new booking service for Helse Sor-Ost",
+           "Patients can now see a test result and book a time in the app.",
+           "The board had a long meeting on the plan for a new portal,",
+           "and it was agreed that a pilot starts in Helse Vest next year."]
+LATIN = ["Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae,",
+         "aliam Aquitani, tertiam qui ipsorum lingua Celtae, nostra Galli appellantur.",
+         "Hi omnes lingua, institutis, legibus inter se differunt. Gallos ab Aquitanis",
+         "Garumna flumen, a Belgis Matrona et Sequana dividit, qui a cultu absunt."]
+
+
+@pytest.mark.parametrize(("lines", "language"), [(ENGLISH, "en"), (LATIN, "und")],
+                         ids=["english", "latin"])
+def test_pages_in_other_languages_pass_through_unrepaired(tmp_path, matcher, repairer, lines,
+                                                          language):
+    text = "\n".join(lines)
+    assert repairer.repair(text, force=True).changes, "the rules would rewrite this text"
+    doc = extract(typeset_pdf(tmp_path / "page.pdf", lines), text_check=repairer.looks_damaged)
+    norm = normalize_document(doc, matcher, repairer)
+    assert norm.page_languages == {1: language}
+    assert norm.page_routes == {1: "text-layer"} and norm.page_repairs == {1: 0}
+    assert all(not it.repairs and it.text in text for it in norm.items)
+
+
+def test_damaged_norwegian_still_reads_as_norwegian(tmp_path, matcher, repairer):
+    pdf = damaged_text_layer_pdf(tmp_path / "layer.pdf", CLEAN, DAMAGED, with_image=False)
+    norm = normalize_document(extract(pdf), matcher, repairer)
+    assert norm.page_languages[1] in ("nb", None) and norm.page_routes[1].endswith("+repair")

@@ -40,6 +40,10 @@ def _print_summary(summary: dict, out: Path) -> None:
     print(f"  dataset: {out}/ (roadmap.parquet, roadmap.csv, mentions.parquet, "
           f"roadmap_latest.parquet, roadmap_changes.parquet, documents.parquet, pages.parquet, "
           f"runs.parquet, veikart.duckdb, datapackage.json, report.html)")
+    if summary.get("not_read"):
+        print(f"  not read: {len(summary['not_read'])} files (see documents.parquet, "
+              f"status skipped): " + "; ".join(summary["not_read"][:3])
+              + (" ..." if len(summary["not_read"]) > 3 else ""))
     print(f"  run id:  {summary['run_id']}")
 
 
