@@ -42,7 +42,10 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Make ``path`` by ``write(temporary path)`` and a rename: readers see the old file or
+    the new one, never half of one; a failed write leaves nothing behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -53,6 +56,16 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    atomic(path, lambda p: p.write_bytes(data))
+
+
+def write_table_file(path: Path, table: str, rows: list[dict]) -> None:
+    """One table's rows as a Parquet file of its declared schema, atomically."""
+    arrow = to_arrow(table, rows)
+    atomic(path, lambda p: pq.write_table(arrow, p, compression="zstd"))
 
 
 def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
@@ -92,17 +105,17 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
         written: dict[str, Path] = {}
         for name, table in tables.items():
             path = out / f"{name}.parquet"
-            _atomic(path, lambda p, t=table: pq.write_table(t, p, compression="zstd"))
+            atomic(path, lambda p, t=table: pq.write_table(t, p, compression="zstd"))
             written[name] = path
         csv_path = out / "roadmap.csv"
-        _atomic(csv_path, lambda p: tables["roadmap"].to_pandas().to_csv(
+        atomic(csv_path, lambda p: tables["roadmap"].to_pandas().to_csv(
             p, index=False, encoding=CSV_ENCODING, date_format="%Y-%m-%d"))
         written["csv"] = csv_path
         db_path = out / "veikart.duckdb"
-        _atomic(db_path, lambda p: _write_duckdb(p, tables))
+        atomic(db_path, lambda p: _write_duckdb(p, tables))
         written["duckdb"] = db_path
         pkg_path = out / "datapackage.json"
-        _atomic(pkg_path, lambda p: p.write_text(
+        atomic(pkg_path, lambda p: p.write_text(
             json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n", "utf-8"))
         written["datapackage"] = pkg_path
         return written

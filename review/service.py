@@ -13,11 +13,11 @@ import pyarrow.parquet as pq
 
 from normalize.catalogue import load_catalogue
 from normalize.match import Matcher
+from outputs.publish import catalogue_path, norm_key, pending, publish, reviewed_catalogue
+from state import Store, state_dir
 from veikart.errors import InputFileError, VeikartError
 
-from .apply import norm_key, queue, reviewed_catalogue, slug
-from .refresh import refresh_outputs
-from .store import Store, state_dir
+from .apply import queue, slug
 
 
 class ReviewError(VeikartError):
@@ -37,7 +37,9 @@ class ReviewService:
         if not (self.out / "roadmap.parquet").exists():
             raise ReviewError(f"{self.out}: no dataset here (run veikart ingest first)")
         self.store = Store(state_dir(self.out, state))
-        self.catalogue_path = catalogue
+        # the catalogue the dataset was built with, unless one is named
+        self.catalogue_path = catalogue_path(self.store, catalogue)
+        self._given_catalogue = catalogue
         self._rows: tuple[int, list[dict]] | None = None
 
     # ---------------------------------------------------------------- reading
@@ -136,7 +138,12 @@ class ReviewService:
             self.store.add_overlay(reviewer, "alias", initiative_id, " ".join(alias.split()))
         self.store.decide(reviewer, item_id, norm_key(row["text"]), action,
                           "text" if all_identical else "item", initiative_id, new_name, note)
-        return refresh_outputs(self.out, self.store, load_catalogue(self.catalogue_path))
+        return self.republish()
+
+    def republish(self) -> int:
+        """Publish the dataset again with the decisions in force; returns items pending."""
+        publish(self.out, self.store, catalogue=self._given_catalogue)
+        return pending(self.out)
 
     # ---------------------------------------------------------------- evidence
     def crop_png(self, item_id: str, margin: float = 60.0) -> bytes | None:

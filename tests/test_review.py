@@ -11,7 +11,7 @@ from conftest import DIST, SAMPLES
 from fixtures import damaged_text_layer_pdf, hostile_deck
 
 from review.service import ReviewService
-from review.store import Store
+from state import Store
 from veikart.cli import main
 
 REVIEW_TEXTS = ["Pasientskjema i DIPS – Skjema – strukturerte data", "Digital dialog",
@@ -123,10 +123,9 @@ def test_a_decision_for_a_removed_initiative_comes_back(ingested_inbox, tmp_path
     text = (SAMPLES.parent / "normalize" / "data" / "catalogue.yaml").read_text("utf-8")
     smaller.write_text("\n".join(ln for ln in text.splitlines() if "id: smarte-brev," not in ln),
                        "utf-8")
-    from normalize import load_catalogue
-    from review.refresh import refresh_outputs
+    from outputs.publish import publish
 
-    refresh_outputs(out, service.store, load_catalogue(smaller))
+    publish(out, service.store, catalogue=str(smaller))
     back = roadmap(out).loc["Timer 2.0"]
     assert back.match_status == "pending" and "no longer in the catalogue" in back.review_note
 
@@ -170,3 +169,34 @@ def test_sample_queue_is_small(prefect_harness, tmp_path):
     ingest_flow(inputs=[str(SAMPLES / f"{DIST}.pptx")], out=str(tmp_path / "o"))
     left, total = ReviewService(tmp_path / "o").progress()
     assert left == total
+
+
+def test_a_decision_keeps_the_catalogue_the_dataset_was_built_with(prefect_harness, tmp_path):
+    """After ``ingest --catalogue X`` a review decision publishes with X too: an initiative
+    only X has stays matched, and a decision for it stays in force."""
+    import yaml
+
+    from flows.ingest import ingest_flow
+
+    bundled = SAMPLES.parent / "normalize" / "data" / "catalogue.yaml"
+    data = yaml.safe_load(bundled.read_text("utf-8"))
+    data["initiatives"].append({"id": "veikart-testtjeneste", "kind": "project",
+                                "name": "Veikart testtjeneste for pasienter", "aliases": [],
+                                "regions": []})
+    own = tmp_path / "own.yaml"
+    own.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notat.txt").write_text("Tiltak:\n• Veikart testtjeneste for pasienter\n"
+                                     "• Timer 2.0\n", "utf-8")
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out), catalogue=str(own))
+    rows = roadmap(out)
+    assert rows.loc["Veikart testtjeneste for pasienter"].initiative_id == "veikart-testtjeneste"
+    service = ReviewService(out)
+    service.decide(rows.loc["Timer 2.0"].item_id, "kari", "match",
+                   initiative_id="veikart-testtjeneste")
+    after = roadmap(out)
+    assert after.loc["Veikart testtjeneste for pasienter"].initiative_id == "veikart-testtjeneste"
+    assert after.loc["Timer 2.0"].match_status == "reviewed"
+    assert after.loc["Timer 2.0"].initiative_id == "veikart-testtjeneste"

@@ -205,11 +205,9 @@ def cmd_review(args: argparse.Namespace) -> int:
             print(text)
         return ExitCode.ok
     if action == "import":
-        from review.refresh import refresh_outputs
-
         text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
         added = service.store.import_json(text)
-        refresh_outputs(service.out, service.store)
+        service.republish()
         print(f"imported {added} decisions")
         return ExitCode.ok
     return ExitCode.bad_args

@@ -1,6 +1,7 @@
-"""The state store: SQLite (WAL) next to the outputs, holding reviewers, the append-only
-decision log and the catalogue overlay made through review. Schema changes are migrations,
-applied in order on open; the store's version is SQLite's ``user_version``."""
+"""The state store: SQLite (WAL) next to the outputs, holding the ingest ledger, the source
+copies, reviewers, the append-only decision log, the catalogue overlay made through review and
+the settings the dataset was last built with. Schema changes are migrations, applied in order
+on open; the store's version is SQLite's ``user_version``."""
 
 from __future__ import annotations
 
@@ -75,6 +76,13 @@ MIGRATIONS = [
         result_file TEXT,
         run_id TEXT NOT NULL,
         ingested_at TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_at TEXT NOT NULL
     );
     """,
 ]
@@ -246,6 +254,18 @@ class Store:
     def ledger(self) -> dict[str, dict]:
         with self.connect() as con:
             return {r["path"]: dict(r) for r in con.execute("SELECT * FROM ingested")}
+
+    # ---------------------------------------------------------------- settings
+    def set(self, key: str, value: str) -> None:
+        """Remember a setting of the dataset (``catalogue_path``: the catalogue it was built
+        with, which review must use too)."""
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO settings VALUES (?,?,?)", (key, value, now()))
+
+    def get(self, key: str) -> str | None:
+        with self.connect() as con:
+            row = con.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return row["value"] if row else None
 
     # ---------------------------------------------------------------- source copies
     def keep_source(self, path: Path, sha256: str) -> Path:

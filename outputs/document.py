@@ -1,0 +1,129 @@
+"""The per-document stage of an ingest: extract and normalize one file, and keep the rows it
+gives each table as its stored result; plus the plan of which files a run reads at all.
+Everything here runs without Prefect (the flow only schedules it)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import extractors
+import normalize
+from extractors.cache import CACHE_ENV
+from normalize.catalogue import with_overlay
+from normalize.match import model_path
+from normalize.repair import default_repairer
+from state import Store, results
+from veikart import PIPELINE_VERSION
+from veikart.errors import VeikartError
+
+from .rows import DocumentOutcome, document_row, mention_rows, page_rows, roadmap_rows
+from .schema import arrow_schema
+from .write import to_arrow
+
+#: The tables a document's result holds.
+RESULT_TABLES = ("roadmap", "mentions", "pages", "documents")
+
+
+def overlay_key(store: Store) -> tuple:
+    """The review overlay as a hashable value (part of the pipeline key)."""
+    return tuple(tuple(sorted((k, o[k]) for k in ("kind", "initiative_id", "name")))
+                 for o in store.overlay())
+
+
+def overlay_names(overlay: tuple) -> tuple[str, ...]:
+    """The names reviewers gave new initiatives and aliases: words for OCR repair to know."""
+    return tuple(dict(o)["name"] for o in overlay if dict(o).get("name"))
+
+
+def pipeline_key(catalogue_path: str, overlay: tuple) -> str:
+    """What, besides a document's bytes, decides its rows."""
+    digest = hashlib.sha256()
+    for part in (PIPELINE_VERSION, Path(catalogue_path).read_bytes(), repr(overlay).encode(),
+                 model_path().read_bytes()):
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Plan:
+    todo: list[str]
+    unchanged: list[str]
+
+
+def plan(paths: list[str], ledger: dict[str, dict], key: str, force: bool = False) -> Plan:
+    """Which files to read: a file whose content and pipeline key were ingested before, with
+    its result still stored, is unchanged (unless ``force``)."""
+    todo, unchanged = [], []
+    for path in paths:
+        entry = ledger.get(path)
+        sha = extractors.file_sha256(Path(path)) if Path(path).is_file() else None
+        if (not force and entry and entry["status"] == "ok" and sha == entry["sha256"]
+                and entry["pipeline_key"] == key and results.is_result(entry["result_file"])):
+            unchanged.append(path)
+        else:
+            todo.append(path)
+    return Plan(todo, unchanged)
+
+
+def failed_record(path: str, message: str, exit_code: int) -> dict:
+    """The ledger record of a document that could not be read."""
+    return {"path": path, "status": "failed", "error": message, "sha256": None,
+            "exit_code": exit_code, "result_file": None, "pages": 0, "ocr_pages": 0, "items": 0}
+
+
+_MATCHERS: dict[tuple, normalize.Matcher] = {}
+
+
+def matcher_for(catalogue_path: str, overlay: tuple = ()) -> normalize.Matcher:
+    """The matcher for a catalogue file plus the review overlay (one per version)."""
+    key = (catalogue_path, os.stat(catalogue_path).st_mtime, overlay)
+    if key not in _MATCHERS:
+        if len(_MATCHERS) >= 4:
+            _MATCHERS.pop(next(iter(_MATCHERS)))
+        catalogue = with_overlay(normalize.load_catalogue(catalogue_path),
+                                 [dict(o) for o in overlay])
+        _MATCHERS[key] = normalize.Matcher(catalogue)
+    return _MATCHERS[key]
+
+
+def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: str,
+               run_id: str) -> dict:
+    """Extract and normalize one document and store its rows; returns its ledger record. A
+    document veikart cannot read gives a failed record with its one-line reason."""
+    os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
+    try:
+        repairer = default_repairer(catalogue_path, overlay_names(overlay))
+        doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
+        norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
+    except VeikartError as err:
+        message = str(err) if str(err).startswith(path) else f"{path}: {err}"
+        return failed_record(path, message, int(err.exit_code))
+    outcome = DocumentOutcome(path, "ok", document=doc, normalized=norm)
+    rows = {"roadmap": roadmap_rows(outcome, run_id), "mentions": mention_rows(outcome, run_id),
+            "pages": page_rows(outcome, run_id), "documents": [document_row(outcome, run_id)]}
+    folder = results.save(results.result_dir(Path(state), doc.origin.sha256, key),
+                          {name: to_arrow(name, rows[name]) for name in RESULT_TABLES})
+    return {"path": path, "status": "ok", "error": None, "sha256": doc.origin.sha256,
+            "exit_code": None, "result_file": str(folder), "pages": len(doc.pages),
+            "ocr_pages": sum(p.ocr for p in doc.pages), "items": len(norm.items)}
+
+
+def stored_rows(ledger: dict[str, dict], run_id: str,
+                not_read: list[tuple[str, str]] = ()) -> dict[str, list[dict]]:
+    """Every table's rows from the stored results of the documents in the ledger (their own
+    run ids kept), the failed documents' rows, and the files not read in this run."""
+    entries = [ledger[p] for p in sorted(ledger)]
+    stored = [Path(e["result_file"]) for e in entries
+              if e["status"] == "ok" and results.is_result(e["result_file"])]
+    rows = {name: results.load(stored, name, arrow_schema(name)) for name in RESULT_TABLES}
+    for e in entries:
+        if not (e["status"] == "ok" and results.is_result(e["result_file"])):
+            failed = DocumentOutcome(e["path"], "failed", e["error"] or "no stored result",
+                                     exit_code=e["exit_code"])
+            rows["documents"].append(document_row(failed, e["run_id"]))
+    rows["documents"] += [document_row(DocumentOutcome(p, "skipped", reason), run_id)
+                          for p, reason in not_read if p not in ledger]
+    return rows

@@ -1,0 +1,162 @@
+"""The one publisher of the dataset: the model's rows plus the decision log, written with the
+catalogue the dataset is built with. The ingest flow calls it with a run's fresh rows; review
+calls it after every decision, without extracting anything again. Either way the catalogue is
+the one recorded in the state by the last ingest (``--catalogue`` or the bundled one), so a
+decision never re-matches the dataset against another catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import yaml
+
+from normalize.catalogue import Catalogue, load_catalogue, with_overlay
+from normalize.catalogue import default_path as default_catalogue_path
+from normalize.match import normalize_name
+from state import Decision, StateError, Store
+
+from . import write
+from .schema import TABLES
+
+OVERLAY_FILE = "catalogue_overlay.yaml"
+#: The model's roadmap rows (before decisions), kept in the state folder for review.
+MODEL_ROWS = "roadmap_model.parquet"
+#: The settings key under which the state remembers the dataset's catalogue.
+CATALOGUE_KEY = "catalogue_path"
+
+
+def norm_key(text: str) -> str:
+    """The normalized text that the scope "all identical" compares."""
+    return normalize_name(text)
+
+
+def catalogue_path(store: Store, given: str | None = None) -> str:
+    """The catalogue to publish with: ``given``, else the one the dataset was built with,
+    else the bundled one. A recorded catalogue that is gone is an error, not a silent
+    switch to another catalogue."""
+    if given:
+        return str(given)
+    recorded = store.get(CATALOGUE_KEY)
+    if recorded is None:
+        return str(default_catalogue_path())
+    if not Path(recorded).is_file():
+        raise StateError(f"{recorded}: the catalogue this dataset was built with is gone; "
+                         "restore it or run veikart ingest again with --catalogue")
+    return recorded
+
+
+def reviewed_catalogue(catalogue: Catalogue, store: Store) -> Catalogue:
+    """The catalogue with the initiatives and aliases added through review."""
+    return with_overlay(catalogue, store.overlay())
+
+
+def _relevant(decisions: list[Decision], item_id: str, key: str) -> list[Decision]:
+    item = [d for d in decisions if d.scope == "item" and d.item_id == item_id]
+    text = [d for d in decisions if d.scope == "text" and d.norm_text == key]
+    return text + item  # item decisions are more specific: they come last and win
+
+
+def apply_to_row(row: dict, decisions: list[Decision], catalogue: Catalogue) -> dict:
+    """The row as the reviewers decided it (``row`` is the model's row; a copy is returned).
+    A human decision always beats the model; a decision pointing to an initiative that is
+    gone comes back for review."""
+    out = dict(row)
+    out.update(decided_by=None, decided_at=None, decision=None, review_note=None)
+    relevant = _relevant(decisions, row["item_id"], norm_key(row["text"]))
+    if not relevant:
+        return out
+    rejected = {d.initiative_id for d in relevant if d.action == "reject"}
+    final = next((d for d in reversed(relevant) if d.action != "reject"), None)
+    last = relevant[-1]
+    out.update(decided_by=last.reviewer, decided_at=last.at, decision=last.action)
+    if final is not None and (final.action in ("match", "new", "alias")
+                              and final.initiative_id not in rejected):
+        ini = catalogue.by_id.get(final.initiative_id or "")
+        if ini is None:
+            out.update(match_status="pending", initiative_id=None, initiative_name=None,
+                       review_note=f"decided initiative {final.initiative_id!r} is no longer "
+                                   "in the catalogue: review again")
+            return out
+        out.update(match_status="reviewed", initiative_id=ini.id, initiative_name=ini.name,
+                   group_name=catalogue.group_name(ini.id) or row.get("group_name"),
+                   decision=final.action, decided_by=final.reviewer, decided_at=final.at)
+        return out
+    if final is not None and final.action == "ignore":
+        out.update(match_status="ignored", initiative_id=None, initiative_name=None,
+                   decision="ignore", decided_by=final.reviewer, decided_at=final.at)
+        return out
+    if rejected:
+        left = [c for c in json.loads(row["candidates"] or "[]")
+                if c["initiative_id"] not in rejected]
+        out["candidates"] = json.dumps(left, ensure_ascii=False)
+        out["review_note"] = "not: " + ", ".join(sorted(i for i in rejected if i))
+        out.update(match_status="pending" if left else "unmatched",
+                   initiative_id=left[0]["initiative_id"] if left else None,
+                   initiative_name=left[0]["name"] if left else None,
+                   match_score=left[0]["score"] if left else 0.0)
+    if final is not None and final.action == "defer":
+        out["match_status"] = "pending"
+    return out
+
+
+def apply_decisions(rows: list[dict], store: Store, catalogue: Catalogue) -> list[dict]:
+    decisions = store.decisions()
+    full = reviewed_catalogue(catalogue, store)
+    return [apply_to_row(row, decisions, full) for row in rows]
+
+
+def write_overlay_file(store: Store) -> Path:
+    """The overlay as YAML beside the state database, so catalogue edits are visible and can
+    be versioned or merged into the catalogue by hand."""
+    entries = store.overlay()
+    doc = {"note": "Initiatives and aliases added through review; veikart merges this into "
+                   "the catalogue on every run.",
+           "initiatives": [{"id": e["initiative_id"], "name": e["name"], "added_by":
+                            e["reviewer"], "added_at": e["at"]}
+                           for e in entries if e["kind"] == "initiative"],
+           "aliases": [{"initiative_id": e["initiative_id"], "alias": e["name"],
+                        "added_by": e["reviewer"], "added_at": e["at"]}
+                       for e in entries if e["kind"] == "alias"]}
+    path = store.folder / OVERLAY_FILE
+    write.atomic_write_bytes(path, yaml.safe_dump(doc, allow_unicode=True,
+                                                  sort_keys=False).encode("utf-8"))
+    return path
+
+
+def read_tables(out: Path) -> dict[str, list[dict]]:
+    """The dataset's tables as written."""
+    return {name: pq.read_table(Path(out) / f"{name}.parquet").to_pylist()
+            for name in TABLES if (Path(out) / f"{name}.parquet").exists()}
+
+
+def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
+            catalogue: str | None = None) -> dict[str, Path]:
+    """Write the dataset in ``out`` with the decision log applied; returns the files.
+
+    ``rows``: an ingest's tables, the roadmap as the model made it; they are kept in the state
+    (the roadmap's model rows) and ``catalogue`` is recorded as the dataset's. Without
+    ``rows`` (a review decision) the kept model rows and the dataset's other tables are
+    published again, with the recorded catalogue.
+    """
+    if rows is not None:
+        path = catalogue_path(store, catalogue)
+        write.write_table_file(store.folder / MODEL_ROWS, "roadmap", rows["roadmap"])
+        store.set(CATALOGUE_KEY, str(Path(path).resolve()))
+    else:
+        path = catalogue_path(store, catalogue)
+        model = store.folder / MODEL_ROWS
+        rows = read_tables(out)
+        rows["roadmap"] = pq.read_table(model).to_pylist() if model.exists() else []
+    tables = {**rows, "roadmap": apply_decisions(rows["roadmap"], store, load_catalogue(path))}
+    written = write.write_dataset(Path(out), tables)
+    write_overlay_file(store)
+    return written
+
+
+def pending(out: Path) -> int:
+    """Items waiting for review in the published dataset."""
+    path = Path(out) / "roadmap.parquet"
+    return sum(s == "pending" for s in pq.read_table(path, columns=["match_status"])
+               .column("match_status").to_pylist()) if path.exists() else 0

@@ -1,0 +1,57 @@
+"""Per-document results: the rows a document gives each table of the dataset, kept as Parquet
+files in ``STATE/results/<sha256>-<pipeline key>/<table>.parquet``. They are data (no code
+runs when they are read, unlike pickles) and are read with pyarrow, so a run re-publishes
+the stored documents without extracting or unpickling anything."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+RESULTS = "results"
+
+
+def result_dir(state: Path, sha256: str, key: str) -> Path:
+    return Path(state) / RESULTS / f"{sha256}-{key}"
+
+
+def save(folder: Path, tables: dict[str, pa.Table]) -> Path:
+    """Write a document's tables into ``folder`` at once: they are written into a temporary
+    folder beside it, which then takes its place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, table in tables.items():
+            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def is_result(folder: str | Path | None) -> bool:
+    """Whether ``folder`` holds a stored result (an old release's pickle does not count)."""
+    return bool(folder) and Path(folder).is_dir()
+
+
+def load(folders: list[Path], table: str, schema: pa.Schema) -> list[dict]:
+    """One table's rows from several documents' results, in the order given."""
+    parts = [pq.read_table(Path(f) / f"{table}.parquet", schema=schema)
+             for f in folders if (Path(f) / f"{table}.parquet").exists()]
+    return pa.concat_tables(parts).to_pylist() if parts else []
+
+
+def drop_legacy(state: Path) -> int:
+    """Remove an earlier release's pickled results (never read: their documents are read
+    again); returns how many there were."""
+    old = list((Path(state) / RESULTS).glob("*.pkl"))
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)
