@@ -219,8 +219,8 @@ def _block_fields(page: Page, index: int) -> tuple[list[Field], list[tuple[int, 
 
 def _table_fields(page: Page, indexes: list[int]) -> list[Field] | None:
     """A table of two columns whose first column holds keys ("Leveransedato" |
-    "30.04.2023"), at least every other row one veikart reads: its pairs, or None when it
-    is another kind of table."""
+    "30.04.2023"), at least every other row a key and value veikart reads: its pairs, or
+    None when it is another kind of table."""
     cells = {page.blocks[i].table_cell[1:3]: page.blocks[i] for i in indexes}
     if any(page.blocks[i].table_cell[2] + page.blocks[i].table_cell[4] > 2 for i in indexes):
         return None
@@ -236,9 +236,10 @@ def _table_fields(page: Page, indexes: list[int]) -> list[Field] | None:
             fields.append(Field(key.rstrip(": "), " ".join(value_cell.text.split()),
                                 key_attribute(key), "row", key_cell.char_start,
                                 value_cell.char_end))
-    # keys down the first column: most rows name one ("Region" over a column of regions,
-    # "Tiltak" over items, is a header)
-    return fields if fields and 2 * len(fields) >= pairs else None
+    # keys down the first column: at least every other row names one with a value veikart
+    # reads ("Region" over "Tiltak" is the header of a table of items)
+    read = sum(f.reading() is not None for f in fields)
+    return fields if read and 2 * read >= pairs else None
 
 
 def _head_of(page: Page, index: int) -> Candidate | None:
