@@ -138,7 +138,7 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
     for rec in recs:
         item = _make_item(doc, page, rec.head, page_layout.place(rec.head), None, row_attrs)
         out.append((records.apply(item, rec), rec.head))
-        if rec.opens_page:  # lines under the page's title are about the page too
+        if rec.opens_page:  # a page about one item: its title's lines are the page's too
             page_status = page_status or rec.status
     for cand, annotation in annotations:
         _annotate(out, cand, annotation)

@@ -8,7 +8,8 @@ a heading followed by key–value lines about it.
 The heading's text is the item; the lines under it, up to the next heading, are its
 attributes. Key and value may share a line ("Status: Pågår"), stand on two lines (a
 ``dl``'s term and description, "Region" above "Helse Vest"), or be the two cells of a
-table's rows. Keys read: status ("Status"), delivered yes/no ("Ferdigstilt og levert",
+table's rows; a line that is only a status ("Pågår", a card's badge) counts as a status
+line. Keys read: status ("Status"), delivered yes/no ("Ferdigstilt og levert",
 "Levert", "Ferdig"), a delivery date ("Leveransedato", "Frist", "Planlagt prod"), region
 ("Region", "RHF") and period ("Periode", "År"). A heading is no record when nothing under
 it is such a line, when it names a kind of information rather than a thing ("Status",
@@ -130,7 +131,8 @@ class Record:
     fields: list[Field]
     #: Spans of the page text that are the record's lines (read or not).
     spans: list[tuple[int, int]] = field(default_factory=list)
-    #: The heading is the page's first: what its lines say holds for the page as a whole.
+    #: The heading is the page's title (its first heading) and the page's only record: the
+    #: page is about this one item, so what its lines say holds for the page as a whole.
     opens_page: bool = False
 
     def attributes(self) -> dict[str, tuple[object, Field]]:
@@ -192,20 +194,21 @@ def _block_fields(page: Page, index: int) -> tuple[list[Field], list[tuple[int, 
     facts: list[tuple[int, int]] = []
     used = k = 0
     while k < len(lines):
-        line = lines[k]
+        line, nxt = lines[k], lines[k + 1] if k + 1 < len(lines) else None
+        text = line.text[bullet_length(line.text):].strip()
         pair = _pair(line.text)
-        key = _bare_key(line.text) if pair is None else None
+        entry = _entry(line, nxt) if pair is None else None
         if pair and key_attribute(pair[0]):
             fields.append(Field(pair[0], pair[1], key_attribute(pair[0]), "line", line.start,
                                 line.end))
             used += 1
-        elif key and k + 1 < len(lines) and _pair(lines[k + 1].text) is None \
-                and not _bare_key(lines[k + 1].text):
-            nxt = lines[k + 1]
-            fields.append(Field(key, nxt.text, key_attribute(key), "entry", line.start,
-                                nxt.end))
+        elif entry is not None:
+            fields.append(entry)
             used += 2
             k += 1
+        elif pair is None and lexicon.status_value(text):  # "Pågår" alone: a badge
+            fields.append(Field(text, text, "status", "line", line.start, line.end))
+            used += 1
         elif pair and _FACT_KEY.match(pair[0].strip()):
             facts.append((line.start, line.end))
             used += 1
@@ -215,6 +218,22 @@ def _block_fields(page: Page, index: int) -> tuple[list[Field], list[tuple[int, 
     if used < len(lines):
         facts = []  # unread "Key: value" lines count only in a block of such lines
     return fields, facts, False
+
+
+def _entry(line: _Line, nxt: _Line | None) -> Field | None:
+    """A key alone on its line ("Leveransedato", a ``dt``) with its value on the next; not
+    when the next line is a key itself, nor when a status word ("Levert") is rather a status
+    line than a key over a value that cannot be read."""
+    key = _bare_key(line.text)
+    if key is None or nxt is None or _pair(nxt.text):
+        return None
+    if _bare_key(nxt.text) and not (key_attribute(key) == "status"
+                                    and lexicon.status_value(nxt.text)):
+        return None  # two keys in a row ("Status" over "Levert" is a key and its value)
+    entry = Field(key, nxt.text.strip(), key_attribute(key), "entry", line.start, nxt.end)
+    if entry.reading() is None and lexicon.status_value(key):
+        return None
+    return entry
 
 
 def _table_fields(page: Page, indexes: list[int]) -> list[Field] | None:
@@ -307,6 +326,9 @@ def read_records(page: Page) -> list[Record]:
         fields, spans = _section(page, index)
         if fields:
             records.append(Record(head, fields, spans, opens_page=index == headings[0]))
+    if len(records) > 1:  # cards or deliveries: each status is its own heading's
+        for rec in records:
+            rec.opens_page = False
     return records
 
 

@@ -302,6 +302,16 @@ def test_lines_under_the_page_title_are_the_pages_status_too(tmp_path, matcher):
     assert norm.page_statuses == {1: "ikke levert"}
 
 
+def test_a_status_word_under_a_heading_is_its_status(tmp_path, matcher):
+    doc = _read(tmp_path, """
+      <div class="kort"><h3>Timer 2.0</h3><span class="merke">Pågår</span></div>
+      <div class="kort"><h3>Smarte brev</h3><dl><dt>Status</dt><dd>Levert</dd></dl></div>""")
+    norm = normalize_document(doc, matcher)
+    assert {(it.initiative_id, it.status) for it in norm.items} == {
+        ("timer-2-0", "pågår"), ("smarte-brev", "levert")}
+    assert norm.page_statuses == {}  # two cards: neither status is the page's
+
+
 # --- provenance and the sample ----------------------------------------------------------
 
 def _dataset(doc, norm):
@@ -350,3 +360,4 @@ def test_the_sample_page_gives_at_least_what_it_gave(extracted, matcher):
                if m.match_status == "auto"}
     assert ("Digital dialog med behandlende enhet", "digital-dialog-behandlende-enhet") in phrases
     assert (norm.document_date, norm.document_date_source) == ("2023-03-02", "sist-oppdatert")
+
