@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.model import Document, Page
 
-from . import language, layout, lexicon, tables
+from . import language, layout, lexicon, records, tables
 from .items import Candidate, candidates, join_by_catalogue, join_lines, looks_like_item
 from .match import Matcher
 from .mentions import find_mentions
@@ -96,6 +96,8 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
     if matcher is not None:
         cands = join_by_catalogue(cands, page, lambda texts: matcher.match_many(
             [lexicon.split_notes(t)[0] for t in texts]))
+    recs = records.read_records(page)  # headings with key-value lines under them
+    in_records = records.taken(recs, cands, page.text)
     infos = tables.cell_infos(page.blocks)
     row_attrs = tables.row_attributes(page.blocks, infos)
     in_tables = {i for i, c in enumerate(cands) if c.block_index in infos}
@@ -109,7 +111,7 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
     annotations: list[tuple[Candidate, list]] = []
     page_status = None
     for i, cand in enumerate(cands):
-        if i in page_layout.skip or i in footers:
+        if i in page_layout.skip or i in footers or i in in_records:
             continue
         info = infos.get(cand.block_index)
         in_table = info is not None and info.role == "item"
@@ -133,6 +135,11 @@ def _page_items(doc: Document, page: Page, changes: list[Change] | None = None,
         if not (in_table or place.placed or cand.bullet) or not looks_like_item(cand.text):
             continue
         out.append((_make_item(doc, page, cand, place, info, row_attrs), cand))
+    for rec in recs:
+        item = _make_item(doc, page, rec.head, page_layout.place(rec.head), None, row_attrs)
+        out.append((records.apply(item, rec), rec.head))
+        if rec.opens_page:  # a page about one item: its title's lines are the page's too
+            page_status = page_status or rec.status
     for cand, annotation in annotations:
         _annotate(out, cand, annotation)
     return out, page_status

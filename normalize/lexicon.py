@@ -325,10 +325,28 @@ def due_date(text: str) -> tuple[date | None, tuple[int, int] | None]:
     for mm in _MONTH_YEAR.finditer(text):  # "Prod: Mai 2024": the month's last day
         m = _DUE.search(text[: mm.start()])
         if m:
-            month, year = MONTHS[mm.group(1).casefold()], int(mm.group(2))
-            last = (date(year + month // 12, month % 12 + 1, 1) - date.resolution)
-            return last, (m.start(), mm.end())
+            return _month_end(mm), (m.start(), mm.end())
     return None, None
+
+
+def _month_end(m: re.Match) -> date:
+    """The last day of the month a ``_MONTH_YEAR`` match names."""
+    month, year = MONTHS[m.group(1).casefold()], int(m.group(2))
+    return date(year + month // 12, month % 12 + 1, 1) - date.resolution
+
+
+def date_value(text: str) -> date | None:
+    """The date a value states (a "Leveransedato" cell or line): its first full date, else
+    a month and year (the month's last day).
+
+    >>> date_value("30.04.2023"), date_value("Mai 2024"), date_value("2025")
+    (datetime.date(2023, 4, 30), datetime.date(2024, 5, 31), None)
+    """
+    dates = find_dates(text)
+    if dates:
+        return dates[0].value
+    m = _MONTH_YEAR.search(text)
+    return _month_end(m) if m else None
 
 
 @dataclass(frozen=True)
