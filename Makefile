@@ -16,9 +16,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest -q
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 samples: setup
 	$(PY) scripts/generate_samples.py

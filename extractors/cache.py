@@ -1,14 +1,17 @@
 """A small on-disk cache for expensive results (a whole extraction, one OCR'd page), keyed by
 content hash plus configuration, so a retry or a crashed run does not redo finished work.
-Entries are written atomically; an unreadable entry is treated as missing."""
+Entries are gzipped JSON of the document model (:mod:`extractors.serial`: data, never
+pickles), written atomically; an unreadable or outdated entry is treated as missing."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
-import pickle
 from pathlib import Path
 from typing import Any
+
+from . import serial
 
 CACHE_ENV = "VEIKART_CACHE_DIR"
 
@@ -31,11 +34,10 @@ def load(kind: str, name: str) -> Any | None:
     folder = cache_dir()
     if folder is None:
         return None
-    path = folder / kind / f"{name}.pkl"
+    path = folder / kind / f"{name}.json.gz"
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return serial.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    except (OSError, EOFError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -43,9 +45,9 @@ def save(kind: str, name: str, value: Any) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    path = folder / kind / f"{name}.pkl"
+    path = folder / kind / f"{name}.json.gz"
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    data = gzip.compress(serial.dumps(value).encode("utf-8"), compresslevel=3, mtime=0)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, path)

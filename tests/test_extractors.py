@@ -197,3 +197,20 @@ def test_finalize_builds_text_and_spans():
                                 Block("textbox", [Line("d", None)], None)]).finalize()
     assert page.text == "a\nbc\n\nd"
     assert page.blocks[1].char_start == 6
+
+
+def test_cache_entries_are_json_data_and_round_trip(tmp_path, monkeypatch):
+    """The extraction cache holds gzipped JSON of the model, never pickles: an entry reads
+    back as the same document, and a damaged entry counts as missing."""
+    import gzip
+    import json
+
+    monkeypatch.setenv("VEIKART_CACHE_DIR", str(tmp_path / "cache"))
+    first = extract(SAMPLES / f"{MOTE39}.pptx")
+    entries = list((tmp_path / "cache" / "extract").iterdir())
+    assert len(entries) == 1 and entries[0].name.endswith(".json.gz")
+    json.loads(gzip.decompress(entries[0].read_bytes()))  # plain data
+    again = extract(SAMPLES / f"{MOTE39}.pptx")
+    assert again == first and again is not first
+    entries[0].write_bytes(b"\x80\x04not json")
+    assert extract(SAMPLES / f"{MOTE39}.pptx") == first  # read again, not crashed
