@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from veikart import PIPELINE_VERSION
 from veikart.errors import InputFileError, VeikartError
+from veikart.files import sha256_file
 
 from . import cache, convert
 from .detect import MIMETYPES, detect_format
@@ -44,11 +44,7 @@ READABLE = "a PPTX, PDF, DOCX, XLSX, HTML, text, or legacy/ODF office file"
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Document:

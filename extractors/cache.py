@@ -6,10 +6,11 @@ pickles), written atomically; an unreadable or outdated entry is treated as miss
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
+
+from veikart.files import atomic_write_bytes, content_id
 
 from . import serial
 
@@ -27,7 +28,7 @@ def key(*parts: object) -> str:
     >>> key("abc", 3, "nor")
     '0e747a4853ece8783d9df017'
     """
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:24]
+    return content_id(*parts, length=24)
 
 
 def load(kind: str, name: str) -> Any | None:
@@ -47,7 +48,5 @@ def save(kind: str, name: str, value: Any) -> None:
         return
     path = folder / kind / f"{name}.json.gz"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = gzip.compress(serial.dumps(value).encode("utf-8"), compresslevel=3, mtime=0)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{id(data)}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write_bytes(path, gzip.compress(serial.dumps(value).encode("utf-8"),
+                                           compresslevel=3, mtime=0))

@@ -36,6 +36,33 @@ class Format(StrEnum):
     ods = "ods"
 
 
+class BlockKind(StrEnum):
+    """What a block is (closed: the writer refuses any other value)."""
+
+    textbox = "textbox"
+    title = "title"
+    table_cell = "table_cell"
+    paragraph = "paragraph"
+    heading = "heading"
+    list = "list"
+    ocr_block = "ocr_block"
+    header = "header"  # a DOCX page header: never an item
+    footer = "footer"
+
+
+class TextSource(StrEnum):
+    """How a page's text was obtained."""
+
+    pptx = "pptx"
+    text_layer = "text-layer"
+    ocr = "ocr"  # no usable text layer: OCR of the page image
+    re_ocr = "re-ocr"  # a damaged text layer replaced by OCR of the page image
+    html = "html"
+    text = "text"
+    docx = "docx"
+    xlsx = "xlsx"
+
+
 #: The format LibreOffice converts each legacy or ODF format to before it is read.
 CONVERTED_TO: dict[Format, Format] = {
     Format.ppt: Format.pptx, Format.odp: Format.pptx,

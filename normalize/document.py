@@ -4,11 +4,11 @@ keeps its exact mention text and span beside the cleaned text used for matching.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from extractors.model import Document, Page
+from veikart.files import content_id
 
 from . import language, layout, lexicon, records, tables
 from .items import Candidate, candidates, join_by_catalogue, join_lines, looks_like_item
@@ -38,8 +38,7 @@ def item_id(source_sha256: str, page: int, start: int, end: int, text: str) -> s
     >>> item_id("ab", 1, 0, 5, "Timer")
     '1545649f4ca05732'
     """
-    key = f"{source_sha256}\x1f{page}\x1f{start}\x1f{end}\x1f{text}".encode()
-    return hashlib.sha256(key).hexdigest()[:16]
+    return content_id(source_sha256, page, start, end, text)
 
 
 def document_date(doc: Document) -> tuple[str | None, str | None]:

@@ -7,10 +7,10 @@ and table cells are roadmap items, not mentions."""
 from __future__ import annotations
 
 import functools
-import hashlib
 from dataclasses import dataclass
 
 from extractors.model import Document
+from veikart.files import content_id
 
 from .items import looks_like_item
 from .match import Matcher
@@ -119,9 +119,9 @@ def _sentence_mentions(sent, offset, page, matcher, phrases, doc) -> list[Mentio
         start = offset + span.start_char
         end = offset + span.end_char
         text = page.text[start:end]
-        key = f"{doc.origin.sha256}\x1f{page.number}\x1f{start}\x1f{end}".encode()
         iid = m.initiative_id
-        out.append(Mention(hashlib.sha256(key).hexdigest()[:16], page.number, start, end, text,
+        mention_id = content_id(doc.origin.sha256, page.number, start, end)
+        out.append(Mention(mention_id, page.number, start, end, text,
                            sent.text, iid, matcher.catalogue.by_id[iid].name if iid else None,
                            m.score, m.status, method))
     return sorted(out, key=lambda x: x.char_start)

@@ -3,6 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class RegionSource(StrEnum):
+    """Where an item's region came from."""
+
+    grid = "grid"  # a region axis on the page: rows, columns or swimlanes
+    code = "code"  # a code such as (HSØ) in the item
+    table = "table"  # a roadmap table's header, or the row's Region cell
+    label = "label"  # a label under the item, or a Region line under a record's heading
+    page_title = "page-title"  # the one region the page names (title, logo, footer)
+
+
+class StatusSource(StrEnum):
+    """Where an item's status came from."""
+
+    text = "text"
+    text_colour = "text-colour"
+    fill_colour = "fill-colour"
+    table = "table"
+
+
+class MatchStatus(StrEnum):
+    """The outcome of matching an item against the catalogue, after review."""
+
+    auto = "auto"
+    pending = "pending"
+    reviewed = "reviewed"
+    unmatched = "unmatched"
+    ignored = "ignored"
 
 
 @dataclass

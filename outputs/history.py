@@ -4,8 +4,9 @@ document that said so; ``roadmap_changes`` lists what moved between consecutive 
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
+
+from veikart.files import content_id
 
 STATED = ("auto", "reviewed")
 
@@ -60,9 +61,9 @@ def latest(roadmap: list[dict]) -> list[dict]:
 
 
 def _change(prev_date, cur_date, prev, cur, key, kind, before, after) -> dict:
-    ident = f"{prev_date}\x1f{cur_date}\x1f{key[0]}\x1f{key[1]}\x1f{kind}".encode()
     row = cur or prev
-    return {"change_id": hashlib.sha256(ident).hexdigest()[:16], "from_date": prev_date,
+    change_id = content_id(prev_date, cur_date, key[0], key[1], kind)
+    return {"change_id": change_id, "from_date": prev_date,
             "to_date": cur_date, "initiative_id": key[0], "initiative_name":
             row["initiative_name"], "region": key[1] or None, "change": kind,
             "before": before, "after": after,

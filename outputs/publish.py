@@ -16,6 +16,7 @@ from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
 from normalize.match import normalize_name
 from state import Decision, StateError, Store
+from veikart.files import atomic_write_text
 
 from . import write
 from .schema import TABLES
@@ -120,8 +121,7 @@ def write_overlay_file(store: Store) -> Path:
                         "added_by": e["reviewer"], "added_at": e["at"]}
                        for e in entries if e["kind"] == "alias"]}
     path = store.folder / OVERLAY_FILE
-    write.atomic_write_bytes(path, yaml.safe_dump(doc, allow_unicode=True,
-                                                  sort_keys=False).encode("utf-8"))
+    atomic_write_text(path, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     return path
 
 

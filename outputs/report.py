@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 from normalize.lexicon import REGIONS
+from veikart.files import atomic_write_text
 
 STATUS_COLOURS = {"i drift": "#2e7d32", "levert": "#2e7d32", "under revurdering": "#ef6c00",
                   "planlagt": "#1565c0", "pågår": "#1565c0", "ikke levert": "#c62828",
@@ -135,8 +136,4 @@ unchanged, {summary['items']} roadmap items in the dataset.</p>
 
 
 def write_report(out: Path, summary: dict, tables: dict[str, list[dict]]) -> Path:
-    path = Path(out) / "report.html"
-    tmp = path.with_suffix(".html.tmp")
-    tmp.write_text(render_html(summary, tables), "utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(Path(out) / "report.html", render_html(summary, tables))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
-from extractors.model import Document
-from normalize.model import NormalizedDocument
+from extractors.model import BlockKind, Document, TextSource
+from normalize.model import MatchStatus, NormalizedDocument, RegionSource, StatusSource
 
 
 @dataclass
@@ -24,6 +25,15 @@ class DocumentOutcome:
     #: The error's exit code when failed (see veikart.errors.ExitCode).
     exit_code: int | None = None
     extra: dict = field(default_factory=dict)
+
+
+def closed(vocabulary: type[StrEnum], value: str | None) -> str | None:
+    """``value`` as a member of a closed vocabulary; any other value is a bug, not data.
+
+    >>> closed(MatchStatus, "auto"), closed(MatchStatus, None)
+    ('auto', None)
+    """
+    return None if value is None else vocabulary(value).value
 
 
 def _date(value: str | None) -> date | None:
@@ -43,19 +53,21 @@ def roadmap_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
             "match_text": it.match_text or it.text, "notes": "; ".join(it.notes) or None,
             "initiative_id": it.initiative_id, "initiative_name": it.initiative_name,
             "group_name": it.group_name, "responsible": it.responsible,
-            "match_status": it.match_status,
+            "match_status": closed(MatchStatus, it.match_status),
             "match_score": it.match_score, "candidates": it.candidates,
             "match_explanation": it.match_explanation,
             "repairs": json.dumps(it.repairs, ensure_ascii=False), "region": it.region,
-            "regions": "; ".join(it.regions) or None, "region_source": it.region_source,
+            "regions": "; ".join(it.regions) or None,
+            "region_source": closed(RegionSource, it.region_source),
             "period": it.period, "period_start": it.period_start, "period_end": it.period_end,
-            "status": it.status, "status_source": it.status_source,
+            "status": it.status, "status_source": closed(StatusSource, it.status_source),
             "layout_evidence": it.layout_evidence or None, "due_date": _date(it.due_date),
             "document_date": _date(norm.document_date), "source_path": doc.origin.path,
             "source_sha256": doc.origin.sha256, "source_format": doc.origin.format.value,
             "page": it.page, "bbox_x0": _round(x0), "bbox_y0": _round(y0),
             "bbox_x1": _round(x1), "bbox_y1": _round(y1), "char_start": it.char_start,
-            "char_end": it.char_end, "shape_id": it.shape_id, "block_kind": it.block_kind,
+            "char_end": it.char_end, "shape_id": it.shape_id,
+            "block_kind": closed(BlockKind, it.block_kind),
             "locator": it.locator, "extractor": doc.extractor, "ocr": it.page in ocr_pages,
             "run_id": run_id,
         })
@@ -94,7 +106,7 @@ def page_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
     repairs = norm.page_repairs if norm else {}
     languages = norm.page_languages if norm else {}
     return [{"source_sha256": doc.origin.sha256, "source_path": doc.origin.path,
-             "page": p.number, "text": p.text, "text_source": p.text_source,
+             "page": p.number, "text": p.text, "text_source": closed(TextSource, p.text_source),
              "text_route": routes.get(p.number, p.text_source),
              "repairs": repairs.get(p.number, 0), "ocr": p.ocr,
              "ocr_confidence": None if p.ocr_confidence is None else round(p.ocr_confidence, 2),

@@ -5,9 +5,6 @@ the same files (run metadata aside)."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -16,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from veikart.errors import OutputError
+from veikart.files import atomic_write
 
 from . import history
 from .schema import PRIMARY_KEYS, TABLES, arrow_schema
@@ -42,24 +40,7 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
-def atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Make ``path`` by ``write(temporary path)`` and a rename: readers see the old file or
-    the new one, never half of one; a failed write leaves nothing behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.unlink()
-        write(tmp_path)
-        os.replace(tmp_path, path)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    atomic(path, lambda p: p.write_bytes(data))
+atomic = atomic_write
 
 
 def write_table_file(path: Path, table: str, rows: list[dict]) -> None:

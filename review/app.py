@@ -5,7 +5,6 @@ package's own templates and static files."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
+
+from veikart.files import atomic_write_text
 
 from .service import Filters, ReviewError, ReviewService
 
@@ -29,9 +30,8 @@ CSP = ("default-src 'self'; img-src 'self' data:; script-src 'self'; style-src '
 
 def _secret(service: ReviewService) -> str:
     path = service.store.folder / "session.key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        os.chmod(path, 0o600)
+    if not path.exists():  # readable by its owner only, from before it holds the secret
+        atomic_write_text(path, secrets.token_hex(32), mode=0o600)
     return path.read_text().strip()
 
 

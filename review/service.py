@@ -15,13 +15,9 @@ from normalize.catalogue import load_catalogue
 from normalize.match import Matcher
 from outputs.publish import catalogue_path, norm_key, pending, publish, reviewed_catalogue
 from state import Store, state_dir
-from veikart.errors import InputFileError, VeikartError
+from veikart.errors import InputFileError, ReviewError
 
 from .apply import queue, slug
-
-
-class ReviewError(VeikartError):
-    pass
 
 
 @dataclass

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from veikart.errors import VeikartError
+from veikart.errors import StateError
+from veikart.files import atomic_write
 
 STATE_ENV = "VEIKART_STATE"
 ACTIONS = ("match", "reject", "new", "alias", "ignore", "defer")
@@ -86,10 +88,6 @@ MIGRATIONS = [
     );
     """,
 ]
-
-
-class StateError(VeikartError):
-    pass
 
 
 def state_dir(out: Path, state: Path | None = None) -> Path:
@@ -273,10 +271,7 @@ class Store:
         crops from files it owns (and documents can move or vanish from the inbox)."""
         target = self.folder / "sources" / f"{sha256}{Path(path).suffix.lower()}"
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(target.suffix + ".tmp")
-            tmp.write_bytes(Path(path).read_bytes())
-            os.replace(tmp, target)
+            atomic_write(target, lambda tmp: shutil.copyfile(path, tmp))
             with self.connect() as con:
                 con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
                             (sha256, str(path), target.suffix, now()))

@@ -51,3 +51,19 @@ def test_every_exit_code_is_documented():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_closed_vocabularies_are_documented_member_by_member():
+    """Every value a closed column may take is named in its description (README and
+    datapackage alike), so no written value goes undocumented."""
+    from extractors.model import BlockKind, TextSource
+    from normalize.model import MatchStatus, RegionSource, StatusSource
+
+    columns = {(t, c.name): c.description for t, cols in TABLES.items() for c in cols}
+    for (table, column), vocabulary in {
+            ("roadmap", "match_status"): MatchStatus, ("roadmap", "region_source"): RegionSource,
+            ("roadmap", "status_source"): StatusSource, ("roadmap", "block_kind"): BlockKind,
+            ("pages", "text_source"): TextSource}.items():
+        for member in vocabulary:
+            assert re.search(rf"(?<![\w-]){re.escape(member.value)}(?![\w-])",
+                             columns[(table, column)]), f"{table}.{column}: {member.value}"

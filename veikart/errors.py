@@ -19,6 +19,11 @@ class ExitCode(IntEnum):
     missing_dependency = 5
     #: A helper program (tesseract) failed.
     child_process_error = 6
+    #: A review request that cannot be done: no dataset, an unknown item or initiative.
+    review_error = 7
+    #: The state folder cannot be used as asked: a bad decision export, the dataset's
+    #: catalogue gone.
+    state_error = 8
     other_error = 15
 
 
@@ -55,3 +60,15 @@ class OutputError(VeikartError):
 
 class CatalogueError(VeikartError):
     exit_code = ExitCode.bad_args
+
+
+class ReviewError(VeikartError):
+    """A review request that cannot be done (the reviewer's mistake, not a bug)."""
+
+    exit_code = ExitCode.review_error
+
+
+class StateError(VeikartError):
+    """The state folder cannot be used as asked."""
+
+    exit_code = ExitCode.state_error
