@@ -23,7 +23,12 @@ from .model import Block, Document, Line, Origin, Page, Shape
 
 #: A page whose text layer has fewer letters or digits than this is treated as an image.
 MIN_TEXT_CHARS = 12
-LAPARAMS = {"line_margin": 0.6, "char_margin": 2.0, "word_margin": 0.1, "boxes_flow": None}
+#: ``all_texts``: lay out the text inside Form XObjects too (an embedded sub-page, a slide
+#: placed on a handout, text a producer wraps in a form). Without it pdfminer leaves their
+#: characters out of its text boxes: the page had characters but no lines, so it was neither
+#: read nor OCR'd.
+LAPARAMS = {"line_margin": 0.6, "char_margin": 2.0, "word_margin": 0.1, "boxes_flow": None,
+            "all_texts": True}
 _ALNUM = re.compile(r"\w", re.UNICODE)
 #: pdfminer writes a glyph it cannot map to Unicode as "(cid:N)"; a bullet drawn from a
 #: symbol font is the usual case. It becomes U+FFFD, which the item splitter reads as a bullet.

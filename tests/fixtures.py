@@ -60,6 +60,35 @@ def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
     return path
 
 
+def form_xobject_pdf(path: Path, lines: list[str], offsets: list[tuple[float, float]],
+                     in_form: bool = True) -> Path:
+    """``lines`` drawn inside one Form XObject (reportlab ``beginForm``/``doForm``: an
+    embedded sub-page) placed once at each (dx, dy) of ``offsets``; with ``in_form=False``
+    the same lines drawn straight onto the page at the same places, to compare with."""
+    c = canvas.Canvas(str(path), pagesize=(600, 500), invariant=1)
+
+    def draw() -> None:
+        c.setFont("Helvetica", 14)
+        for i, line in enumerate(lines):
+            c.drawString(40, 440 - 24 * i, line)
+
+    if in_form:
+        c.beginForm("subpage")
+        draw()
+        c.endForm()
+    for dx, dy in offsets:
+        c.saveState()
+        c.translate(dx, dy)
+        if in_form:
+            c.doForm("subpage")
+        else:
+            draw()
+        c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
 def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
                            with_image: bool) -> Path:
     """A PDF whose text layer came from an OCR engine without Norwegian (``damaged``), drawn
