@@ -1,9 +1,15 @@
 """PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
-lines), and OCR decided per page: a page without usable text is rendered and OCR'd."""
+lines), and OCR decided per page: a page without usable text is rendered and OCR'd.
+
+Every page of text is read upright: a page whose text runs sideways or upside down as
+displayed (a /Rotate that turned upright text, text drawn turned) is laid out again turned;
+``Page.rotation`` says by how much in all."""
 
 from __future__ import annotations
 
 import bisect
+import copy
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -12,6 +18,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.page import Page as PlumberPage
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import LIGATURES
 
@@ -58,6 +65,42 @@ def _pdf_reason(err: Exception) -> str:
         return "the PDF is encrypted (password protected)"
     detail = " ".join(str(inner).split())[:120]
     return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
+
+
+def text_direction(page) -> int:
+    """The direction most of a page's characters run in on the page as displayed, in
+    clockwise degrees: 0 left to right, 90 downwards (upright text on a page whose /Rotate
+    is 90), 180 upside down, 270 upwards (text drawn turned a quarter anticlockwise).
+
+    >>> from types import SimpleNamespace
+    >>> text_direction(SimpleNamespace(chars=[{"text": "T", "matrix": (0, -1, 1, 0, 0, 0)}]))
+    90
+    """
+    votes: dict[int, int] = {}
+    for ch in page.chars:
+        if ch["text"].strip():
+            a, b = ch["matrix"][:2]  # the advance direction, in PDF space (y upwards)
+            angle = round(math.degrees(math.atan2(-b, a)) / 90) % 4 * 90
+            votes[angle] = votes.get(angle, 0) + 1
+    return max(votes, key=votes.get) if votes else 0
+
+
+def turned(page, degrees: int):
+    """``page`` laid out again as if displayed turned ``degrees`` further clockwise: the
+    /Rotate pdfminer lays it out under is changed, so characters, lines, boxes and shapes all
+    come out in the turned page's coordinates (and its width and height swap at 90 and
+    270). ``page.rotation`` of the result is the page's whole turn from its content space."""
+    if not degrees % 360:
+        return page
+    obj = copy.copy(page.page_obj)
+    obj.rotate = (page.rotation + degrees) % 360
+    obj.attrs = {**obj.attrs, "Rotate": obj.rotate}
+    return PlumberPage(page.pdf, obj, page.page_number, page.initial_doctop)
+
+
+def upright(page):
+    """``page`` turned so that most of its text reads left to right (itself when it does)."""
+    return turned(page, -text_direction(page) % 360)
 
 
 def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -201,6 +244,27 @@ def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) ->
     return {number for number, text in texts.items() if text_check(text)}
 
 
+def _text_layer_page(pdf_page) -> Page:
+    """A page read from its text layer, upright."""
+    page = upright(pdf_page)
+    shapes = page_shapes(page)
+    blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
+    return Page(page.page_number, float(page.width), float(page.height), blocks,
+                text_source="text-layer", shapes=shapes, rotation=page.rotation)
+
+
+def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> Page:
+    """A page read by OCR of its image, as displayed."""
+    try:
+        blocks, conf, rules = ocr_page(pdf_page, dpi, content_key)
+    except OcrError as err:
+        raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
+    shapes = page_shapes(pdf_page) + rules
+    return Page(pdf_page.page_number, float(pdf_page.width), float(pdf_page.height),
+                merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
+                ocr=True, ocr_confidence=conf, shapes=shapes, rotation=pdf_page.rotation)
+
+
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
     try:
@@ -208,31 +272,17 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
         raise InputFileError(str(path), _pdf_reason(err)) from None
     pages = []
-    any_ocr = False
     with pdf:
         try:
             redo_pages = _damaged_over_images(pdf.pages, text_check)
             for pdf_page in pdf.pages:
-                width, height = float(pdf_page.width), float(pdf_page.height)
-                usable = has_usable_text(pdf_page)
                 redo = pdf_page.page_number in redo_pages
-                shapes = page_shapes(pdf_page)
-                if usable and not redo:
-                    blocks = merge_stacked_blocks(text_layer_blocks(pdf_page), shapes)
-                    page = Page(pdf_page.page_number, width, height, blocks,
-                                text_source="text-layer", shapes=shapes)
+                if has_usable_text(pdf_page) and not redo:
+                    page = _text_layer_page(pdf_page)
                 else:
-                    try:
-                        blocks, conf, seen = ocr_page(pdf_page, ocr_dpi, origin.sha256)
-                        shapes += seen
-                    except OcrError as err:
-                        raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
-                    page = Page(pdf_page.page_number, width, height,
-                                merge_stacked_blocks(blocks, shapes),
-                                text_source="re-ocr" if redo else "ocr",
-                                ocr=True, ocr_confidence=conf, shapes=shapes)
-                    any_ocr = True
+                    page = _ocr_page(pdf_page, ocr_dpi, origin.sha256, redo, path)
                 pages.append(page.finalize())
         except PdfminerException as err:
             raise InputFileError(str(path), _pdf_reason(err)) from None
+    any_ocr = any(p.ocr for p in pages)
     return Document(origin=origin, pages=pages, extractor="pdf+ocr" if any_ocr else "pdf")

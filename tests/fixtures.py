@@ -60,6 +60,29 @@ def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
     return path
 
 
+def turned_text_pdf(path: Path, lines: list[str], size: tuple[float, float] = (420, 200),
+                    rotate: int = 0, turn: int = 0) -> Path:
+    """``lines`` typeset (Helvetica 14) on a page of ``size`` (width, height) as read upright,
+    stored so that its content must be turned ``turn`` degrees clockwise to read upright (the
+    text drawn turned the other way, as a rotated text matrix), with ``/Rotate rotate``
+    (reportlab's ``setPageRotation``) on top. ``rotate=turn`` is how producers store a page
+    that displays upright; ``rotate`` alone turns an upright page sideways on screen."""
+    width, height = size
+    stored = (height, width) if turn in (90, 270) else (width, height)
+    # reportlab gives a page it rotates by 90 or 270 the media box of the swapped size
+    c = canvas.Canvas(str(path), pagesize=stored[::-1] if rotate in (90, 270) else stored,
+                      invariant=1)
+    c.setPageRotation(rotate)
+    c.translate(*{0: (0, 0), 90: (height, 0), 180: (width, height), 270: (0, width)}[turn])
+    c.rotate(turn)
+    c.setFont("Helvetica", 14)
+    for i, line in enumerate(lines):
+        c.drawString(40, height - 50 - 24 * i, line)
+    c.showPage()
+    c.save()
+    return path
+
+
 def form_xobject_pdf(path: Path, lines: list[str], offsets: list[tuple[float, float]],
                      in_form: bool = True) -> Path:
     """``lines`` drawn inside one Form XObject (reportlab ``beginForm``/``doForm``: an
