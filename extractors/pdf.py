@@ -8,23 +8,28 @@ displayed (a /Rotate that turned upright text, text drawn turned) is laid out ag
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
+import io
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page as PlumberPage
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
 from . import cache, colors, ocr
+from .detect import PDF_HEADER_WINDOW, pdf_header_offset
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page, Shape
 
@@ -65,6 +70,51 @@ def _pdf_reason(err: Exception) -> str:
         return "the PDF is encrypted (password protected)"
     detail = " ".join(str(inner).split())[:120]
     return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
+
+
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """``path`` opened with pdfplumber from its ``%PDF-`` header on. Readers accept junk before
+    the header (a mail gateway's banner), but the offsets in the file count from the header:
+    read with the junk, pdfminer falls back on scanning the file for objects, which stops at
+    the first trailer and so loses an incremental update. Such a file is read from memory
+    without the junk (they are rare and small); the file itself is left as it is."""
+    with path.open("rb") as fh:
+        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
+    source = io.BytesIO(path.read_bytes()[offset:]) if offset else str(path)
+    try:
+        return pdfplumber.open(source, laparams=LAPARAMS)
+    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
+        raise InputFileError(str(path), _pdf_reason(err)) from None
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[pdfplumber.PDF]:
+    """:func:`open_pdf` as a context: closed at the end even when the page tree is broken
+    (pdfplumber's own close walks the pages again, and would fail again)."""
+    pdf = open_pdf(path)
+    try:
+        yield pdf
+    finally:
+        try:
+            pdf.close()
+        except PdfminerException:
+            pdf.stream.close()
+
+
+def pdf_pages(pdf: pdfplumber.PDF, path: Path) -> list:
+    """The document's pages. A page tree pdfminer cannot follow (a mangled ``/Type /Pages``, a
+    ``/Root`` pointing nowhere) is searched for page objects; when none is found either, the
+    file fails with InputFileError instead of giving an empty document."""
+    try:
+        pages = pdf.pages
+    except (PdfminerException, PSException, TypeError, KeyError, ValueError) as err:
+        inner = err.args[0] if isinstance(err, PdfminerException) and err.args else err
+        raise InputFileError(str(path), "no pages found: the page tree is damaged "
+                                        f"({type(inner).__name__}: {inner})") from None
+    if not pages:
+        raise InputFileError(str(path), "no pages found: the page tree is damaged "
+                                        "(no page objects under /Root /Pages)")
+    return pages
 
 
 def text_direction(page) -> int:
@@ -259,6 +309,10 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
         blocks, conf, rules = ocr_page(pdf_page, dpi, content_key)
     except OcrError as err:
         raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
+    except (pdfium.PdfiumError, MalformedPDFException) as err:
+        # pdfminer found the page, pdfium (which renders it) does not: a damaged page tree
+        raise InputFileError(str(path), f"page {pdf_page.page_number} cannot be rendered for "
+                                        f"OCR ({' '.join(str(err).split())})") from None
     shapes = page_shapes(pdf_page) + rules
     return Page(pdf_page.page_number, float(pdf_page.width), float(pdf_page.height),
                 merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
@@ -267,15 +321,12 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
 
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
-    try:
-        pdf = pdfplumber.open(str(path), laparams=LAPARAMS)
-    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
-        raise InputFileError(str(path), _pdf_reason(err)) from None
     pages = []
-    with pdf:
+    with opened(path) as pdf:
         try:
-            redo_pages = _damaged_over_images(pdf.pages, text_check)
-            for pdf_page in pdf.pages:
+            found = pdf_pages(pdf, path)
+            redo_pages = _damaged_over_images(found, text_check)
+            for pdf_page in found:
                 redo = pdf_page.page_number in redo_pages
                 if has_usable_text(pdf_page) and not redo:
                     page = _text_layer_page(pdf_page)

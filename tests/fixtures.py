@@ -112,6 +112,34 @@ def form_xobject_pdf(path: Path, lines: list[str], offsets: list[tuple[float, fl
     return path
 
 
+def incrementally_updated_pdf(path: Path, first: Path, added: Path) -> Path:
+    """``first`` with the pages of ``added`` appended as an incremental update (pdfium's
+    FPDF_INCREMENTAL save: new objects, a second cross-reference table and trailer)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(first))
+    doc.import_pages(pdfium.PdfDocument(str(added)))
+    buf = io.BytesIO()
+    doc.save(buf, flags=pdfium_c.FPDF_INCREMENTAL)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+#: A mail gateway's stamp before a PDF's header (readers accept up to 1024 bytes of it).
+BANNER = b"X-Scanned-By: MailGate 4.2 (virus free)\r\nX-Archive: postmottak\r\n\r\n" * 4
+
+
+def mangled(src: Path, path: Path, *replacements: tuple[bytes, bytes]) -> Path:
+    """``src`` with each (old, new) of ``replacements`` made in its bytes (each must occur)."""
+    data = src.read_bytes()
+    for old, new in replacements:
+        assert old in data, old
+        data = data.replace(old, new)
+    path.write_bytes(data)
+    return path
+
+
 def damaged_text_layer_pdf(path: Path, clean: list[str], damaged: list[str],
                            with_image: bool) -> Path:
     """A PDF whose text layer came from an OCR engine without Norwegian (``damaged``), drawn

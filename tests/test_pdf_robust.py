@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import pytest
 from fixtures import (
+    BANNER,
     form_xobject_pdf,
+    image_pdf,
+    incrementally_updated_pdf,
+    mangled,
     turned_text_pdf,
 )
 
-from extractors import extract
+from extractors import extract, file_sha256
+from veikart.errors import InputFileError
 
 LINES = ["Veikart Helse Nord", "• Timer 2.0", "• Pasientens prøvesvar"]
 
@@ -91,3 +96,80 @@ def test_review_crop_of_a_turned_page_shows_what_the_upright_page_shows(tmp_path
     assert got.shape == expected.shape and np.abs(got - expected).mean() < 2.0
     as_displayed = crop(pdf, box, 90)  # pdfium's own rendering, /Rotate 90 applied
     assert as_displayed.shape != expected.shape or np.abs(as_displayed - expected).mean() > 10
+
+
+# ------------------------------------------------------------------ banner before %PDF-
+
+
+def test_a_banner_before_the_header_reads_like_the_file_without_it(tmp_path):
+    """Junk before ``%PDF-`` shifts every offset in the file; read as it is, pdfminer scans
+    for objects instead and stops at the first trailer, losing the incremental update's
+    page. Read from the header, it is the same document; the file and its hash stay as they
+    were."""
+    first = turned_text_pdf(tmp_path / "first.pdf", LINES)
+    added = turned_text_pdf(tmp_path / "added.pdf", ["• Digital dialog med fastlegen"],
+                            rotate=180)
+    clean = incrementally_updated_pdf(tmp_path / "clean.pdf", first, added)
+    banner = tmp_path / "banner.pdf"
+    banner.write_bytes(BANNER + clean.read_bytes())
+    before = banner.read_bytes()
+    doc = extract(banner)
+    assert len(doc.pages) == 2
+    assert _lines(doc) == _lines(extract(clean))
+    assert doc.origin.sha256 == file_sha256(banner) != file_sha256(clean)
+    assert banner.read_bytes() == before
+    _spans_hold(doc)
+
+
+def test_a_scan_behind_a_banner_is_rendered_and_ocred(tmp_path):
+    """The page image is rendered from the file read from its header too (a scanned page
+    added by an incremental update, which the banner would hide)."""
+    first = turned_text_pdf(tmp_path / "first.pdf", LINES)
+    scan = image_pdf(tmp_path / "scan.pdf", ["Pasientens prøvesvar i produksjon"])
+    clean = incrementally_updated_pdf(tmp_path / "clean.pdf", first, scan)
+    banner = tmp_path / "banner.pdf"
+    banner.write_bytes(BANNER + clean.read_bytes())
+    doc = extract(banner)
+    assert [p.ocr for p in doc.pages] == [False, True]
+    assert "Pasientens prøvesvar" in doc.pages[1].text
+    assert doc.pages[1].text == extract(scan).pages[0].text
+
+
+# ------------------------------------------------------------------ broken page tree
+
+
+def _tree_broken(tmp_path, path, how: str):
+    """A good PDF (made in ``tmp_path``) whose pages cannot be found, written to ``path``:
+    its page tree mangled, and its page object's type too, so that no search finds it."""
+    src = turned_text_pdf(tmp_path / "good.pdf", LINES)
+    page_type = (b"/Type /Page\n", b"/Type /Pagx\n")
+    cases = {
+        "pages-and-page-type": [(b"/Type /Pages", b"/Type /Pagez"), page_type],
+        "root-and-page-type": [(b"/Root 4 0 R", b"/Root 99 0 R"), page_type],
+        "pages-not-an-object": [(b"/Pages 6 0 R", b"/Pages 12345")],
+        # pdfminer finds the page by searching, but not its text; pdfium cannot render it
+        "kids-not-an-array": [(b"/Kids [ 3 0 R ]", b"/Kids 7      ")],
+    }
+    return mangled(src, path, *cases[how])
+
+
+@pytest.mark.parametrize(("how", "reason"), [
+    ("pages-and-page-type", "no pages found: the page tree is damaged"),
+    ("root-and-page-type", "no pages found: the page tree is damaged"),
+    ("pages-not-an-object", "no pages found: the page tree is damaged"),
+    ("kids-not-an-array", "page 1 cannot be rendered for OCR"),
+])
+def test_a_page_tree_that_leads_nowhere_fails_the_document_in_one_line(tmp_path, how, reason):
+    path = _tree_broken(tmp_path, tmp_path / "broken.pdf", how)
+    with pytest.raises(InputFileError) as info:
+        extract(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: {reason} (") and "\n" not in message
+
+
+def test_a_damaged_page_tree_whose_pages_can_still_be_found_is_read(tmp_path):
+    """With only ``/Type /Pages`` or ``/Root`` mangled, the page objects are still found."""
+    src = turned_text_pdf(tmp_path / "good.pdf", LINES)
+    for old, new in [(b"/Type /Pages", b"/Type /Pagez"), (b"/Root 4 0 R", b"/Root 99 0 R")]:
+        doc = extract(mangled(src, tmp_path / "damaged.pdf", (old, new)))
+        assert _lines(doc) == _lines(extract(src))
