@@ -1,9 +1,9 @@
 """PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
 lines), and OCR decided per page: a page without usable text is rendered and OCR'd.
 
-Every page of text is read upright: a page whose text runs sideways or upside down as
-displayed (a /Rotate that turned upright text, text drawn turned) is laid out again turned;
-``Page.rotation`` says by how much in all."""
+Every page is read upright: a page whose text runs sideways or upside down as displayed (a
+/Rotate that turned upright text, text drawn turned) is laid out again turned, and a scan is
+turned by the orientation tesseract finds; ``Page.rotation`` says by how much in all."""
 
 from __future__ import annotations
 
@@ -255,9 +255,11 @@ def _usable(text: str) -> bool:
 
 
 def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
-             content_key: str | None = None) -> tuple[list[Block], float | None, list]:
-    """OCR one page; with ``content_key`` (the document's hash) the result is cached per page,
-    language, resolution, tesseract version and OCR method."""
+             content_key: str | None = None) -> tuple[list[Block], float | None, list, int]:
+    """OCR one page as displayed, turned upright first when it lies turned (see
+    :func:`ocr.read_page`: blocks, confidence, rules, clockwise turn); with ``content_key``
+    (the document's hash) the result is cached per page, language, resolution, tesseract
+    version and OCR method."""
     name = None
     if content_key:
         version = ocr.check_tesseract(ocr.OCR_LANG)
@@ -267,7 +269,7 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
             return hit
     image = page.to_image(resolution=dpi).original
     scale = float(page.width) / image.width
-    result = ocr.ocr_blocks(image, scale)
+    result = ocr.read_page(image, scale)
     if name:
         cache.save("ocr", name, result)
     return result
@@ -304,19 +306,21 @@ def _text_layer_page(pdf_page) -> Page:
 
 
 def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> Page:
-    """A page read by OCR of its image, as displayed."""
+    """A page read by OCR of its image, turned upright when it lies turned (its drawn shapes,
+    size and rotation then those of the turned page)."""
     try:
-        blocks, conf, rules = ocr_page(pdf_page, dpi, content_key)
+        blocks, conf, rules, turn = ocr_page(pdf_page, dpi, content_key)
     except OcrError as err:
         raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
     except (pdfium.PdfiumError, MalformedPDFException) as err:
         # pdfminer found the page, pdfium (which renders it) does not: a damaged page tree
         raise InputFileError(str(path), f"page {pdf_page.page_number} cannot be rendered for "
                                         f"OCR ({' '.join(str(err).split())})") from None
-    shapes = page_shapes(pdf_page) + rules
-    return Page(pdf_page.page_number, float(pdf_page.width), float(pdf_page.height),
+    page = turned(pdf_page, turn)
+    shapes = page_shapes(page) + rules
+    return Page(page.page_number, float(page.width), float(page.height),
                 merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
-                ocr=True, ocr_confidence=conf, shapes=shapes, rotation=pdf_page.rotation)
+                ocr=True, ocr_confidence=conf, shapes=shapes, rotation=page.rotation)
 
 
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,

@@ -49,11 +49,28 @@ def binary_garbage(path: Path) -> Path:
 
 def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
     """A small scanned-looking page: ``lines`` drawn as an image, no text layer."""
+    placed = [(60, 60 + i * (size + 20), line) for i, line in enumerate(lines)]
+    return scan_pdf(path, placed, (1400, 120 + len(lines) * (size + 20)), size)
+
+
+def scan_pdf(path: Path, placed: list[tuple[int, int, str]], pixels: tuple[int, int],
+             size: int = 30, turn: int = 0, speckle: int = 0) -> Path:
+    """A scanned page at 200 dpi, no text layer: each (x, y, text) of ``placed`` drawn at that
+    pixel on a white page of ``pixels`` (width, height), the sheet then fed turned: it must
+    be turned ``turn`` degrees clockwise to read upright. ``speckle`` pixels flipped at
+    random (seeded) make a dirty scan."""
+    import random
+
     font = ImageFont.truetype(FONT, size)
-    img = Image.new("L", (1400, 120 + len(lines) * (size + 20)), 255)
+    img = Image.new("L", pixels, 255)
     draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((60, 60 + i * (size + 20)), line, font=font, fill=0)
+    for x, y, text in placed:
+        draw.text((x, y), text, font=font, fill=0)
+    rng, px = random.Random(1), img.load()
+    for _ in range(speckle):
+        x, y = rng.randrange(img.width), rng.randrange(img.height)
+        px[x, y] = 0 if px[x, y] > 128 else 255
+    img = img.rotate(turn, expand=True)  # anticlockwise: the reader turns it back clockwise
     buf = io.BytesIO()
     img.save(buf, "PDF", resolution=200)
     path.write_bytes(buf.getvalue())

@@ -4,20 +4,31 @@ leads nowhere, scans fed upside down or sideways, and a scan too dirty to read w
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
+from conftest import ROOT
 from fixtures import (
     BANNER,
     form_xobject_pdf,
     image_pdf,
     incrementally_updated_pdf,
     mangled,
+    scan_pdf,
     turned_text_pdf,
 )
 
-from extractors import extract, file_sha256
+from extractors import extract, file_sha256, ocr
+from normalize import normalize_document
 from veikart.errors import InputFileError
 
 LINES = ["Veikart Helse Nord", "• Timer 2.0", "• Pasientens prøvesvar"]
+#: A small roadmap grid (periods across, regions down), in pixels of a 200 dpi scan.
+GRID = [(420, 50, "2023-2024"), (1000, 50, "2025-2026"),
+        (40, 160, "HELSE NORD"), (420, 160, "• Timer 2.0"), (1000, 160, "• Pasientens prøvesvar"),
+        (40, 300, "HELSE VEST"), (420, 300, "• Digital dialog med fastlegen"),
+        (1000, 300, "• Innføring dokumentdeling steg 1")]
+GRID_PIXELS = (1600, 420)
 
 
 def _spans_hold(doc) -> None:
@@ -173,3 +184,67 @@ def test_a_damaged_page_tree_whose_pages_can_still_be_found_is_read(tmp_path):
     for old, new in [(b"/Type /Pages", b"/Type /Pagez"), (b"/Root 4 0 R", b"/Root 99 0 R")]:
         doc = extract(mangled(src, tmp_path / "damaged.pdf", (old, new)))
         assert _lines(doc) == _lines(extract(src))
+
+
+# ------------------------------------------------------------------ turned scans
+
+
+@pytest.fixture(scope="module")
+def upright_grid(tmp_path_factory, matcher):
+    path = scan_pdf(tmp_path_factory.mktemp("scan") / "upright.pdf", GRID, GRID_PIXELS)
+    doc = extract(path)
+    return doc, normalize_document(doc, matcher)
+
+
+def _items(norm) -> list[tuple]:
+    return [(it.mention_text, it.initiative_id, it.region, it.period) for it in norm.items]
+
+
+def test_the_upright_grid_scan_reads_without_asking_osd(tmp_path, matcher, monkeypatch):
+    """Orientation detection only runs when a page reads unsure or in vertical lines; the
+    grid read well enough to trust (every item in its cell) does not pay for it."""
+    asked = []
+    real = ocr.orientation
+    monkeypatch.setattr(ocr, "orientation", lambda *a: asked.append(1) or real(*a))
+    doc = extract(scan_pdf(tmp_path / "upright.pdf", GRID, GRID_PIXELS))
+    norm = normalize_document(doc, matcher)
+    assert asked == [] and doc.pages[0].rotation == 0
+    assert ("Timer 2.0", "timer-2-0", "Helse Nord", "2023-2024") in _items(norm)
+    assert ("Innføring dokumentdeling steg 1", "innforing-dokumentdeling-steg-1", "Helse Vest",
+            "2025-2026") in _items(norm)
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_scan_fed_turned_reads_as_the_upright_scan(tmp_path, matcher, upright_grid, turn):
+    """Turned upright by OSD before OCR: the same items in the same cells, boxes in the
+    upright page (within a point or two of the upright scan's), ``rotation`` the turn."""
+    upright_doc, upright_norm = upright_grid
+    doc = extract(scan_pdf(tmp_path / f"turned{turn}.pdf", GRID, GRID_PIXELS, turn=turn))
+    page = doc.pages[0]
+    assert page.ocr and page.rotation == turn
+    assert (page.width, page.height) == pytest.approx(
+        (upright_doc.pages[0].width, upright_doc.pages[0].height))
+    norm = normalize_document(doc, matcher)
+    assert _items(norm) == _items(upright_norm)
+    for it, ref in zip(norm.items, upright_norm.items, strict=True):
+        assert it.bbox == pytest.approx(ref.bbox, abs=2.0)
+    _spans_hold(doc)
+
+
+# ------------------------------------------------------------------ setup
+
+
+def test_setup_requires_tesseracts_orientation_data(tmp_path):
+    """scripts/setup.sh names tesseract-ocr-osd when ``tesseract --list-langs`` lacks osd."""
+    fake = tmp_path / "bin" / "tesseract"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nprintf 'List of available languages (2):\\neng\\nnor\\n'\n")
+    fake.chmod(0o755)
+    script = (ROOT / "scripts" / "setup.sh").read_text()
+    function = script[script.index("missing_system_packages() {"):]
+    function = function[:function.index("\n}\n") + 3]
+    result = subprocess.run(["bash", "-c", function + "missing_system_packages"],
+                            capture_output=True, text=True, check=True,
+                            env={"PATH": f"{fake.parent}:/usr/bin:/bin"})
+    assert "tesseract-ocr-osd" in result.stdout.split()
+    assert "tesseract-ocr-nor" not in result.stdout.split()
