@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 from fixtures import (
@@ -20,7 +21,8 @@ from fixtures import (
 
 from extractors import extract, file_sha256, ocr
 from normalize import normalize_document
-from veikart.errors import InputFileError
+from veikart.cli import main
+from veikart.errors import ExitCode, InputFileError
 
 LINES = ["Veikart Helse Nord", "• Timer 2.0", "• Pasientens prøvesvar"]
 #: A small roadmap grid (periods across, regions down), in pixels of a 200 dpi scan.
@@ -184,6 +186,40 @@ def test_a_damaged_page_tree_whose_pages_can_still_be_found_is_read(tmp_path):
     for old, new in [(b"/Type /Pages", b"/Type /Pagez"), (b"/Root 4 0 R", b"/Root 99 0 R")]:
         doc = extract(mangled(src, tmp_path / "damaged.pdf", (old, new)))
         assert _lines(doc) == _lines(extract(src))
+
+
+def test_cli_fails_the_broken_document_and_reports_the_dirty_scan(prefect_harness, tmp_path,
+                                                                  capsys):
+    """Through the CLI: exit code 1 (some documents failed), one error line naming the file
+    and why, the failed row in documents; the scan that reads unsure is a line in the run
+    report, naming file, page and confidence."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    turned_text_pdf(inbox / "veikart.pdf", LINES, rotate=90, turn=90)
+    broken = _tree_broken(tmp_path, inbox / "broken.pdf", "pages-and-page-type")
+    dirty = scan_pdf(inbox / "skitten.pdf", [(60, 40, "• Timer 2.0"),
+                                             (60, 95, "• Pasientens prøvesvar"),
+                                             (60, 150, "• Digital dialog med fastlegen")],
+                     (1000, 240), speckle=30000)
+    out = tmp_path / "out"
+    code = main(["ingest", str(inbox), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == ExitCode.partial
+    errors = [ln for ln in err.splitlines() if ln.startswith("veikart: error:")]
+    assert errors == [f"veikart: error: {broken}: no pages found: the page tree is damaged "
+                      "(no page objects under /Root /Pages)"]
+    assert "Traceback" not in err
+    docs = pd.read_parquet(out / "documents.parquet").set_index("source_path")
+    assert docs.loc[str(broken), "status"] == "failed"
+    assert "no pages found" in docs.loc[str(broken), "error"]
+    pages = pd.read_parquet(out / "pages.parquet").set_index("source_path")
+    assert pages.loc[str(inbox / "veikart.pdf"), "rotation"] == 90
+    conf = pages.loc[str(dirty), "ocr_confidence"]
+    assert conf < ocr.LOW_CONFIDENCE
+    report = (out / "report.html").read_text("utf-8")
+    assert f"<li>{dirty}: page 1: OCR confidence {conf:.0f}</li>" in report
+    listed = report.split('id="low-confidence"')[1].split("</ul>")[0]
+    assert str(inbox / "veikart.pdf") not in listed
 
 
 # ------------------------------------------------------------------ turned scans
