@@ -239,6 +239,10 @@ def _items(norm) -> list[tuple]:
 def test_the_upright_grid_scan_reads_without_asking_osd(tmp_path, matcher, monkeypatch):
     """Orientation detection only runs when a page reads unsure or in vertical lines; the
     grid read well enough to trust (every item in its cell) does not pay for it."""
+    from extractors.cache import CACHE_ENV
+
+    # a flow run earlier in the session leaves its cache folder set: OCR here for real
+    monkeypatch.delenv(CACHE_ENV, raising=False)
     asked = []
     real = ocr.orientation
     monkeypatch.setattr(ocr, "orientation", lambda *a: asked.append(1) or real(*a))
