@@ -52,7 +52,20 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: a stray BOM before it).
 PDF_HEADER_WINDOW = 1024
 
+_PDF_HEADER = re.compile(rb"%PDF-\d\.\d")
+
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+def pdf_header_offset(head: bytes) -> int | None:
+    """Where the ``%PDF-`` header starts in a file's first bytes (None: not within
+    ``PDF_HEADER_WINDOW``). The offsets a PDF gives count from its header.
+
+    >>> pdf_header_offset(b"Scanned by MailGate %PDF-1.4 ..."), pdf_header_offset(b"%PDF-1.7")
+    (20, 0)
+    """
+    match = _PDF_HEADER.search(head[:PDF_HEADER_WINDOW])
+    return match.start() if match else None
 
 
 def sniff(head: bytes, path: Path) -> Format | None:
@@ -63,7 +76,7 @@ def sniff(head: bytes, path: Path) -> Format | None:
     >>> sniff(b"  <!DOCTYPE html><html>", Path("x"))
     <Format.html: 'html'>
     """
-    if re.search(rb"%PDF-\d\.\d", head[:PDF_HEADER_WINDOW]):
+    if pdf_header_offset(head) is not None:
         return Format.pdf
     if head.startswith(b"PK\x03\x04"):
         return _package_format(path)

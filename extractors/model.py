@@ -156,8 +156,11 @@ class Page:
     ocr_confidence: float | None = None
     #: Drawn shapes (see :class:`Shape`), for reading the layout.
     shapes: list[Shape] = field(default_factory=list)
-    #: Degrees (clockwise) the page was turned to be read upright: a PDF page's /Rotate, or
-    #: the orientation tesseract's OSD found on a scan. 0 when read as it lies.
+    #: Degrees (clockwise) the page as stored was turned to be read upright; its boxes, width
+    #: and height are the upright page's. For a PDF, the turn from its content space: its
+    #: /Rotate when that shows the page upright (the usual case), else as far as its text
+    #: runs turned; for a scan, plus the orientation tesseract's OSD found. 0 when read as
+    #: it lies.
     rotation: int = 0
     #: For a spreadsheet: the sheet's name (the page is the sheet's position).
     name: str | None = None

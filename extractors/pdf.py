@@ -1,29 +1,46 @@
 """PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
-lines), and OCR decided per page: a page without usable text is rendered and OCR'd."""
+lines), and OCR decided per page: a page without usable text is rendered and OCR'd.
+
+Every page is read upright: a page whose text runs sideways or upside down as displayed (a
+/Rotate that turned upright text, text drawn turned) is laid out again turned, and a scan is
+turned by the orientation tesseract finds; ``Page.rotation`` says by how much in all."""
 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import copy
+import io
+import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page as PlumberPage
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
 from . import cache, colors, ocr
+from .detect import PDF_HEADER_WINDOW, pdf_header_offset
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page, Shape
 
 #: A page whose text layer has fewer letters or digits than this is treated as an image.
 MIN_TEXT_CHARS = 12
-LAPARAMS = {"line_margin": 0.6, "char_margin": 2.0, "word_margin": 0.1, "boxes_flow": None}
+#: ``all_texts``: lay out the text inside Form XObjects too (an embedded sub-page, a slide
+#: placed on a handout, text a producer wraps in a form). Without it pdfminer leaves their
+#: characters out of its text boxes: the page had characters but no lines, so it was neither
+#: read nor OCR'd.
+LAPARAMS = {"line_margin": 0.6, "char_margin": 2.0, "word_margin": 0.1, "boxes_flow": None,
+            "all_texts": True}
 _ALNUM = re.compile(r"\w", re.UNICODE)
 #: pdfminer writes a glyph it cannot map to Unicode as "(cid:N)"; a bullet drawn from a
 #: symbol font is the usual case. It becomes U+FFFD, which the item splitter reads as a bullet.
@@ -53,6 +70,87 @@ def _pdf_reason(err: Exception) -> str:
         return "the PDF is encrypted (password protected)"
     detail = " ".join(str(inner).split())[:120]
     return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
+
+
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """``path`` opened with pdfplumber from its ``%PDF-`` header on. Readers accept junk before
+    the header (a mail gateway's banner), but the offsets in the file count from the header:
+    read with the junk, pdfminer falls back on scanning the file for objects, which stops at
+    the first trailer and so loses an incremental update. Such a file is read from memory
+    without the junk (they are rare and small); the file itself is left as it is."""
+    with path.open("rb") as fh:
+        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
+    source = io.BytesIO(path.read_bytes()[offset:]) if offset else str(path)
+    try:
+        return pdfplumber.open(source, laparams=LAPARAMS)
+    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
+        raise InputFileError(str(path), _pdf_reason(err)) from None
+
+
+@contextlib.contextmanager
+def opened(path: Path) -> Iterator[pdfplumber.PDF]:
+    """:func:`open_pdf` as a context: closed at the end even when the page tree is broken
+    (pdfplumber's own close walks the pages again, and would fail again)."""
+    pdf = open_pdf(path)
+    try:
+        yield pdf
+    finally:
+        try:
+            pdf.close()
+        except PdfminerException:
+            pdf.stream.close()
+
+
+def pdf_pages(pdf: pdfplumber.PDF, path: Path) -> list:
+    """The document's pages. A page tree pdfminer cannot follow (a mangled ``/Type /Pages``, a
+    ``/Root`` pointing nowhere) is searched for page objects; when none is found either, the
+    file fails with InputFileError instead of giving an empty document."""
+    try:
+        pages = pdf.pages
+    except (PdfminerException, PSException, TypeError, KeyError, ValueError) as err:
+        inner = err.args[0] if isinstance(err, PdfminerException) and err.args else err
+        raise InputFileError(str(path), "no pages found: the page tree is damaged "
+                                        f"({type(inner).__name__}: {inner})") from None
+    if not pages:
+        raise InputFileError(str(path), "no pages found: the page tree is damaged "
+                                        "(no page objects under /Root /Pages)")
+    return pages
+
+
+def text_direction(page) -> int:
+    """The direction most of a page's characters run in on the page as displayed, in
+    clockwise degrees: 0 left to right, 90 downwards (upright text on a page whose /Rotate
+    is 90), 180 upside down, 270 upwards (text drawn turned a quarter anticlockwise).
+
+    >>> from types import SimpleNamespace
+    >>> text_direction(SimpleNamespace(chars=[{"text": "T", "matrix": (0, -1, 1, 0, 0, 0)}]))
+    90
+    """
+    votes: dict[int, int] = {}
+    for ch in page.chars:
+        if ch["text"].strip():
+            a, b = ch["matrix"][:2]  # the advance direction, in PDF space (y upwards)
+            angle = round(math.degrees(math.atan2(-b, a)) / 90) % 4 * 90
+            votes[angle] = votes.get(angle, 0) + 1
+    return max(votes, key=votes.get) if votes else 0
+
+
+def turned(page, degrees: int):
+    """``page`` laid out again as if displayed turned ``degrees`` further clockwise: the
+    /Rotate pdfminer lays it out under is changed, so characters, lines, boxes and shapes all
+    come out in the turned page's coordinates (and its width and height swap at 90 and
+    270). ``page.rotation`` of the result is the page's whole turn from its content space."""
+    if not degrees % 360:
+        return page
+    obj = copy.copy(page.page_obj)
+    obj.rotate = (page.rotation + degrees) % 360
+    obj.attrs = {**obj.attrs, "Rotate": obj.rotate}
+    return PlumberPage(page.pdf, obj, page.page_number, page.initial_doctop)
+
+
+def upright(page):
+    """``page`` turned so that most of its text reads left to right (itself when it does)."""
+    return turned(page, -text_direction(page) % 360)
 
 
 def _inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
@@ -157,9 +255,11 @@ def _usable(text: str) -> bool:
 
 
 def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
-             content_key: str | None = None) -> tuple[list[Block], float | None, list]:
-    """OCR one page; with ``content_key`` (the document's hash) the result is cached per page,
-    language, resolution, tesseract version and OCR method."""
+             content_key: str | None = None) -> tuple[list[Block], float | None, list, int]:
+    """OCR one page as displayed, turned upright first when it lies turned (see
+    :func:`ocr.read_page`: blocks, confidence, rules, clockwise turn); with ``content_key``
+    (the document's hash) the result is cached per page, language, resolution, tesseract
+    version and OCR method."""
     name = None
     if content_key:
         version = ocr.check_tesseract(ocr.OCR_LANG)
@@ -169,7 +269,7 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
             return hit
     image = page.to_image(resolution=dpi).original
     scale = float(page.width) / image.width
-    result = ocr.ocr_blocks(image, scale)
+    result = ocr.read_page(image, scale)
     if name:
         cache.save("ocr", name, result)
     return result
@@ -196,38 +296,48 @@ def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) ->
     return {number for number, text in texts.items() if text_check(text)}
 
 
+def _text_layer_page(pdf_page) -> Page:
+    """A page read from its text layer, upright."""
+    page = upright(pdf_page)
+    shapes = page_shapes(page)
+    blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
+    return Page(page.page_number, float(page.width), float(page.height), blocks,
+                text_source="text-layer", shapes=shapes, rotation=page.rotation)
+
+
+def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> Page:
+    """A page read by OCR of its image, turned upright when it lies turned (its drawn shapes,
+    size and rotation then those of the turned page)."""
+    try:
+        blocks, conf, rules, turn = ocr_page(pdf_page, dpi, content_key)
+    except OcrError as err:
+        raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
+    except (pdfium.PdfiumError, MalformedPDFException) as err:
+        # pdfminer found the page, pdfium (which renders it) does not: a damaged page tree
+        raise InputFileError(str(path), f"page {pdf_page.page_number} cannot be rendered for "
+                                        f"OCR ({' '.join(str(err).split())})") from None
+    page = turned(pdf_page, turn)
+    shapes = page_shapes(page) + rules
+    return Page(page.page_number, float(page.width), float(page.height),
+                merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
+                ocr=True, ocr_confidence=conf, shapes=shapes, rotation=page.rotation)
+
+
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
-    try:
-        pdf = pdfplumber.open(str(path), laparams=LAPARAMS)
-    except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as err:
-        raise InputFileError(str(path), _pdf_reason(err)) from None
     pages = []
-    any_ocr = False
-    with pdf:
+    with opened(path) as pdf:
         try:
-            redo_pages = _damaged_over_images(pdf.pages, text_check)
-            for pdf_page in pdf.pages:
-                width, height = float(pdf_page.width), float(pdf_page.height)
-                usable = has_usable_text(pdf_page)
+            found = pdf_pages(pdf, path)
+            redo_pages = _damaged_over_images(found, text_check)
+            for pdf_page in found:
                 redo = pdf_page.page_number in redo_pages
-                shapes = page_shapes(pdf_page)
-                if usable and not redo:
-                    blocks = merge_stacked_blocks(text_layer_blocks(pdf_page), shapes)
-                    page = Page(pdf_page.page_number, width, height, blocks,
-                                text_source="text-layer", shapes=shapes)
+                if has_usable_text(pdf_page) and not redo:
+                    page = _text_layer_page(pdf_page)
                 else:
-                    try:
-                        blocks, conf, seen = ocr_page(pdf_page, ocr_dpi, origin.sha256)
-                        shapes += seen
-                    except OcrError as err:
-                        raise OcrError(f"{path}: page {pdf_page.page_number}: {err}") from None
-                    page = Page(pdf_page.page_number, width, height,
-                                merge_stacked_blocks(blocks, shapes),
-                                text_source="re-ocr" if redo else "ocr",
-                                ocr=True, ocr_confidence=conf, shapes=shapes)
-                    any_ocr = True
+                    page = _ocr_page(pdf_page, ocr_dpi, origin.sha256, redo, path)
                 pages.append(page.finalize())
         except PdfminerException as err:
             raise InputFileError(str(path), _pdf_reason(err)) from None
+    any_ocr = any(p.ocr for p in pages)
     return Document(origin=origin, pages=pages, extractor="pdf+ocr" if any_ocr else "pdf")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from extractors.ocr import LOW_CONFIDENCE
 from normalize.lexicon import REGIONS
 from veikart.files import atomic_write_text
 
@@ -28,6 +29,21 @@ def _counts(rows: list[dict], field: str) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+def low_confidence_pages(tables: dict[str, list[dict]]) -> list[str]:
+    """One line per page of the dataset whose OCR reads unsure (a mean word confidence under
+    ``LOW_CONFIDENCE`` even after the page was turned upright): file, page and confidence.
+
+    >>> low_confidence_pages({"pages": [
+    ...     {"source_path": "skann.pdf", "page": 2, "ocr": True, "ocr_confidence": 41.3},
+    ...     {"source_path": "skann.pdf", "page": 1, "ocr": True, "ocr_confidence": 91.0}]})
+    ['skann.pdf: page 2: OCR confidence 41']
+    """
+    unsure = [p for p in tables.get("pages", []) if p["ocr"]
+              and p["ocr_confidence"] is not None and p["ocr_confidence"] < LOW_CONFIDENCE]
+    return [f"{p['source_path']}: page {p['page']}: OCR confidence {p['ocr_confidence']:.0f}"
+            for p in sorted(unsure, key=lambda p: (p["source_path"], p["page"]))]
+
+
 def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
     docs = summary["documents"]
     lines = [f"# veikart run {summary['run_id']}", "",
@@ -42,6 +58,10 @@ def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
         lines += ["", "## Failed", ""] + [f"- {d['error']}" for d in failed]
     if summary.get("not_read"):
         lines += ["", "## Not read", ""] + [f"- {n}" for n in summary["not_read"]]
+    unsure = low_confidence_pages(tables)
+    if unsure:
+        lines += ["", f"## Pages read with low OCR confidence (under {LOW_CONFIDENCE:.0f})",
+                  ""] + [f"- {line}" for line in unsure]
     changes = _last_changes(tables)
     if changes:
         lines += ["", f"## Changes {changes[0]['from_date']} → {changes[0]['to_date']}", "",
@@ -93,6 +113,7 @@ def render_html(summary: dict, tables: dict[str, list[dict]]) -> str:
         f"<td>{d['items']}</td><td>{esc(d['error'] or '')}</td></tr>" for d in docs)
     skipped = "".join(f"<li>{esc(p)}</li>" for p in summary["skipped"])
     not_read = "".join(f"<li>{esc(n)}</li>" for n in summary.get("not_read", []))
+    unsure = "".join(f"<li>{esc(line)}</li>" for line in low_confidence_pages(tables))
     status = "".join(f"<tr><td>{esc(k)}</td><td>{v}</td></tr>"
                      for k, v in _counts(tables["roadmap"], "match_status").items())
     changes = _last_changes(tables)
@@ -129,6 +150,10 @@ unchanged, {summary['items']} roadmap items in the dataset.</p>
 <table id="documents"><thead><tr><th>Document</th><th>Status</th><th>Pages</th><th>Items</th>
 <th>Reason</th></tr></thead><tbody>{doc_rows or '<tr><td colspan="5">None</td></tr>'}
 </tbody></table>
+<h2>Pages read with low OCR confidence</h2>
+<p>Mean word confidence under {LOW_CONFIDENCE:.0f} even after the page was turned upright: check
+their text and items by hand.</p>
+<ul id="low-confidence">{unsure or '<li>None</li>'}</ul>
 <h2>Skipped as unchanged</h2><ul>{skipped or '<li>None</li>'}</ul>
 <h2>Not read</h2><ul id="not-read">{not_read or '<li>None</li>'}</ul>
 </body></html>

@@ -82,11 +82,15 @@ class ReviewService:
                 return row
         raise ReviewError(f"no item {item_id!r} in {self.out}")
 
-    def _context(self, row: dict, reach: int = 160) -> dict:
+    def _page(self, row: dict) -> dict:
+        """The pages-table row of the page ``row`` (an item) is on ({} when missing)."""
         pages = pq.read_table(self.out / "pages.parquet",
                               filters=[("source_sha256", "=", row["source_sha256"]),
                                        ("page", "=", row["page"])]).to_pylist()
-        text = pages[0]["text"] if pages else ""
+        return pages[0] if pages else {}
+
+    def _context(self, row: dict, reach: int = 160) -> dict:
+        text = self._page(row).get("text") or ""
         a, b = row["char_start"], row["char_end"]
         return {"before": text[max(0, a - reach):a], "mention": text[a:b],
                 "after": text[b:b + reach]}
@@ -152,7 +156,8 @@ class ReviewService:
         if source is None:
             return None
         box = (row["bbox_x0"], row["bbox_y0"], row["bbox_x1"], row["bbox_y1"])
-        return render_crop(source, row["page"], box, margin)
+        return render_crop(source, row["page"], box, margin,
+                           rotation=self._page(row).get("rotation") or 0)
 
 
 @functools.lru_cache(maxsize=4)
@@ -160,16 +165,20 @@ def _matcher(catalogue) -> Matcher:
     return Matcher(catalogue)
 
 
-def render_crop(source: Path, page: int, box: tuple, margin: float, scale: float = 2.0) -> bytes:
+def render_crop(source: Path, page: int, box: tuple, margin: float, scale: float = 2.0,
+                rotation: int = 0) -> bytes:
     """PNG of ``box`` (points, top-left origin) on ``page`` of a PDF (rendered by pdfium) or a
-    PPTX slide (its text boxes drawn where they stand), outlined in red."""
+    PPTX slide (its text boxes drawn where they stand), outlined in red. ``rotation`` is the
+    page's (pages.rotation): a PDF page is rendered turned as it was read, upright, which is
+    where its boxes are (pdfium turns it by its /Rotate already)."""
     from PIL import ImageDraw
 
     if source.suffix == ".pdf":
         import pypdfium2 as pdfium
 
-        pdf = pdfium.PdfDocument(str(source))
-        image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
+        pdf_page = pdfium.PdfDocument(str(source))[page - 1]
+        extra = (rotation - pdf_page.get_rotation()) % 360
+        image = pdf_page.render(scale=scale, rotation=extra).to_pil().convert("RGB")
     elif source.suffix == ".pptx":
         image = _draw_slide(source, page, scale)
     else:

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-# System packages: tesseract-ocr (+nor, eng), fonts-dejavu-core, hunspell-no, chromium for
+# System packages: tesseract-ocr (+nor, eng, osd), fonts-dejavu-core, hunspell-no, chromium for
 # the review app's browser tests (Playwright drives it; it never downloads a browser), and
 # LibreOffice, poppler-utils and Liberation fonts for the generated layout decks.
 
@@ -20,8 +20,10 @@ missing_system_packages() {
     langs=$(tesseract --list-langs 2>/dev/null || true)
     grep -qx nor <<<"$langs" || missing+=(tesseract-ocr-nor)
     grep -qx eng <<<"$langs" || missing+=(tesseract-ocr-eng)
+    # orientation and script detection: scans fed upside down or sideways are turned upright
+    grep -qx osd <<<"$langs" || missing+=(tesseract-ocr-osd)
   else
-    missing+=(tesseract-ocr-nor tesseract-ocr-eng)
+    missing+=(tesseract-ocr-nor tesseract-ocr-eng tesseract-ocr-osd)
   fi
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   [ -f /usr/share/hunspell/nb_NO.dic ] || missing+=(hunspell-no)

@@ -49,14 +49,111 @@ def binary_garbage(path: Path) -> Path:
 
 def image_pdf(path: Path, lines: list[str], size: int = 30) -> Path:
     """A small scanned-looking page: ``lines`` drawn as an image, no text layer."""
+    placed = [(60, 60 + i * (size + 20), line) for i, line in enumerate(lines)]
+    return scan_pdf(path, placed, (1400, 120 + len(lines) * (size + 20)), size)
+
+
+def scan_pdf(path: Path, placed: list[tuple[int, int, str]], pixels: tuple[int, int],
+             size: int = 30, turn: int = 0, speckle: int = 0) -> Path:
+    """A scanned page at 200 dpi, no text layer: each (x, y, text) of ``placed`` drawn at that
+    pixel on a white page of ``pixels`` (width, height), the sheet then fed turned: it must
+    be turned ``turn`` degrees clockwise to read upright. ``speckle`` pixels flipped at
+    random (seeded) make a dirty scan."""
+    import random
+
     font = ImageFont.truetype(FONT, size)
-    img = Image.new("L", (1400, 120 + len(lines) * (size + 20)), 255)
+    img = Image.new("L", pixels, 255)
     draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((60, 60 + i * (size + 20)), line, font=font, fill=0)
+    for x, y, text in placed:
+        draw.text((x, y), text, font=font, fill=0)
+    rng, px = random.Random(1), img.load()
+    for _ in range(speckle):
+        x, y = rng.randrange(img.width), rng.randrange(img.height)
+        px[x, y] = 0 if px[x, y] > 128 else 255
+    img = img.rotate(turn, expand=True)  # anticlockwise: the reader turns it back clockwise
     buf = io.BytesIO()
     img.save(buf, "PDF", resolution=200)
     path.write_bytes(buf.getvalue())
+    return path
+
+
+def turned_text_pdf(path: Path, lines: list[str], size: tuple[float, float] = (420, 200),
+                    rotate: int = 0, turn: int = 0) -> Path:
+    """``lines`` typeset (Helvetica 14) on a page of ``size`` (width, height) as read upright,
+    stored so that its content must be turned ``turn`` degrees clockwise to read upright (the
+    text drawn turned the other way, as a rotated text matrix), with ``/Rotate rotate``
+    (reportlab's ``setPageRotation``) on top. ``rotate=turn`` is how producers store a page
+    that displays upright; ``rotate`` alone turns an upright page sideways on screen."""
+    width, height = size
+    stored = (height, width) if turn in (90, 270) else (width, height)
+    # reportlab gives a page it rotates by 90 or 270 the media box of the swapped size
+    c = canvas.Canvas(str(path), pagesize=stored[::-1] if rotate in (90, 270) else stored,
+                      invariant=1)
+    c.setPageRotation(rotate)
+    c.translate(*{0: (0, 0), 90: (height, 0), 180: (width, height), 270: (0, width)}[turn])
+    c.rotate(turn)
+    c.setFont("Helvetica", 14)
+    for i, line in enumerate(lines):
+        c.drawString(40, height - 50 - 24 * i, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+def form_xobject_pdf(path: Path, lines: list[str], offsets: list[tuple[float, float]],
+                     in_form: bool = True) -> Path:
+    """``lines`` drawn inside one Form XObject (reportlab ``beginForm``/``doForm``: an
+    embedded sub-page) placed once at each (dx, dy) of ``offsets``; with ``in_form=False``
+    the same lines drawn straight onto the page at the same places, to compare with."""
+    c = canvas.Canvas(str(path), pagesize=(600, 500), invariant=1)
+
+    def draw() -> None:
+        c.setFont("Helvetica", 14)
+        for i, line in enumerate(lines):
+            c.drawString(40, 440 - 24 * i, line)
+
+    if in_form:
+        c.beginForm("subpage")
+        draw()
+        c.endForm()
+    for dx, dy in offsets:
+        c.saveState()
+        c.translate(dx, dy)
+        if in_form:
+            c.doForm("subpage")
+        else:
+            draw()
+        c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
+def incrementally_updated_pdf(path: Path, first: Path, added: Path) -> Path:
+    """``first`` with the pages of ``added`` appended as an incremental update (pdfium's
+    FPDF_INCREMENTAL save: new objects, a second cross-reference table and trailer)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(first))
+    doc.import_pages(pdfium.PdfDocument(str(added)))
+    buf = io.BytesIO()
+    doc.save(buf, flags=pdfium_c.FPDF_INCREMENTAL)
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+#: A mail gateway's stamp before a PDF's header (readers accept up to 1024 bytes of it).
+BANNER = b"X-Scanned-By: MailGate 4.2 (virus free)\r\nX-Archive: postmottak\r\n\r\n" * 4
+
+
+def mangled(src: Path, path: Path, *replacements: tuple[bytes, bytes]) -> Path:
+    """``src`` with each (old, new) of ``replacements`` made in its bytes (each must occur)."""
+    data = src.read_bytes()
+    for old, new in replacements:
+        assert old in data, old
+        data = data.replace(old, new)
+    path.write_bytes(data)
     return path
 
 
