@@ -109,7 +109,7 @@ PAGES = [
     Column("language", STR, "The language the page reads as, by the share of its words each of wordfreq's lists knows: nb, another wordfreq code (en, fr, sv, ...), und (none of them: Latin, codes), or empty (too few words to tell). OCR repair runs only on nb and empty pages."),
     Column("ocr", BOOL, "True when the text came from OCR."),
     Column("ocr_confidence", FLOAT, "Mean tesseract word confidence 0-100 (OCR pages only)."),
-    Column("rotation", INT, "Degrees clockwise the page was turned to be read upright: the PDF page's /Rotate, or the orientation OCR detected on a scan (0: read as it lies)."),
+    Column("rotation", INT, "Degrees clockwise the page as stored was turned to be read upright, the page its boxes are in: for a PDF, from its content space (its /Rotate when that shows the page upright); for a scan, plus the orientation OCR detected (0: read as it lies)."),
     Column("sheet", STR, "Spreadsheets: the sheet's name (the page number is its position)."),
     Column("width", FLOAT, "Page width in points (empty for HTML and text)."),
     Column("height", FLOAT, "Page height in points."),
