@@ -18,7 +18,7 @@ from veikart.errors import InputFileError, VeikartError
 from veikart.files import sha256_file
 
 from . import cache, convert
-from .detect import MIMETYPES, detect_format
+from .detect import MIMETYPES, detect_format, encrypted_office
 from .docx import extract_docx
 from .html import extract_html
 from .model import CONVERTED_TO, Block, Document, Format, Line, Origin, Page
@@ -61,6 +61,9 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
         raise InputFileError(str(path), "the file is empty")
     fmt = detect_format(path)
     if fmt is None:
+        if encrypted_office(path):
+            raise InputFileError(str(path), "a password-protected (encrypted) Office file: "
+                                 "save it without a password to have it read")
         raise InputFileError(str(path), f"not {READABLE}")
     try:
         path.open("rb").close()

@@ -112,6 +112,15 @@ def _package_format(path: Path) -> Format | None:
     return None
 
 
+def encrypted_office(path: Path) -> bool:
+    """Whether ``path`` is an OOXML file saved with a password: Office wraps those in an OLE2
+    container holding an ``EncryptedPackage`` stream."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    return (head.startswith(_OLE2) and path.suffix.lower() in (".docx", ".xlsx", ".pptx", ".xlsm")
+            and "EncryptedPackage".encode("utf-16-le") in head)
+
+
 def detect_format(path: Path) -> Format | None:
     """Content first, suffix second. None: not a format veikart reads."""
     with path.open("rb") as fh:

@@ -302,3 +302,13 @@ def test_ingest_lists_what_it_does_not_read(prefect_harness, tmp_path):
     pages = pd.read_parquet(out / "pages.parquet").set_index("page")
     for row in roadmap.itertuples():
         assert pages.loc[row.page, "text"][row.char_start:row.char_end] == row.mention_text
+
+
+def test_password_protected_office_file_says_so(tmp_path):
+    """Office saves a password-protected .docx as an OLE2 container with an EncryptedPackage
+    stream: one line that says what it is, not "not a ... file"."""
+    locked = tmp_path / "referat.docx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000
+                       + "EncryptedPackage".encode("utf-16-le") + b"\0" * 500)
+    with pytest.raises(InputFileError, match="referat.docx: a password-protected"):
+        extract(locked)
