@@ -41,7 +41,8 @@ def _print_summary(summary: dict, out: Path) -> None:
           f"roadmap_latest.parquet, roadmap_changes.parquet, documents.parquet, pages.parquet, "
           f"runs.parquet, veikart.duckdb, datapackage.json, report.html)")
     if summary.get("not_read"):
-        print(f"  not read: {len(summary['not_read'])} files (see documents.parquet, "
+        count = len(summary["not_read"])
+        print(f"  not read: {count} file{'s' if count != 1 else ''} (see documents.parquet, "
               f"status skipped): " + "; ".join(summary["not_read"][:3])
               + (" ..." if len(summary["not_read"]) > 3 else ""))
     print(f"  run id:  {summary['run_id']}")
