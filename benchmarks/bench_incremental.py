@@ -48,12 +48,15 @@ def make_inbox(folder: Path, n: int, suffixes=(".pptx", ".pdf", ".html"), start:
             target.write_text(src.read_text("utf-8") + f"\n<!-- copy {i} -->\n", "utf-8")
 
 
-def _timed_run(inbox: Path, out: Path) -> float:
+def _timed_run(inbox: Path, out: Path, read: int) -> float:
+    """One run's time; it must have read exactly ``read`` documents."""
     from flows.ingest import ingest_flow
 
     start = time.perf_counter()
-    ingest_flow(inputs=[str(inbox)], out=str(out))
-    return time.perf_counter() - start
+    summary = ingest_flow(inputs=[str(inbox)], out=str(out))
+    took = time.perf_counter() - start
+    assert len(summary["documents"]) == read, (len(summary["documents"]), read)
+    return took
 
 
 def history(sizes: list[int], repeats: int) -> None:
@@ -72,14 +75,14 @@ def history(sizes: list[int], repeats: int) -> None:
             inbox.mkdir()
             make_inbox(inbox, n, fast)
             ingest_flow(inputs=[str(inbox)], out=str(out))
-            unchanged = [_timed_run(inbox, out) for _ in range(repeats)]
+            unchanged = [_timed_run(inbox, out, 0) for _ in range(repeats)]
             one_new = []
             for k in range(repeats):
                 make_inbox(inbox, 1, (".html",), start=10_000 + k)
-                one_new.append(_timed_run(inbox, out))
+                one_new.append(_timed_run(inbox, out, 1))
             costs[n] = (statistics.median(unchanged), statistics.median(one_new))
             print(f"{n:5d} stored: unchanged run {costs[n][0]:6.2f} s, "
-                  f"one new document {costs[n][1]:6.2f} s")
+                  f"one new document {costs[n][1]:6.2f} s (it read 0 and 1 documents)")
     small, large = min(sizes), max(sizes)
     print(f"ratio {large}/{small} stored, unchanged run:    "
           f"{costs[large][0] / costs[small][0]:.2f} (goal <= 1.5)")

@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -25,7 +26,14 @@ import extractors
 import normalize
 from normalize.catalogue import default_path as default_catalogue_path
 from outputs import document as stage
-from outputs.publish import publish, read_tables
+from outputs.publish import (
+    fingerprint,
+    is_current,
+    publish,
+    publish_runs,
+    published_model,
+    read_tables,
+)
 from outputs.report import markdown_summary, write_report
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
@@ -41,16 +49,25 @@ def ingest_document(path: str, catalogue_path: str, overlay: tuple, state: str, 
 
 @task(name="publish-dataset")
 def publish_dataset(out: str, state: str, catalogue_path: str, run: dict,
-                    not_read: list[tuple[str, str]]) -> dict[str, str]:
-    """Every stored document's rows, this run's row in runs, the decisions: the dataset."""
-    store = Store(Path(state))
-    rows = stage.stored_rows(store.ledger(), run["run_id"], not_read)
-    run["items"] = len(rows["roadmap"])
+                    not_read: list[tuple[str, str]], processed: list[str]) -> dict[str, str]:
+    """Every stored document's rows, this run's row in runs, the decisions: the dataset.
+    A run that changed nothing the dataset is made of writes only its runs row."""
+    store, out_path = Store(Path(state)), Path(out)
+    ledger = store.ledger()
+    print_ = fingerprint(store, catalogue_path, (sorted(ledger.items()), not_read))
+    runs_file = out_path / "runs.parquet"
+    runs = [r for r in pq.read_table(runs_file).to_pylist() if r["run_id"] != run["run_id"]] \
+        if runs_file.exists() else []
     run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    previous = read_tables(Path(out)).get("runs", []) if (Path(out) / "runs.parquet").exists() \
-        else []
-    rows["runs"] = [r for r in previous if r["run_id"] != run["run_id"]] + [run]
-    return {k: str(v) for k, v in publish(Path(out), store, rows, catalogue_path).items()}
+    if is_current(out_path, store, print_):
+        run["items"] = pq.read_metadata(out_path / "roadmap.parquet").num_rows
+        return {k: str(v) for k, v in publish_runs(out_path, runs + [run]).items()}
+    rows = stage.stored_rows(ledger, run["run_id"], not_read, set(processed),
+                             published_model(out_path, store))
+    run["items"] = len(rows["roadmap"])
+    rows["runs"] = runs + [run]
+    return {k: str(v) for k, v in publish(out_path, store, rows, catalogue_path,
+                                          print_).items()}
 
 
 def _progress(done: int, total: int, pages: int, started: float) -> None:
@@ -123,7 +140,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
            "failed": sum(e["status"] == "failed" for e in ledger.values()),
            "items": 0, "processed": len(todo), "skipped": len(skipped),
            "not_read": len(not_read_pairs)}
-    files = publish_dataset(out, state_path, catalogue_path, run, not_read_pairs)
+    files = publish_dataset(out, state_path, catalogue_path, run, not_read_pairs, todo)
     tables = read_tables(Path(out))
     summary = {
         "run_id": run_id, "out": out, "files": files, "documents": records,

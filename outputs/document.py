@@ -111,14 +111,41 @@ def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: 
             "ocr_pages": sum(p.ocr for p in doc.pages), "items": len(norm.items)}
 
 
-def stored_rows(ledger: dict[str, dict], run_id: str,
-                not_read: list[tuple[str, str]] = ()) -> dict[str, list[dict]]:
+def _reusable(previous: dict[str, list[dict]] | None, ledger: dict[str, dict],
+              processed: set[str]) -> bool:
+    """Whether ``previous`` holds exactly the rows of the ledger's documents not processed in
+    this run, from the results the ledger names."""
+    if previous is None:
+        return False
+    shown = {r["source_path"]: r["source_sha256"] for r in previous["documents"]
+             if r["status"] != "skipped"}
+    kept = {p for p in ledger if p not in processed}
+    return kept <= set(shown) and set(shown) <= set(ledger) and all(
+        shown[p] == ledger[p]["sha256"] for p in kept if ledger[p]["status"] == "ok")
+
+
+def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, str]] = (),
+                processed: set[str] = frozenset(),
+                previous: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:
     """Every table's rows from the stored results of the documents in the ledger (their own
-    run ids kept), the failed documents' rows, and the files not read in this run."""
-    entries = [ledger[p] for p in sorted(ledger)]
+    run ids kept), the failed documents' rows, and the files not read in this run.
+
+    With ``previous`` (the tables as last published, the roadmap before decisions) that
+    still matches the ledger, only the documents ``processed`` in this run are read from
+    their results; the others' rows are taken from ``previous`` as they are, so a run's cost
+    follows what changed rather than what is stored."""
+    if _reusable(previous, ledger, processed):
+        entries = [ledger[p] for p in sorted(ledger) if p in processed]
+        rows = {name: [r for r in previous[name] if r["source_path"] not in processed
+                       and not (name == "documents" and r["status"] == "skipped")]
+                for name in RESULT_TABLES}
+    else:
+        entries = [ledger[p] for p in sorted(ledger)]
+        rows = {name: [] for name in RESULT_TABLES}
     stored = [Path(e["result_file"]) for e in entries
               if e["status"] == "ok" and results.is_result(e["result_file"])]
-    rows = {name: results.load(stored, name, arrow_schema(name)) for name in RESULT_TABLES}
+    for name in RESULT_TABLES:
+        rows[name] += results.load(stored, name, arrow_schema(name))
     for e in entries:
         if not (e["status"] == "ok" and results.is_result(e["result_file"])):
             failed = DocumentOutcome(e["path"], "failed", e["error"] or "no stored result",

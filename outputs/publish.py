@@ -16,7 +16,7 @@ from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
 from normalize.match import normalize_name
 from state import Decision, StateError, Store
-from veikart.files import atomic_write_text
+from veikart.files import atomic_write_text, content_id
 
 from . import write
 from .schema import TABLES
@@ -53,19 +53,32 @@ def reviewed_catalogue(catalogue: Catalogue, store: Store) -> Catalogue:
     return with_overlay(catalogue, store.overlay())
 
 
-def _relevant(decisions: list[Decision], item_id: str, key: str) -> list[Decision]:
-    item = [d for d in decisions if d.scope == "item" and d.item_id == item_id]
-    text = [d for d in decisions if d.scope == "text" and d.norm_text == key]
-    return text + item  # item decisions are more specific: they come last and win
+class DecisionIndex:
+    """The decision log indexed by item and by normalized text, in log order."""
+
+    def __init__(self, decisions: list[Decision]) -> None:
+        self.by_item: dict[str, list[Decision]] = {}
+        self.by_text: dict[str, list[Decision]] = {}
+        for d in decisions:
+            index = self.by_item if d.scope == "item" else self.by_text
+            index.setdefault(d.item_id if d.scope == "item" else d.norm_text, []).append(d)
+
+    def relevant(self, row: dict) -> list[Decision]:
+        """The decisions about ``row``: those for its text, then (more specific, so they come
+        last and win) those for the item itself."""
+        text = self.by_text.get(norm_key(row["text"]), []) if self.by_text else []
+        return text + self.by_item.get(row["item_id"], [])
 
 
-def apply_to_row(row: dict, decisions: list[Decision], catalogue: Catalogue) -> dict:
+def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
+                 catalogue: Catalogue) -> dict:
     """The row as the reviewers decided it (``row`` is the model's row; a copy is returned).
     A human decision always beats the model; a decision pointing to an initiative that is
     gone comes back for review."""
+    index = decisions if isinstance(decisions, DecisionIndex) else DecisionIndex(decisions)
     out = dict(row)
     out.update(decided_by=None, decided_at=None, decision=None, review_note=None)
-    relevant = _relevant(decisions, row["item_id"], norm_key(row["text"]))
+    relevant = index.relevant(row)
     if not relevant:
         return out
     rejected = {d.initiative_id for d in relevant if d.action == "reject"}
@@ -103,9 +116,9 @@ def apply_to_row(row: dict, decisions: list[Decision], catalogue: Catalogue) -> 
 
 
 def apply_decisions(rows: list[dict], store: Store, catalogue: Catalogue) -> list[dict]:
-    decisions = store.decisions()
+    index = DecisionIndex(store.decisions())
     full = reviewed_catalogue(catalogue, store)
-    return [apply_to_row(row, decisions, full) for row in rows]
+    return [apply_to_row(row, index, full) for row in rows]
 
 
 def write_overlay_file(store: Store) -> Path:
@@ -131,8 +144,47 @@ def read_tables(out: Path) -> dict[str, list[dict]]:
             for name in TABLES if (Path(out) / f"{name}.parquet").exists()}
 
 
+#: The settings key of the fingerprint of what the dataset was last published from.
+PUBLISHED_KEY = "published_fingerprint"
+
+
+def fingerprint(store: Store, catalogue: str, parts: object) -> str:
+    """What a dataset is made of, besides its runs: ``parts`` (the ingest's ledger and the
+    files not read), the decision log and overlay as they stand, the catalogue."""
+    decisions = store.decisions()
+    return content_id(repr(parts), len(decisions), decisions[-1].id if decisions else 0,
+                      repr(store.overlay()), catalogue, Path(catalogue).stat().st_mtime_ns,
+                      length=32)
+
+
+def is_current(out: Path, store: Store, print_: str) -> bool:
+    """Whether the dataset in ``out`` was published from exactly this (only its runs table
+    would change)."""
+    return (store.get(PUBLISHED_KEY) == print_
+            and all((Path(out) / f"{name}.parquet").exists() for name in TABLES)
+            and (Path(out) / "veikart.duckdb").exists())
+
+
+def published_model(out: Path, store: Store) -> dict[str, list[dict]] | None:
+    """The tables as last published, the roadmap as the model made it (before decisions);
+    None when any is missing."""
+    model = store.folder / MODEL_ROWS
+    names = ("mentions", "pages", "documents")
+    if not model.exists() or not all((Path(out) / f"{n}.parquet").exists() for n in names):
+        return None
+    tables = {n: pq.read_table(Path(out) / f"{n}.parquet").to_pylist() for n in names}
+    tables["roadmap"] = pq.read_table(model).to_pylist()
+    return tables
+
+
+def publish_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
+    """Only the runs table, for a run that changed nothing else (Parquet and the DuckDB
+    table, the latter in one transaction)."""
+    return write.write_runs(Path(out), runs)
+
+
 def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
-            catalogue: str | None = None) -> dict[str, Path]:
+            catalogue: str | None = None, print_: str | None = None) -> dict[str, Path]:
     """Write the dataset in ``out`` with the decision log applied; returns the files.
 
     ``rows``: an ingest's tables, the roadmap as the model made it; they are kept in the state
@@ -150,8 +202,11 @@ def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
         rows = read_tables(out)
         rows["roadmap"] = pq.read_table(model).to_pylist() if model.exists() else []
     tables = {**rows, "roadmap": apply_decisions(rows["roadmap"], store, load_catalogue(path))}
+    store.set(PUBLISHED_KEY, "")  # unknown until the dataset is written
     written = write.write_dataset(Path(out), tables)
     write_overlay_file(store)
+    if print_:
+        store.set(PUBLISHED_KEY, print_)
     return written
 
 

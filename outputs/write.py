@@ -75,6 +75,28 @@ def datapackage(tables: dict[str, pa.Table]) -> dict:
             "title": "Helsenorge roadmap items with provenance", "resources": resources}
 
 
+def write_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
+    """Replace only the runs table: its Parquet file, and the DuckDB table in one
+    transaction (readers see the old runs or the new ones)."""
+    try:
+        table = to_arrow("runs", runs)
+        path = out / "runs.parquet"
+        atomic(path, lambda p: pq.write_table(table, p, compression="zstd"))
+        con = duckdb.connect(str(out / "veikart.duckdb"))
+        try:
+            con.register("incoming", table)
+            con.execute("BEGIN TRANSACTION")
+            con.execute('DELETE FROM "runs"')
+            con.execute('INSERT INTO "runs" SELECT * FROM incoming')
+            con.execute("COMMIT")
+            con.unregister("incoming")
+        finally:
+            con.close()
+        return {"runs": path, "duckdb": out / "veikart.duckdb"}
+    except (OSError, duckdb.Error) as err:
+        raise OutputError(f"{out}: cannot write the runs table ({err})") from None
+
+
 def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
     """Write every table in ``rows`` to ``out``; returns the paths written."""
     out = Path(out)

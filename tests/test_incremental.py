@@ -74,6 +74,36 @@ def test_a_new_deck_is_the_only_one_read_and_its_changes_are_listed(prefect_harn
     assert len(docs) == 3  # history across meetings: every document so far
 
 
+def test_publishing_only_what_changed_gives_the_full_publish(prefect_harness, inbox, tmp_path):
+    """A run that reads one new document takes the other documents' rows from the dataset as
+    last published; the tables must equal those of one run over everything (run ids
+    aside), and an unchanged run rewrites only the runs table."""
+    from flows.ingest import ingest_flow
+
+    out, full = tmp_path / "out", tmp_path / "full"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    shutil.copy(SAMPLES / f"{DIST}.pptx", inbox)
+    (inbox / "notat.txt").write_text("• Timer 2.0\n", "utf-8")
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    ingest_flow(inputs=[str(inbox)], out=str(full))
+    for t in TABLES:
+        a = pd.read_parquet(out / f"{t}.parquet")
+        b = pd.read_parquet(full / f"{t}.parquet")
+        a, b = (x.drop(columns=[c for c in x.columns if c == "run_id"]) for x in (a, b))
+        pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True),
+                                      obj=t)
+    before = {t: (out / f"{t}.parquet").stat().st_mtime_ns for t in TABLES}
+    third = ingest_flow(inputs=[str(inbox)], out=str(out))
+    assert third["documents"] == []
+    assert {t: (out / f"{t}.parquet").stat().st_mtime_ns for t in TABLES} == before
+    import duckdb
+
+    with duckdb.connect(str(out / "veikart.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 3
+        assert con.execute("SELECT count(*) FROM roadmap").fetchone()[0] == len(
+            pd.read_parquet(out / "roadmap.parquet"))
+
+
 def test_the_run_report_in_a_browser(prefect_harness, inbox, tmp_path):
     from test_review_web import CHROMIUM
 
