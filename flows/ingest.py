@@ -103,7 +103,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
     state_path = str(state_dir(Path(out), Path(state) if state else None))
     store = Store(Path(state_path))
-    results.drop_legacy(Path(state_path))
+    legacy = results.drop_legacy(Path(state_path))
     overlay = stage.overlay_key(store)
     stage.matcher_for(catalogue_path, overlay)
     key = stage.pipeline_key(catalogue_path, overlay)
@@ -145,6 +145,7 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     summary = {
         "run_id": run_id, "out": out, "files": files, "documents": records,
         "skipped": skipped, "not_read": [f"{p}: {r}" for p, r in not_read_pairs],
+        "legacy_results": legacy,
         "items": len(tables["roadmap"]), "match_status": _count(tables["roadmap"]),
         "failed_total": [e["error"] for e in ledger.values() if e["status"] == "failed"],
     }

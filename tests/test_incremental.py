@@ -104,6 +104,26 @@ def test_publishing_only_what_changed_gives_the_full_publish(prefect_harness, in
             pd.read_parquet(out / "roadmap.parquet"))
 
 
+def test_a_state_folder_with_pickled_results_is_migrated(prefect_harness, inbox, tmp_path):
+    """An earlier release kept results as pickles: they are removed unread and their
+    documents read again."""
+    import sqlite3
+
+    from flows.ingest import ingest_flow
+
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    state = out / "state"
+    old = state / "results" / "0123-abcd.pkl"
+    old.write_bytes(b"\x80\x04not to be unpickled")
+    with sqlite3.connect(state / "state.sqlite") as con:
+        con.execute("UPDATE ingested SET result_file=?", (str(old),))
+    summary = ingest_flow(inputs=[str(inbox)], out=str(out))
+    assert summary["legacy_results"] == 1 and not old.exists()
+    assert len(summary["documents"]) == 2 and not summary["skipped"]
+    assert len(pd.read_parquet(out / "roadmap.parquet"))
+
+
 def test_the_run_report_in_a_browser(prefect_harness, inbox, tmp_path):
     from test_review_web import CHROMIUM
 

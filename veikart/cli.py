@@ -45,6 +45,9 @@ def _print_summary(summary: dict, out: Path) -> None:
         print(f"  not read: {count} file{'s' if count != 1 else ''} (see documents.parquet, "
               f"status skipped): " + "; ".join(summary["not_read"][:3])
               + (" ..." if len(summary["not_read"]) > 3 else ""))
+    if summary.get("legacy_results"):
+        print(f"  migrated: {summary['legacy_results']} results an earlier release kept as "
+              "pickles were removed; their documents were read again")
     print(f"  run id:  {summary['run_id']}")
 
 
