@@ -57,6 +57,7 @@ def _tokenizer():
     return spacy.blank("nb").tokenizer
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_name(text: str) -> str:
     """Matching form of a name: casefolded, æøå and versions kept, region codes, status notes,
     quotes, bullets, dashes and line wraps folded away.

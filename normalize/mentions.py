@@ -7,6 +7,7 @@ and table cells are roadmap items, not mentions."""
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass
 
 from extractors.model import Document
@@ -62,6 +63,20 @@ def is_prose(text: str) -> bool:
     return not looks_like_item(" ".join(text.split())) and len(text.split()) >= 6
 
 
+@functools.lru_cache(maxsize=8)
+def _anchors(matcher: Matcher) -> tuple[frozenset[str], frozenset[str]]:
+    """The catalogue's words, and the first six letters of its long ones: a token anchors a
+    window when it is one of the words or shares such a beginning."""
+    return (frozenset(matcher.vocab),
+            frozenset(v[:6] for v in matcher.vocab if len(v) >= 6))
+
+
+#: Sentences already searched, per matcher: text -> their hits relative to the sentence.
+#: Minutes and decks repeat sentences (agenda lines, recurring notes) run after run.
+SENTENCE_CACHE_SIZE = 20_000
+_SENTENCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def find_mentions(doc: Document, matcher: Matcher,
                   exclude: dict[int, list[tuple[int, int]]] | None = None) -> list[Mention]:
     """Mentions of catalogue initiatives in the prose blocks of ``doc``; spans listed in
@@ -84,13 +99,35 @@ def find_mentions(doc: Document, matcher: Matcher,
 
 
 def _sentence_mentions(sent, offset, page, matcher, phrases, doc) -> list[Mention]:
+    cache = _SENTENCES.setdefault(matcher, {})
+    hits = cache.get(sent.text)
+    if hits is None:
+        hits = _sentence_hits(sent, matcher, phrases)
+        if len(cache) >= SENTENCE_CACHE_SIZE:
+            cache.clear()
+        cache[sent.text] = hits
+    out = []
+    for start_char, end_char, m, method in hits:
+        start, end = offset + sent.start_char + start_char, offset + sent.start_char + end_char
+        iid = m.initiative_id
+        out.append(Mention(content_id(doc.origin.sha256, page.number, start, end), page.number,
+                           start, end, page.text[start:end], sent.text, iid,
+                           matcher.catalogue.by_id[iid].name if iid else None, m.score,
+                           m.status, method))
+    return out
+
+
+def _sentence_hits(sent, matcher, phrases) -> list[tuple[int, int, object, str]]:
+    """A sentence's mentions: character span within the sentence, Match, method."""
     found: list[tuple[int, int, object, str]] = []  # token start, end, Match, method
     exact = [(s, e) for _, s, e in phrases(sent.as_doc())]
     windows, spans = [], []
     tokens = list(sent)
+    words, prefixes = _anchors(matcher)
     for i, tok in enumerate(tokens):
-        if not tok.is_alpha or tok.lower_ in STOPWORDS or tok.lower_ not in matcher.vocab and \
-                not any(tok.lower_[:6] == v[:6] for v in matcher.vocab if len(v) >= 6):
+        low = tok.lower_
+        if not tok.is_alpha or low in STOPWORDS or (low not in words
+                                                     and low[:6] not in prefixes):
             continue
         for a in range(max(0, i - MAX_WINDOW + 1), i + 1):
             for b in range(i + 1, min(len(tokens), a + MAX_WINDOW) + 1):
@@ -116,12 +153,6 @@ def _sentence_mentions(sent, offset, page, matcher, phrases, doc) -> list[Mentio
             continue
         taken |= set(range(a, b))
         span = sent[a:b]
-        start = offset + span.start_char
-        end = offset + span.end_char
-        text = page.text[start:end]
-        iid = m.initiative_id
-        mention_id = content_id(doc.origin.sha256, page.number, start, end)
-        out.append(Mention(mention_id, page.number, start, end, text,
-                           sent.text, iid, matcher.catalogue.by_id[iid].name if iid else None,
-                           m.score, m.status, method))
-    return sorted(out, key=lambda x: x.char_start)
+        out.append((span.start_char - sent.start_char, span.end_char - sent.start_char, m,
+                    method))
+    return sorted(out, key=lambda x: x[0])

@@ -53,12 +53,18 @@ def _print_summary(summary: dict, out: Path) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
-    from flows.ingest import flow_for
+    from outputs import run as runs
 
-    summary = flow_for(args.dask_address)(
-        inputs=[str(p) for p in args.paths], out=str(args.out),
-        catalogue=str(args.catalogue) if args.catalogue else None,
-        state=str(args.state) if args.state else None, force=args.force)
+    options = {"inputs": [str(p) for p in args.paths], "out": str(args.out),
+               "catalogue": str(args.catalogue) if args.catalogue else None,
+               "state": str(args.state) if args.state else None, "force": args.force}
+    plan = runs.prepare(**options)
+    if runs.is_noop(plan):  # nothing to read and the dataset is current: no flow needed
+        summary = runs.noop_run(plan)
+    else:
+        from flows.ingest import flow_for
+
+        summary = flow_for(args.dask_address)(**options)
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
