@@ -38,6 +38,33 @@ def test_a_second_run_reads_nothing_and_says_so(prefect_harness, tmp_path, capsy
     assert "1 documents: 0 read (0 ok, 0 failed), 1 unchanged" in capsys.readouterr().out
 
 
+def test_an_unchanged_run_starts_no_prefect(prefect_harness, tmp_path, capsys, monkeypatch):
+    """With nothing to read and a current dataset, the run is decided before any Prefect
+    machinery: it works with the flow unavailable, and still adds its runs row."""
+    import pandas as pd
+
+    import flows.ingest
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "deck.pptx").write_bytes((SAMPLES / f"{DIST}.pptx").read_bytes())
+    args = ["ingest", str(inbox), "--out", str(tmp_path / "out")]
+    assert main(args) == ExitCode.ok
+
+    def no_flow(*_args, **_kwargs):
+        raise AssertionError("the flow was started")
+
+    monkeypatch.setattr(flows.ingest, "flow_for", no_flow)
+    assert main(args) == ExitCode.ok
+    assert "0 read (0 ok, 0 failed), 1 unchanged" in capsys.readouterr().out
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert list(runs.processed) == [1, 0] and list(runs.skipped) == [0, 1]
+    # a new document needs the flow
+    (inbox / "notat.txt").write_text("• Timer 2.0\n", "utf-8")
+    assert main(args) == ExitCode.other_error
+    assert "the flow was started" in capsys.readouterr().err
+
+
 def test_partial_failure_exit_code_and_one_line_error(prefect_harness, tmp_path, capsys):
     inbox = tmp_path / "in"
     inbox.mkdir()
