@@ -238,15 +238,18 @@ class Matcher:
         return self.match_many([text], [region])[0]
 
     def match_many(self, texts: list[str], regions: list[str | None] | None = None,
-                   chunk: int = 5000) -> list[Match]:
-        """Match many texts; identical (text, region) pairs are decided once."""
+                   chunk: int = 5000, floor: float = 0.0) -> list[Match]:
+        """Match many texts; identical (text, region) pairs are decided once. A text whose
+        best blended score (``base``, the first and cheapest reading) is under ``floor`` is
+        unmatched without being decided: the mention search's prune."""
         regions = regions or [None] * len(texts)
         keys = list(dict.fromkeys(zip(texts, regions, strict=True)))
         decided: dict[tuple, Match] = {}
         for start in range(0, len(keys), chunk):
             part = keys[start:start + chunk]
             for key, match in zip(part, self._match_chunk([t for t, _ in part],
-                                                          [r for _, r in part]), strict=True):
+                                                          [r for _, r in part], floor),
+                                  strict=True):
                 decided[key] = match
         return [decided[key] for key in zip(texts, regions, strict=True)]
 
@@ -262,7 +265,8 @@ class Matcher:
                             queries.append(seg)
         return queries
 
-    def _match_chunk(self, texts: list[str], regions: list[str | None]) -> list[Match]:
+    def _match_chunk(self, texts: list[str], regions: list[str | None],
+                     floor: float = 0.0) -> list[Match]:
         per_text = [self._queries(t) for t in texts]
         unique: dict[str, int] = {}
         for qs in per_text:
@@ -287,8 +291,14 @@ class Matcher:
         mats = (m_ratio, m_sort, m_set, m_jw, name_cov, query_cov)
         q_numbers = [numbers(q) for q in queries]
         results = []
+        best = base.max(axis=1)
         for text, qs, region in zip(texts, per_text, regions, strict=True):
             rows = np.array([unique[q] for q in qs])
+            top = float(best[rows].max())
+            if top < floor:
+                results.append(Match("unmatched", None, 0.0, [],
+                                     f"best blended score {top:.2f} under {floor:.2f}"))
+                continue
             results.append(self._decide(text, rows, base, mats, queries, q_numbers, region))
         return results
 
