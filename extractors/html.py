@@ -309,8 +309,29 @@ class _Reader:
                 c += cs
 
 
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)|^\xef\xbb\xbf|"""
+                       rb"""^\xff\xfe|^\xfe\xff""", re.I)
+
+
+def decoded(raw: bytes) -> str | bytes:
+    """The page's text: as its byte-order mark or ``<meta charset>`` says (left to the parser),
+    else UTF-8 when it reads as UTF-8, else Windows-1252 (the Western European encoding
+    Norwegian pages without a declaration are written in; a parser's guess took such pages for
+    Central European, ``prřvesvar``).
+
+    >>> decoded("prøvesvar".encode("cp1252")), decoded("prøvesvar".encode())
+    ('prøvesvar', 'prøvesvar')
+    """
+    if _DECLARED.search(raw[:4096]):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
 def extract_html(path: Path, origin: Origin) -> Document:
-    soup = BeautifulSoup(path.read_bytes(), "lxml")
+    soup = BeautifulSoup(decoded(path.read_bytes()), "lxml")
     reader = _Reader()
     reader.element(soup.body or soup)
     title = soup.title.get_text(strip=True) if soup.title else None

@@ -3,6 +3,7 @@ Another store (an fsspec URL, a mailbox) is a new class with the same ``paths()`
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,12 +17,34 @@ DISCOVER_SUFFIXES = {s for s in SUFFIXES if s != ".md"}
 _LOCK = re.compile(r"^(?:~\$|\.~lock\.)|~$")
 
 
+def shown(path: Path | str) -> str:
+    """A path as text that can be written anywhere: bytes of a name that are not UTF-8 are
+    shown as ``\\xe9`` escapes.
+
+    >>> shown(Path(os.fsdecode(b"in/d\\xe9ck.txt")))
+    'in/d\\\\xe9ck.txt'
+    """
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+
+
+def _unreadable_name(path: Path) -> bool:
+    try:
+        os.fsencode(str(path)).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class Skipped:
     """A file (or folder) a folder walk found and does not read, and why."""
 
     path: Path
     reason: str
+
+    @property
+    def shown(self) -> str:
+        return shown(self.path)
 
 
 @dataclass(frozen=True)
@@ -30,23 +53,46 @@ class FolderSource:
 
     def walk(self, exclude: list[Path] = ()) -> Iterator[Path | Skipped]:
         """Every file below ``root`` in sorted order: a path to read, or a :class:`Skipped`
-        with its reason. A hidden or excluded folder is one Skipped entry, not one per file."""
-        yield from self._walk(self.root, [Path(e).resolve() for e in exclude])
+        with its reason. A hidden or excluded folder is one Skipped entry, not one per file;
+        a symbolic link is followed only when it stays inside ``root``."""
+        yield from self._walk(self.root, [Path(e).resolve() for e in exclude], set())
 
-    def _walk(self, folder: Path, exclude: list[Path]) -> Iterator[Path | Skipped]:
+    def _link(self, path: Path) -> Skipped | None:
+        """Why a symbolic link is not followed (None: it may be)."""
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return Skipped(path, "a symbolic link loop")
+        except OSError:
+            return Skipped(path, "a symbolic link to nothing")
+        if not target.is_relative_to(self.root.resolve()):
+            return Skipped(path, "a symbolic link out of the folder (not followed)")
+        return None
+
+    def _walk(self, folder: Path, exclude: list[Path],
+              seen: set[Path]) -> Iterator[Path | Skipped]:
+        real = folder.resolve()
+        if real in seen:
+            yield Skipped(folder, "a symbolic link back into a folder already read")
+            return
+        seen.add(real)
         try:
             entries = sorted(folder.iterdir())
         except OSError as err:
             yield Skipped(folder, f"folder cannot be listed ({err.strerror})")
             return
         for path in entries:
-            if path.name.startswith("."):
+            if path.is_symlink() and (why := self._link(path)) is not None:
+                yield why
+            elif _unreadable_name(path):
+                yield Skipped(path, "its name is not valid UTF-8 (rename it to have it read)")
+            elif path.name.startswith("."):
                 kind = "folder" if path.is_dir() else "file"
                 yield Skipped(path, f"hidden {kind}")
             elif any(path.resolve() == e for e in exclude):
                 yield Skipped(path, "veikart's own output or state folder")
             elif path.is_dir():
-                yield from self._walk(path, exclude)
+                yield from self._walk(path, exclude, seen)
             elif not path.is_file():
                 yield Skipped(path, "not a regular file")
             elif _LOCK.search(path.name):
@@ -77,6 +123,9 @@ def walk(inputs: list[str | Path], exclude: list[str | Path] = ()) -> tuple[list
         if item.is_dir():
             for entry in FolderSource(item).walk([Path(e) for e in exclude]):
                 (found if isinstance(entry, Path) else skipped).append(entry)
+        elif _unreadable_name(item):
+            skipped.append(Skipped(item, "its name is not valid UTF-8 (rename it to have it "
+                                         "read)"))
         else:
             found.append(item)
     seen, unique = set(), []

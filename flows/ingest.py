@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -21,6 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from outputs import document as stage
 from outputs import run as runs
 from outputs.report import markdown_summary
+from state import locked, state_dir
 
 
 @task(name="ingest-document", task_run_name="ingest {path}")
@@ -64,6 +66,13 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
     Returns a small summary: run id, documents processed/skipped/failed with reasons, items
     by match status, and the files written.
     """
+    runs.checked_catalogue(catalogue)
+    with locked(state_dir(Path(out), Path(state) if state else None)):
+        return _ingest(inputs, out, catalogue, state, force)
+
+
+def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | None,
+            force: bool) -> dict:
     plan = runs.prepare(inputs, out, catalogue, state, force)
     stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the workers
     store = plan.store

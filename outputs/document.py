@@ -61,7 +61,8 @@ def plan(paths: list[str], ledger: dict[str, dict], key: str, force: bool = Fals
         entry = ledger.get(path)
         sha = extractors.file_sha256(Path(path)) if Path(path).is_file() else None
         if (not force and entry and entry["status"] == "ok" and sha == entry["sha256"]
-                and entry["pipeline_key"] == key and results.is_result(entry["result_file"])):
+                and entry["pipeline_key"] == key
+                and results.is_result(entry["result_file"], check=True)):
             unchanged.append(path)
         else:
             todo.append(path)
@@ -124,6 +125,21 @@ def _reusable(previous: dict[str, list[dict]] | None, ledger: dict[str, dict],
         shown[p] == ledger[p]["sha256"] for p in kept if ledger[p]["status"] == "ok")
 
 
+def _stored(entry: dict) -> bool:
+    return entry["status"] == "ok" and results.is_result(entry["result_file"])
+
+
+def _copies(ledger: dict[str, dict]) -> dict[str, list[str]]:
+    """Result folder -> the paths whose content it holds, the one that stands for them all
+    first: an existing file before a vanished one (a renamed file moves), then by name."""
+    copies: dict[str, list[str]] = {}
+    for path in sorted(ledger):
+        if _stored(ledger[path]):
+            copies.setdefault(ledger[path]["result_file"], []).append(path)
+    return {folder: sorted(paths, key=lambda p: (not Path(p).exists(), p))
+            for folder, paths in copies.items()}
+
+
 def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, str]] = (),
                 processed: set[str] = frozenset(),
                 previous: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:
@@ -134,7 +150,9 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
     still matches the ledger, only the documents ``processed`` in this run are read from
     their results; the others' rows are taken from ``previous`` as they are, so a run's cost
     follows what changed rather than what is stored."""
-    if _reusable(previous, ledger, processed):
+    copies = _copies(ledger)
+    shared = {p for paths in copies.values() if len(paths) > 1 for p in paths}
+    if _reusable(previous, ledger, processed) and not (processed & shared):
         entries = [ledger[p] for p in sorted(ledger) if p in processed]
         rows = {name: [r for r in previous[name] if r["source_path"] not in processed
                        and not (name == "documents" and r["status"] == "skipped")]
@@ -142,12 +160,18 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
     else:
         entries = [ledger[p] for p in sorted(ledger)]
         rows = {name: [] for name in RESULT_TABLES}
-    stored = [Path(e["result_file"]) for e in entries
-              if e["status"] == "ok" and results.is_result(e["result_file"])]
-    for name in RESULT_TABLES:
-        rows[name] += results.load(stored, name, arrow_schema(name))
+    for folder in dict.fromkeys(e["result_file"] for e in entries if _stored(e)):
+        primary, *others = copies[folder]
+        for name in RESULT_TABLES:
+            # one document, however many names it has: its rows carry the first name
+            for row in results.load([Path(folder)], name, arrow_schema(name)):
+                row["source_path"] = primary
+                rows[name].append(row)
+        for path in others:
+            twin = DocumentOutcome(path, "duplicate", f"the same content as {primary}")
+            rows["documents"].append(document_row(twin, ledger[path]["run_id"]))
     for e in entries:
-        if not (e["status"] == "ok" and results.is_result(e["result_file"])):
+        if not _stored(e):
             failed = DocumentOutcome(e["path"], "failed", e["error"] or "no stored result",
                                      exit_code=e["exit_code"])
             rows["documents"].append(document_row(failed, e["run_id"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -160,9 +161,14 @@ def fingerprint(store: Store, catalogue: str, parts: object) -> str:
 def is_current(out: Path, store: Store, print_: str) -> bool:
     """Whether the dataset in ``out`` was published from exactly this (only its runs table
     would change)."""
-    return (store.get(PUBLISHED_KEY) == print_
-            and all((Path(out) / f"{name}.parquet").exists() for name in TABLES)
-            and (Path(out) / "veikart.duckdb").exists())
+    if store.get(PUBLISHED_KEY) != print_ or not (Path(out) / "veikart.duckdb").exists():
+        return False
+    try:  # every table there and readable (a damaged one is published again)
+        for name in TABLES:
+            pq.read_metadata(Path(out) / f"{name}.parquet")
+    except (OSError, pa.ArrowException):
+        return False
+    return True
 
 
 def published_model(out: Path, store: Store) -> dict[str, list[dict]] | None:
@@ -172,9 +178,32 @@ def published_model(out: Path, store: Store) -> dict[str, list[dict]] | None:
     names = ("mentions", "pages", "documents")
     if not model.exists() or not all((Path(out) / f"{n}.parquet").exists() for n in names):
         return None
-    tables = {n: pq.read_table(Path(out) / f"{n}.parquet").to_pylist() for n in names}
-    tables["roadmap"] = pq.read_table(model).to_pylist()
+    try:
+        tables = {n: pq.read_table(Path(out) / f"{n}.parquet").to_pylist() for n in names}
+        tables["roadmap"] = pq.read_table(model).to_pylist()
+    except (OSError, pa.ArrowException):
+        return None  # damaged: everything is published again from the stored results
     return tables
+
+
+def previous_runs(out: Path) -> tuple[list[dict], str | None]:
+    """The runs table as published, and what was wrong with it if it could not be read: a
+    damaged ``runs.parquet`` is taken from the DuckDB file instead, else started afresh."""
+    path = Path(out) / "runs.parquet"
+    if not path.exists():
+        return [], None
+    try:
+        return pq.read_table(path).to_pylist(), None
+    except (OSError, pa.ArrowException) as err:
+        problem = f"{path}: unreadable ({' '.join(str(err).split())[:120]})"
+    try:
+        import duckdb
+
+        with duckdb.connect(str(Path(out) / "veikart.duckdb"), read_only=True) as con:
+            table = con.sql('SELECT * FROM "runs"').to_arrow_table()
+        return table.to_pylist(), f"{problem}; the runs were taken from veikart.duckdb"
+    except Exception:  # noqa: BLE001 - a damaged or missing DuckDB file: start afresh
+        return [], f"{problem}; earlier runs' rows are lost"
 
 
 def publish_runs(out: Path, runs: list[dict]) -> dict[str, Path]:

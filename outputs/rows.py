@@ -17,7 +17,7 @@ class DocumentOutcome:
     """What happened to one input document."""
 
     path: str
-    status: str  # "ok", "failed" or "skipped" (found by the folder walk, not read)
+    status: str  # "ok", "failed", "duplicate" or "skipped" (found by the walk, not read)
     error: str | None = None
     document: Document | None = None
     normalized: NormalizedDocument | None = None

@@ -21,7 +21,15 @@ from veikart import PIPELINE_VERSION, __version__, ids
 from veikart.files import sha256_file
 
 from . import document as stage
-from .publish import fingerprint, is_current, publish, publish_runs, published_model, read_tables
+from .publish import (
+    fingerprint,
+    is_current,
+    previous_runs,
+    publish,
+    publish_runs,
+    published_model,
+    read_tables,
+)
 from .report import write_report
 
 
@@ -40,10 +48,20 @@ class RunPlan:
     not_read: list[tuple[str, str]]
     legacy_results: int
     records: list[dict] = field(default_factory=list)
+    #: Damaged state or outputs found and rebuilt in this run, one line each.
+    recovered: list[str] = field(default_factory=list)
 
     @property
     def store(self) -> Store:
         return Store(Path(self.state))
+
+
+def checked_catalogue(catalogue: str | None) -> str:
+    """The catalogue's path, once it has loaded: a bad catalogue fails the run before anything
+    is made (no output or state folder, no lock)."""
+    path = str(catalogue or default_catalogue_path())
+    normalize.load_catalogue(path)
+    return path
 
 
 def prepare(inputs: list[str], out: str, catalogue: str | None = None,
@@ -51,8 +69,7 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     """Check the catalogue, open the state, walk the inputs and plan the run."""
     started = ids.run_start()
     clock = time.monotonic()
-    catalogue_path = str(catalogue or default_catalogue_path())
-    normalize.load_catalogue(catalogue_path)  # a bad catalogue fails before anything is made
+    catalogue_path = checked_catalogue(catalogue)
     state_path = str(state_dir(Path(out), Path(state) if state else None))
     store = Store(Path(state_path))
     legacy = results.drop_legacy(Path(state_path))
@@ -63,7 +80,7 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     plan = stage.plan([str(p) for p in found], ledger, key, force)
     return RunPlan(ids.run_id(started), started, clock, out, state_path, catalogue_path,
                    overlay, key, plan.todo, plan.unchanged,
-                   [(str(n.path), n.reason) for n in not_read], legacy)
+                   [(n.shown, n.reason) for n in not_read], legacy)
 
 
 def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
@@ -111,9 +128,10 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
            "failed": sum(e["status"] == "failed" for e in ledger.values()),
            "items": 0, "processed": len(plan.todo), "skipped": len(plan.unchanged),
            "not_read": len(not_read)}
-    runs_file = out / "runs.parquet"
-    runs = [r for r in pq.read_table(runs_file).to_pylist() if r["run_id"] != plan.run_id] \
-        if runs_file.exists() else []
+    earlier, problem = previous_runs(out)
+    if problem:
+        plan.recovered.append(problem)
+    runs = [r for r in earlier if r["run_id"] != plan.run_id]
     run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if is_current(out, store, print_):
         run["items"] = pq.read_metadata(out / "roadmap.parquet").num_rows
@@ -134,7 +152,7 @@ def finish(plan: RunPlan, files: dict[str, str]) -> tuple[dict, dict[str, list[d
         "run_id": plan.run_id, "out": plan.out, "files": files, "documents": plan.records,
         "skipped": plan.unchanged,
         "not_read": [f"{p}: {r}" for p, r in plan.not_read if p not in ledger],
-        "legacy_results": plan.legacy_results,
+        "legacy_results": plan.legacy_results, "recovered": plan.recovered,
         "items": len(tables["roadmap"]),
         "match_status": _count([r["match_status"] for r in tables["roadmap"]]),
         "failed_total": [e["error"] for e in ledger.values() if e["status"] == "failed"],

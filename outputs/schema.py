@@ -85,7 +85,7 @@ DOCUMENTS = [
     Column("source_sha256", STR, "SHA-256 of the document's bytes (empty when unreadable)."),
     Column("source_format", STR, "As in roadmap (empty when not recognized)."),
     Column("size_bytes", INT, "File size."),
-    Column("status", STR, "ok, failed, or skipped (a file the folder walk found and does not read: an unsupported format, a hidden file or folder, veikart's own output, an editor's lock file)."),
+    Column("status", STR, "ok, failed, duplicate (the same bytes as another document, named in error: one document, whose rows carry that document's path), or skipped (a file the folder walk found and does not read: an unsupported format, a hidden file or folder, veikart's own output, an editor's lock file, a symbolic link out of the folder, a name that is not UTF-8)."),
     Column("error", STR, "One-line reason when failed or skipped."),
     Column("page_count", INT, "Pages or slides."),
     Column("ocr_pages", INT, "Pages whose text came from OCR."),

@@ -22,23 +22,42 @@ def result_dir(state: Path, sha256: str, key: str) -> Path:
 
 def save(folder: Path, tables: dict[str, pa.Table]) -> Path:
     """Write a document's tables into ``folder`` at once: they are written into a temporary
-    folder beside it, which then takes its place."""
+    folder beside it, which then takes its place. A result is named by its content and
+    pipeline key, so one already there (the same bytes under another name, read at the same
+    time) is kept as it is."""
     folder.parent.mkdir(parents=True, exist_ok=True)
+    if is_result(folder, check=True):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)  # a damaged one is written again
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         for name, table in tables.items():
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)
+        except OSError:
+            if not folder.is_dir():  # not another writer of the same result: a real failure
+                raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
 
-def is_result(folder: str | Path | None) -> bool:
-    """Whether ``folder`` holds a stored result (an old release's pickle does not count)."""
-    return bool(folder) and Path(folder).is_dir()
+def is_result(folder: str | Path | None, check: bool = False) -> bool:
+    """Whether ``folder`` holds a stored result (an old release's pickle does not count).
+    With ``check``, every file in it must also be readable Parquet (a truncated one has lost
+    its footer): a damaged result means its document is read again."""
+    if not folder or not Path(folder).is_dir():
+        return False
+    if not check:
+        return True
+    try:
+        files = list(Path(folder).glob("*.parquet"))
+        for path in files:
+            pq.read_metadata(path)
+    except (OSError, pa.ArrowException):
+        return False
+    return bool(files)
 
 
 def load(folders: list[Path], table: str, schema: pa.Schema) -> list[dict]:

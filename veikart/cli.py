@@ -45,6 +45,8 @@ def _print_summary(summary: dict, out: Path) -> None:
         print(f"  not read: {count} file{'s' if count != 1 else ''} (see documents.parquet, "
               f"status skipped): " + "; ".join(summary["not_read"][:3])
               + (" ..." if len(summary["not_read"]) > 3 else ""))
+    for line in summary.get("recovered", []):
+        print(f"  recovered: {line}")
     if summary.get("legacy_results"):
         print(f"  migrated: {summary['legacy_results']} results an earlier release kept as "
               "pickles were removed; their documents were read again")
@@ -58,13 +60,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     options = {"inputs": [str(p) for p in args.paths], "out": str(args.out),
                "catalogue": str(args.catalogue) if args.catalogue else None,
                "state": str(args.state) if args.state else None, "force": args.force}
-    plan = runs.prepare(**options)
-    if runs.is_noop(plan):  # nothing to read and the dataset is current: no flow needed
-        summary = runs.noop_run(plan)
-    else:
-        from flows.ingest import flow_for
+    from state import locked, state_dir
 
-        summary = flow_for(args.dask_address)(**options)
+    runs.checked_catalogue(options["catalogue"])
+    with locked(state_dir(args.out, args.state), wait=args.wait):
+        plan = runs.prepare(**options)
+        if runs.is_noop(plan):  # nothing to read and the dataset is current: no flow needed
+            summary = runs.noop_run(plan)
+        else:
+            from flows.ingest import flow_for
+
+            summary = flow_for(args.dask_address)(**options)
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
@@ -249,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                                               "$VEIKART_STATE)")
     p.add_argument("--force", action="store_true",
                    help="read every document again, even those unchanged since a past run")
+    p.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                   help="how long to wait for another ingest into the same state folder "
+                        "(default 600; then exit code 9)")
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                    help="run the documents on this Dask cluster (default: local cores)")
     p.add_argument("-v", "--verbose", action="store_true", help="show Prefect's run logs")

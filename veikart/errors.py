@@ -24,6 +24,8 @@ class ExitCode(IntEnum):
     #: The state folder cannot be used as asked: a bad decision export, the dataset's
     #: catalogue gone.
     state_error = 8
+    #: Another ingest held the output's state folder for longer than ``--wait``.
+    locked = 9
     other_error = 15
 
 
@@ -66,6 +68,12 @@ class ReviewError(VeikartError):
     """A review request that cannot be done (the reviewer's mistake, not a bug)."""
 
     exit_code = ExitCode.review_error
+
+
+class LockedError(VeikartError):
+    """Another ingest holds the state folder."""
+
+    exit_code = ExitCode.locked
 
 
 class StateError(VeikartError):

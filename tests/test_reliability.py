@@ -1,0 +1,123 @@
+"""Nothing lost, nothing misattributed: odd file names, links, copies and renames, encodings
+without a declaration, damaged outputs and results, and two ingests at once (issue:
+reliability)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import DIST, SAMPLES
+
+from veikart.cli import main
+from veikart.errors import ExitCode
+
+
+def _docs(out: Path) -> pd.DataFrame:
+    return pd.read_parquet(out / "documents.parquet").set_index("source_path")
+
+
+@pytest.fixture
+def inbox(tmp_path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    shutil.copy(SAMPLES / f"{DIST}.pptx", folder / "deck.pptx")
+    return folder
+
+
+def test_names_links_and_copies_are_accounted_for(prefect_harness, inbox, tmp_path, capsys):
+    bad_name = os.fsdecode(bytes(inbox) + b"/notat-\xe9.txt")
+    Path(bad_name).write_text("• Timer 2.0\n", "utf-8")
+    outside = tmp_path / "hemmelig.txt"
+    outside.write_text("Hemmelig passord: 1234\n", "utf-8")
+    (inbox / "lenke.txt").symlink_to(outside)
+    (inbox / "inne.pptx").symlink_to(inbox / "deck.pptx")  # inside: followed, a copy
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "tilbake").symlink_to(inbox)  # a loop
+    shutil.copy(inbox / "deck.pptx", inbox / "kopi.pptx")
+    out = tmp_path / "out"
+    assert main(["ingest", str(inbox), "--out", str(out)]) == ExitCode.ok
+    docs = _docs(out)
+    assert docs.loc[str(inbox / "notat-\\xe9.txt"), "status"] == "skipped"
+    assert "not valid UTF-8" in docs.loc[str(inbox / "notat-\\xe9.txt"), "error"]
+    assert "out of the folder" in docs.loc[str(inbox / "lenke.txt"), "error"]
+    assert docs.loc[str(inbox / "sub" / "tilbake"), "status"] == "skipped"
+    # three names, one content: one document, its rows once, the others named as copies
+    assert docs.loc[str(inbox / "deck.pptx"), "status"] == "ok"
+    for copy in ("inne.pptx", "kopi.pptx"):
+        assert docs.loc[str(inbox / copy), "status"] == "duplicate"
+        assert docs.loc[str(inbox / copy), "error"] == f"the same content as {inbox / 'deck.pptx'}"
+    roadmap = pd.read_parquet(out / "roadmap.parquet")
+    assert roadmap.item_id.is_unique and set(roadmap.source_path) == {str(inbox / "deck.pptx")}
+    pages = pd.read_parquet(out / "pages.parquet")
+    assert "Hemmelig" not in " ".join(pages.text)  # nothing from outside the inbox
+    # a rename is a move: the rows follow the file to its new name
+    for name in ("deck.pptx", "kopi.pptx", "inne.pptx"):
+        (inbox / name).unlink()
+    shutil.copy(SAMPLES / f"{DIST}.pptx", inbox / "nytt-navn.pptx")
+    assert main(["ingest", str(inbox), "--out", str(out)]) == ExitCode.ok
+    roadmap = pd.read_parquet(out / "roadmap.parquet")
+    assert set(roadmap.source_path) == {str(inbox / "nytt-navn.pptx")}
+    assert roadmap.item_id.is_unique
+
+
+def test_html_without_a_declared_charset_is_read_as_windows_1252(prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    page = tmp_path / "side.html"
+    page.write_bytes("<html><body><ul><li>Pasientens prøvesvar</li><li>Innføring av "
+                     "brevløsning radiologi</li></ul></body></html>".encode("cp1252"))
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(page)], out=str(out))
+    roadmap = pd.read_parquet(out / "roadmap.parquet")
+    assert set(roadmap.text) == {"Pasientens prøvesvar", "Innføring av brevløsning radiologi"}
+    assert set(roadmap.match_status) == {"auto"}
+
+
+def test_damaged_runs_table_and_result_are_rebuilt(prefect_harness, inbox, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["ingest", str(inbox), "--out", str(out)]
+    assert main(args) == ExitCode.ok
+    items = len(pd.read_parquet(out / "roadmap.parquet"))
+    (out / "runs.parquet").write_bytes(b"garbage, not parquet")
+    capsys.readouterr()
+    assert main(args) == ExitCode.ok
+    said = capsys.readouterr().out
+    assert "recovered:" in said and "runs were taken from veikart.duckdb" in said
+    assert len(pd.read_parquet(out / "runs.parquet")) == 2
+    # a stored result cut short (its footer lost): the document is read again
+    result = next((out / "state" / "results").glob("*/roadmap.parquet"))
+    result.write_bytes(result.read_bytes()[:100])
+    assert main(args) == ExitCode.ok
+    assert "1 read (1 ok, 0 failed)" in capsys.readouterr().out
+    assert len(pd.read_parquet(out / "roadmap.parquet")) == items
+    # a damaged output table is published again
+    (out / "roadmap.parquet").write_bytes(b"PAR1 cut")
+    assert main(args) == ExitCode.ok
+    assert len(pd.read_parquet(out / "roadmap.parquet")) == items
+
+
+def test_a_second_ingest_waits_for_the_first_then_gives_up(prefect_harness, inbox, tmp_path,
+                                                           capsys):
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    holder = subprocess.Popen(  # another ingest holds the state folder for a while
+        [sys.executable, "-c", "import sys, time; from state import locked\n"
+         f"with locked({str(out / 'state')!r}):\n    print('held', flush=True); time.sleep(30)"],
+        cwd=str(SAMPLES.parent), stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code = main(["ingest", str(inbox), "--out", str(out), "--wait", "0.5"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert code == ExitCode.locked
+    err = capsys.readouterr().err
+    assert "another ingest is writing to" in err and "still holds it after" in err
+    assert not (out / "roadmap.parquet").exists()
+    assert main(["ingest", str(inbox), "--out", str(out), "--wait", "0.5"]) == ExitCode.ok
