@@ -17,7 +17,7 @@ from veikart import PIPELINE_VERSION
 from veikart.errors import InputFileError, VeikartError
 from veikart.files import sha256_file
 
-from . import cache, convert
+from . import cache, convert, limits
 from .detect import MIMETYPES, detect_format, encrypted_office
 from .docx import extract_docx
 from .html import extract_html
@@ -69,6 +69,9 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
         path.open("rb").close()
     except OSError as err:
         raise InputFileError(str(path), f"cannot open ({err.strerror})") from None
+    limits.check_file(path, size)
+    if fmt in (Format.pptx, Format.docx, Format.xlsx):
+        limits.check_zip(path)
     origin = Origin(str(path), file_sha256(path), fmt, size, 0, MIMETYPES[fmt])
     cache_name = cache.key(origin.sha256, PIPELINE_VERSION, text_check is not None)
     cached = cache.load("extract", cache_name)
@@ -92,6 +95,7 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     finally:
         if read_path != path and cache.cache_dir() is None:
             shutil.rmtree(read_path.parent, ignore_errors=True)  # a one-off conversion
+    limits.check_pages(path, len(doc.pages))
     doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype,
                         converted)
     cache.save("extract", cache_name, doc)

@@ -14,6 +14,7 @@ from PIL import Image, ImageFilter
 
 from veikart.errors import MissingDependencyError, OcrError
 
+from . import limits
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
@@ -88,8 +89,14 @@ OSD_DPI = 200
 def _tesseract(image: Image.Image, lang: str, psm: int) -> dict:
     try:
         return pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}",
-                                         output_type=pytesseract.Output.DICT)
-    except (pytesseract.TesseractError, OSError, RuntimeError) as err:
+                                         output_type=pytesseract.Output.DICT,
+                                         timeout=limits.ocr_timeout())
+    except RuntimeError as err:
+        if "timeout" in str(err).lower():
+            raise OcrError(f"tesseract did not finish within {limits.ocr_timeout():.0f} s "
+                           "(VEIKART_OCR_TIMEOUT_S)") from None
+        raise OcrError(f"tesseract failed: {' '.join(str(err).split())[:200]}") from None
+    except (pytesseract.TesseractError, OSError) as err:
         message = " ".join(str(err).split())[:200]
         raise OcrError(f"tesseract failed: {message or type(err).__name__}") from None
 
@@ -248,7 +255,8 @@ def orientation(image: Image.Image, scale: float) -> int:
         dpi = OSD_DPI
     try:
         osd = pytesseract.image_to_osd(image, config=f"--psm 0 --dpi {round(dpi)}",
-                                       output_type=pytesseract.Output.DICT)
+                                       output_type=pytesseract.Output.DICT,
+                                       timeout=limits.ocr_timeout())
     except (pytesseract.TesseractError, OSError, RuntimeError):
         # "Too few characters": a page with little text. Advisory only: a tesseract that
         # really fails fails the reading itself.

@@ -28,7 +28,7 @@ from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
-from . import cache, colors, ocr
+from . import cache, colors, limits, ocr
 from .detect import PDF_HEADER_WINDOW, pdf_header_offset
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page, Shape
@@ -267,7 +267,8 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
         hit = cache.load("ocr", name)
         if hit is not None:
             return hit
-    image = page.to_image(resolution=dpi).original
+    image = page.to_image(resolution=limits.render_dpi(float(page.width), float(page.height),
+                                                       dpi)).original
     scale = float(page.width) / image.width
     result = ocr.read_page(image, scale)
     if name:

@@ -121,3 +121,50 @@ def test_a_second_ingest_waits_for_the_first_then_gives_up(prefect_harness, inbo
     assert "another ingest is writing to" in err and "still holds it after" in err
     assert not (out / "roadmap.parquet").exists()
     assert main(["ingest", str(inbox), "--out", str(out), "--wait", "0.5"]) == ExitCode.ok
+
+
+def test_limits_fail_one_document_with_its_reason(tmp_path, monkeypatch):
+    """A ZIP bomb is refused from its directory before any part is decompressed; a document
+    over the page limit or the size limit fails with the limit's name; a giant page is
+    rendered at a resolution that fits the pixel limit."""
+    import zipfile
+
+    from extractors import extract, limits
+    from veikart.errors import InputFileError
+
+    bomb = tmp_path / "bombe.pptx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("ppt/presentation.xml", "<p/>")
+        zf.writestr("ppt/slides/slide1.xml", b"\0" * (3 << 20))  # 3 MB of nothing
+    monkeypatch.setenv("VEIKART_MAX_UNZIPPED_MB", "2")
+    with pytest.raises(InputFileError, match="bombe.pptx: its parts expand to 3 MB.*ZIP bomb"):
+        extract(bomb)
+    monkeypatch.setenv("VEIKART_MAX_PAGES", "1")
+    with pytest.raises(InputFileError, match=r"2 pages, the limit is 1 \(VEIKART_MAX_PAGES\)"):
+        extract(SAMPLES / f"{DIST}.pptx")
+    monkeypatch.setenv("VEIKART_MAX_FILE_MB", "0.01")
+    with pytest.raises(InputFileError, match="too big"):
+        extract(SAMPLES / f"{DIST}.pptx")
+    monkeypatch.setenv("VEIKART_MAX_PAGE_MEGAPIXELS", "1")
+    dpi = limits.render_dpi(14_400, 14_400, 200)
+    assert (14_400 / 72 * dpi) ** 2 <= 1_000_000 * 1.0001
+
+
+def test_a_hung_tesseract_is_cut_off(tmp_path, monkeypatch):
+    """tesseract runs under a time limit: a call that hangs fails its document with the
+    limit named, instead of hanging the run."""
+    from PIL import Image
+
+    from extractors import ocr
+    from veikart.errors import OcrError
+
+    slow = tmp_path / "tesseract"
+    slow.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'tesseract 5.3.0'; "
+                    "exit 0; fi\nsleep 30\n")
+    slow.chmod(0o755)
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(slow))
+    monkeypatch.setenv("VEIKART_OCR_TIMEOUT_S", "1")
+    with pytest.raises(OcrError, match="did not finish within 1 s"):
+        ocr._tesseract(Image.new("L", (200, 100), 255), "nor", 3)
