@@ -65,10 +65,10 @@ class DecisionIndex:
             index.setdefault(d.item_id if d.scope == "item" else d.norm_text, []).append(d)
 
     def relevant(self, row: dict) -> list[Decision]:
-        """The decisions about ``row``: those for its text, then (more specific, so they come
-        last and win) those for the item itself."""
+        """The decisions about ``row`` (for the item itself, or for every item with its
+        text) in the order they were made: the newest wins, whatever its scope."""
         text = self.by_text.get(norm_key(row["text"]), []) if self.by_text else []
-        return text + self.by_item.get(row["item_id"], [])
+        return sorted(text + self.by_item.get(row["item_id"], []), key=lambda d: d.id)
 
 
 def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,

@@ -3,7 +3,6 @@ evidence, catalogue search, and decisions (which rewrite the outputs at once).""
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from normalize.catalogue import load_catalogue
-from normalize.match import Matcher
+from outputs.document import matcher_for, overlay_key
 from outputs.publish import catalogue_path, norm_key, pending, publish, reviewed_catalogue
 from state import Store, state_dir
 from veikart.errors import InputFileError, ReviewError
@@ -107,13 +106,20 @@ class ReviewService:
         query = query.strip()
         if not query:
             return []
+        def hit(iid: str, score: float) -> dict:
+            ini = catalogue.by_id[iid]
+            return {"initiative_id": iid, "name": ini.name, "score": score,
+                    "group": catalogue.group_name(iid), "regions": list(ini.regions),
+                    "aliases": list(ini.aliases)}
+
         hits = {}
         for ini in catalogue.initiatives:
             if any(query.casefold() in n.casefold() for n in ini.names):
-                hits[ini.id] = {"initiative_id": ini.id, "name": ini.name, "score": 1.0}
-        for c in _matcher(catalogue).match(query).candidates:
-            hits.setdefault(c["initiative_id"], {"initiative_id": c["initiative_id"],
-                                                 "name": c["name"], "score": c["score"]})
+                hits[ini.id] = hit(ini.id, 1.0)
+        matcher = matcher_for(self.catalogue_path, overlay_key(self.store))
+        for c in matcher.match(query).candidates:
+            if c["initiative_id"] in catalogue.by_id:
+                hits.setdefault(c["initiative_id"], hit(c["initiative_id"], c["score"]))
         return sorted(hits.values(), key=lambda h: -h["score"])[:limit]
 
     # ---------------------------------------------------------------- deciding
@@ -158,11 +164,6 @@ class ReviewService:
         box = (row["bbox_x0"], row["bbox_y0"], row["bbox_x1"], row["bbox_y1"])
         return render_crop(source, row["page"], box, margin,
                            rotation=self._page(row).get("rotation") or 0)
-
-
-@functools.lru_cache(maxsize=4)
-def _matcher(catalogue) -> Matcher:
-    return Matcher(catalogue)
 
 
 def render_crop(source: Path, page: int, box: tuple, margin: float, scale: float = 2.0,

@@ -200,3 +200,45 @@ def test_a_decision_keeps_the_catalogue_the_dataset_was_built_with(prefect_harne
     assert after.loc["Veikart testtjeneste for pasienter"].initiative_id == "veikart-testtjeneste"
     assert after.loc["Timer 2.0"].match_status == "reviewed"
     assert after.loc["Timer 2.0"].initiative_id == "veikart-testtjeneste"
+
+
+def test_catalogue_search_finds_initiatives_with_their_group_and_regions(ingested_inbox):
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    hits = service.search("prøvesvar")
+    assert hits and hits[0]["initiative_id"] == "pasientens-provesvar"
+    assert "Helse Nord" in hits[0]["regions"] and hits[0]["aliases"]
+    fuzzy = service.search("pasient skjema dips")  # no name holds it whole: the matcher ranks
+    assert any(h["initiative_id"].startswith("pasientskjema") or "skjema" in h["name"].lower()
+               for h in fuzzy)
+    assert service.search("   ") == []
+
+
+def test_the_newest_decision_wins_whatever_its_scope(prefect_harness, tmp_path):
+    """An item decided on its own, then every item with its text decided otherwise: the
+    newer, text-wide decision holds for all of them (and an older text-wide decision gives
+    way to a newer one for a single item)."""
+    from flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.pptx", "b.pptx", "c.pptx"):
+        hostile_deck(inbox / name, ["Digital dialog", f"Smarte brev {name[0]}"])
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    rows = pd.read_parquet(out / "roadmap.parquet")
+    same = rows[rows.text == "Digital dialog"]
+    assert len(same) == 3
+    service = ReviewService(out)
+    first = same.item_id.iloc[0]
+    service.decide(first, "kari", "match", initiative_id="smarte-brev")
+    service.decide(same.item_id.iloc[1], "ola", "match",
+                   initiative_id="digital-dialog-behandlende-enhet", all_identical=True)
+    after = pd.read_parquet(out / "roadmap.parquet").set_index("item_id")
+    assert set(after.loc[list(same.item_id), "initiative_id"]) == {
+        "digital-dialog-behandlende-enhet"}
+    service.decide(first, "kari", "match", initiative_id="smarte-brev")
+    after = pd.read_parquet(out / "roadmap.parquet").set_index("item_id")
+    assert after.loc[first, "initiative_id"] == "smarte-brev"
+    assert set(after.loc[list(same.item_id[1:]), "initiative_id"]) == {
+        "digital-dialog-behandlende-enhet"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import shutil
 import threading
@@ -130,6 +132,27 @@ def test_reviewer_creates_a_new_initiative(page, site):
     assert (row.match_status, row.initiative_id) == ("reviewed", "helsekontakt-for-fastleger")
     overlay = (out / "state" / "catalogue_overlay.yaml").read_text("utf-8")
     assert "Helsekontakt for fastleger" in overlay
+
+
+def test_reviewer_searches_and_picks_an_initiative_outside_the_candidates(page, site):
+    url, token, out = site
+    sign_in(page, url, token)
+    row = rows(out).loc["Timer 2.0"]
+    offered = {c["initiative_id"] for c in json.loads(row.candidates)}
+    page.goto(f"{url}/item/{row.item_id}")
+    page.keyboard.press("/")
+    page.fill("#search", "legemiddelliste")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    results = page.locator("ul.results li")
+    assert results.count() >= 1
+    first = results.first
+    assert "Pasientens legemiddelliste" in first.inner_text()
+    assert "pasientens-legemiddelliste" not in offered
+    with page.expect_navigation():
+        first.locator("button").click()
+    after = rows(out).loc["Timer 2.0"]
+    assert (after.match_status, after.initiative_id) == ("reviewed", "pasientens-legemiddelliste")
 
 
 def test_forged_form_posts_are_refused(page, site):
