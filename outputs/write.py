@@ -65,12 +65,18 @@ def datapackage(tables: dict[str, pa.Table]) -> dict:
     for name in tables:
         schema = {"fields": [{"name": c.name, "type": c.frictionless_type,
                               "description": c.description} for c in TABLES[name]],
-                  "primaryKey": PRIMARY_KEYS[name]}
+                  "primaryKey": PRIMARY_KEYS[name],
+                  # an empty cell; and how readers of Parquet through pandas see an empty
+                  # integer (NaN)
+                  "missingValues": ["", "nan"]}
         resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet",
-                          "format": "parquet", "schema": schema})
+                          "profile": "tabular-data-resource", "format": "parquet",
+                          "schema": schema})
         if name == "roadmap":
-            resources.append({"name": "roadmap", "path": "roadmap.csv", "format": "csv",
-                              "encoding": CSV_ENCODING, "mediatype": "text/csv", "schema": schema})
+            resources.append({"name": "roadmap", "path": "roadmap.csv",
+                              "profile": "tabular-data-resource", "format": "csv",
+                              "encoding": CSV_ENCODING, "mediatype": "text/csv",
+                              "schema": schema})
     return {"profile": "tabular-data-package", "name": "veikart-roadmap",
             "title": "Helsenorge roadmap items with provenance", "resources": resources}
 
@@ -111,7 +117,8 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
             atomic(path, lambda p, t=table: pq.write_table(t, p, compression="zstd"))
             written[name] = path
         csv_path = out / "roadmap.csv"
-        atomic(csv_path, lambda p: tables["roadmap"].to_pandas().to_csv(
+        # integers stay integers ("2023", not "2023.0") where a column has empty cells
+        atomic(csv_path, lambda p: tables["roadmap"].to_pandas(integer_object_nulls=True).to_csv(
             p, index=False, encoding=CSV_ENCODING, date_format="%Y-%m-%d"))
         written["csv"] = csv_path
         db_path = out / "veikart.duckdb"

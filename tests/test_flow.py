@@ -150,3 +150,15 @@ def test_the_output_folder_inside_an_inbox_is_not_ingested(prefect_harness, tmp_
     assert (out / "state" / "sources").is_dir()  # copies of the sources live here
     summary = ingest_flow(inputs=[str(inbox)], out=str(out), force=True)
     assert [d["path"] for d in summary["documents"]] == [str(inbox / "page.html")]
+
+
+def test_the_data_package_validates_with_frictionless(ingested):
+    """The ecosystem's own validator reads every resource against its schema: types,
+    primary keys, integers written as integers in the CSV."""
+    frictionless = pytest.importorskip("frictionless")
+
+    out, _ = ingested
+    report = frictionless.validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    csv_text = (out / "roadmap.csv").read_text("utf-8-sig")
+    assert ",2023.0," not in csv_text and ",2023," in csv_text
