@@ -16,7 +16,7 @@ from outputs.publish import catalogue_path, norm_key, pending, publish, reviewed
 from state import Store, state_dir
 from veikart.errors import InputFileError, ReviewError
 
-from .apply import queue, slug
+from .apply import queue, slug, waiting_reason
 
 
 @dataclass
@@ -78,6 +78,7 @@ class ReviewService:
                 key = norm_key(row["text"])
                 row["identical"] = sum(norm_key(r["text"]) == key for r in rows)
                 row["context"] = self._context(row)
+                row["waiting"] = waiting_reason(row)
                 return row
         raise ReviewError(f"no item {item_id!r} in {self.out}")
 

@@ -108,6 +108,7 @@ def test_reviewer_resolves_an_item_with_the_keyboard(page, site):
     assert page.inner_text("#mention-text") == "Digital dialog"
     evidence = page.inner_text("#layout-evidence")  # why the item sits where it does
     assert "region:" in evidence and "period:" in evidence
+    assert page.inner_text("#waiting").startswith("Why it waits: ")  # in plain words
     if SHOTS:
         page.screenshot(path=str(Path(SHOTS) / "review-item.png"), full_page=True)
     first = page.inner_text("ol.candidates li:first-child button")
