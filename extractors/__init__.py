@@ -76,6 +76,7 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     cache_name = cache.key(origin.sha256, PIPELINE_VERSION, text_check is not None)
     cached = cache.load("extract", cache_name)
     if cached is not None:
+        limits.check_pages(path, len(cached.pages))
         cached.origin = Origin(str(path), origin.sha256, fmt, size, len(cached.pages),
                                origin.mimetype, cached.origin.converted)
         return cached

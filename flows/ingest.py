@@ -27,10 +27,10 @@ from state import locked, state_dir
 
 @task(name="ingest-document", task_run_name="ingest {path}")
 def ingest_document(path: str, catalogue_path: str, overlay: tuple, state: str, key: str,
-                    run_id: str) -> dict:
+                    run_id: str, local: str | None = None) -> dict:
     """Extract and normalize one document; its rows go to the state folder and a small
     record comes back."""
-    return stage.ingest_one(path, catalogue_path, overlay, state, key, run_id)
+    return stage.ingest_one(path, catalogue_path, overlay, state, key, run_id, local)
 
 
 @task(name="publish-dataset")
@@ -60,24 +60,26 @@ def flow_for(dask_address: str | None = None):
 @flow(name="veikart-ingest", log_prints=False,
       task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2))
 def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
-                state: str | None = None, force: bool = False) -> dict:
+                state: str | None = None, force: bool = False, follow: int = 1) -> dict:
     """Ingest every new or changed document under ``inputs`` into the dataset in ``out``.
 
-    Returns a small summary: run id, documents processed/skipped/failed with reasons, items
-    by match status, and the files written.
+    ``inputs`` are files, folders and web pages (``https://…``: the page and the documents
+    it links to, ``follow`` levels deep). Returns a small summary: run id, documents
+    processed/skipped/failed with reasons, items by match status, and the files written.
     """
     runs.checked_catalogue(catalogue)
     with locked(state_dir(Path(out), Path(state) if state else None)):
-        return _ingest(inputs, out, catalogue, state, force)
+        return _ingest(inputs, out, catalogue, state, force, follow)
 
 
 def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | None,
-            force: bool) -> dict:
-    plan = runs.prepare(inputs, out, catalogue, state, force)
+            force: bool, follow: int) -> dict:
+    plan = runs.prepare(inputs, out, catalogue, state, force, follow)
     stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the workers
     store = plan.store
     futures = [ingest_document.submit(p, plan.catalogue_path, plan.overlay, plan.state,
-                                      plan.key, plan.run_id) for p in plan.todo]
+                                      plan.key, plan.run_id, plan.local.get(p))
+               for p in plan.todo]
     pages = 0
     for path, future in zip(plan.todo, futures, strict=True):
         state_ = future.wait() or future.state
@@ -89,6 +91,7 @@ def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | Non
         runs.record(plan, store, path, outcome)
         pages += outcome["pages"]
         _progress(len(plan.records), len(plan.todo), pages, plan.clock)
+    runs.record_failed_fetches(plan, store)
     summary, tables = runs.finish(plan, publish_dataset(plan))
     create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, tables),
                              description=f"veikart run {plan.run_id}")

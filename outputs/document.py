@@ -4,6 +4,7 @@ Everything here runs without Prefect (the flow only schedules it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -53,13 +54,17 @@ class Plan:
     unchanged: list[str]
 
 
-def plan(paths: list[str], ledger: dict[str, dict], key: str, force: bool = False) -> Plan:
+def plan(paths: list[str], ledger: dict[str, dict], key: str, force: bool = False,
+         local: dict[str, str] | None = None) -> Plan:
     """Which files to read: a file whose content and pipeline key were ingested before, with
-    its result still stored, is unchanged (unless ``force``)."""
+    its result still stored, is unchanged (unless ``force``). ``local`` maps a URL to the
+    mirror copy its bytes are in."""
     todo, unchanged = [], []
+    local = local or {}
     for path in paths:
         entry = ledger.get(path)
-        sha = extractors.file_sha256(Path(path)) if Path(path).is_file() else None
+        here = Path(local.get(path, path))
+        sha = extractors.file_sha256(here) if here.is_file() else None
         if (not force and entry and entry["status"] == "ok" and sha == entry["sha256"]
                 and entry["pipeline_key"] == key
                 and results.is_result(entry["result_file"], check=True)):
@@ -91,16 +96,20 @@ def matcher_for(catalogue_path: str, overlay: tuple = ()) -> normalize.Matcher:
 
 
 def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: str,
-               run_id: str) -> dict:
+               run_id: str, local: str | None = None) -> dict:
     """Extract and normalize one document and store its rows; returns its ledger record. A
-    document veikart cannot read gives a failed record with its one-line reason."""
+    document veikart cannot read gives a failed record with its one-line reason. ``local``:
+    where the bytes of a document named by a URL (``path``) are."""
     os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
     try:
         repairer = default_repairer(catalogue_path, overlay_names(overlay))
-        doc = extractors.extract(Path(path), text_check=repairer.looks_damaged)
+        doc = extractors.extract(Path(local or path), text_check=repairer.looks_damaged)
+        if local:  # its rows name the URL it came from
+            doc.origin = dataclasses.replace(doc.origin, path=path)
         norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
     except VeikartError as err:
-        message = str(err) if str(err).startswith(path) else f"{path}: {err}"
+        message = str(err).replace(str(local), path) if local else str(err)
+        message = message if message.startswith(path) else f"{path}: {message}"
         return failed_record(path, message, int(err.exit_code))
     outcome = DocumentOutcome(path, "ok", document=doc, normalized=norm)
     rows = {"roadmap": roadmap_rows(outcome, run_id), "mentions": mention_rows(outcome, run_id),

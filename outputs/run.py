@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 import extractors
 import normalize
+from extractors import web
 from normalize.catalogue import default_path as default_catalogue_path
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
@@ -47,6 +48,10 @@ class RunPlan:
     unchanged: list[str]
     not_read: list[tuple[str, str]]
     legacy_results: int
+    #: Documents named by a URL: their mirror copies.
+    local: dict[str, str] = field(default_factory=dict)
+    #: URLs that could not be fetched: (url, reason).
+    failed_fetches: list[tuple[str, str]] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
     #: Damaged state or outputs found and rebuilt in this run, one line each.
     recovered: list[str] = field(default_factory=list)
@@ -64,9 +69,31 @@ def checked_catalogue(catalogue: str | None) -> str:
     return path
 
 
+def _web(urls: list[str], store: Store, follow: int) -> tuple[list[str], dict[str, str],
+                                                               list[tuple[str, str]],
+                                                               list[tuple[str, str]]]:
+    """Crawl the web sources: the documents' URLs, their mirror copies, the URLs that
+    failed (with reasons), and the links not read."""
+    found, local, failed, skipped = [], {}, [], []
+    mirror = store.folder / "mirror"
+    for url in urls:
+        crawl = web.crawl(url, store.fetched(), mirror, follow)
+        skipped += crawl.skipped
+        for doc in crawl.documents:
+            if doc.status == "failed":
+                failed.append((doc.url, doc.error))
+                continue
+            store.record_fetch(doc.url, doc.etag, doc.last_modified, doc.size, doc.sha256,
+                               str(doc.path))
+            found.append(doc.url)
+            local[doc.url] = str(doc.path)
+    return found, local, failed, skipped
+
+
 def prepare(inputs: list[str], out: str, catalogue: str | None = None,
-            state: str | None = None, force: bool = False) -> RunPlan:
-    """Check the catalogue, open the state, walk the inputs and plan the run."""
+            state: str | None = None, force: bool = False, follow: int = 1) -> RunPlan:
+    """Check the catalogue, open the state, walk the inputs (fetching web sources into the
+    state's mirror, conditionally) and plan the run."""
     started = ids.run_start()
     clock = time.monotonic()
     catalogue_path = checked_catalogue(catalogue)
@@ -75,12 +102,16 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     legacy = results.drop_legacy(Path(state_path))
     overlay = stage.overlay_key(store)
     key = stage.pipeline_key(catalogue_path, overlay)
-    found, not_read = extractors.walk(inputs, exclude=[out, state_path])
+    urls = [i for i in map(str, inputs) if web.is_url(i)]
+    found, not_read = extractors.walk([i for i in inputs if not web.is_url(str(i))],
+                                      exclude=[out, state_path])
+    fetched, local, failed, linked = _web(urls, store, follow)
     ledger = store.ledger()
-    plan = stage.plan([str(p) for p in found], ledger, key, force)
+    plan = stage.plan([str(p) for p in found] + fetched, ledger, key, force, local)
     return RunPlan(ids.run_id(started), started, clock, out, state_path, catalogue_path,
                    overlay, key, plan.todo, plan.unchanged,
-                   [(n.shown, n.reason) for n in not_read], legacy)
+                   [(n.shown, n.reason) for n in not_read] + linked, legacy, local=local,
+                   failed_fetches=failed)
 
 
 def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
@@ -90,7 +121,13 @@ def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
     store.record_ingest(path, outcome["sha256"], plan.key, outcome["status"], outcome["error"],
                         outcome["exit_code"], outcome["result_file"], plan.run_id)
     if outcome["status"] == "ok":
-        store.keep_source(Path(path), outcome["sha256"])
+        store.keep_source(Path(plan.local.get(path, path)), outcome["sha256"])
+
+
+def record_failed_fetches(plan: RunPlan, store: Store) -> None:
+    """The URLs that could not be fetched are failed documents, each with its reason."""
+    for url, reason in plan.failed_fetches:
+        record(plan, store, url, stage.failed_record(url, f"{url}: {reason}", 3))
 
 
 def _fingerprint(plan: RunPlan, store: Store, ledger: dict[str, dict]) -> str:
@@ -100,7 +137,7 @@ def _fingerprint(plan: RunPlan, store: Store, ledger: dict[str, dict]) -> str:
 
 def is_noop(plan: RunPlan) -> bool:
     """Nothing to read, and the dataset in ``out`` is made of exactly what the state holds."""
-    if plan.todo:
+    if plan.todo or plan.failed_fetches:
         return False
     store = plan.store
     return is_current(Path(plan.out), store, _fingerprint(plan, store, store.ledger()))
@@ -136,7 +173,8 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
     if is_current(out, store, print_):
         run["items"] = pq.read_metadata(out / "roadmap.parquet").num_rows
         return {k: str(v) for k, v in publish_runs(out, runs + [run]).items()}
-    rows = stage.stored_rows(ledger, plan.run_id, not_read, set(plan.todo),
+    processed = set(plan.todo) | {url for url, _ in plan.failed_fetches}
+    rows = stage.stored_rows(ledger, plan.run_id, not_read, processed,
                              published_model(out, store))
     run["items"] = len(rows["roadmap"])
     rows["runs"] = runs + [run]

@@ -87,6 +87,17 @@ MIGRATIONS = [
         set_at TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE fetched (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        size INTEGER,
+        sha256 TEXT,
+        path TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -264,6 +275,18 @@ class Store:
         with self.connect() as con:
             row = con.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
         return row["value"] if row else None
+
+    # ---------------------------------------------------------------- fetched URLs
+    def record_fetch(self, url: str, etag: str | None, last_modified: str | None,
+                     size: int | None, sha256: str | None, path: str | None) -> None:
+        """What a web source last fetched from ``url`` (for conditional requests)."""
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO fetched VALUES (?,?,?,?,?,?,?)",
+                        (url, etag, last_modified, size, sha256, path, now()))
+
+    def fetched(self) -> dict[str, dict]:
+        with self.connect() as con:
+            return {r["url"]: dict(r) for r in con.execute("SELECT * FROM fetched")}
 
     # ---------------------------------------------------------------- source copies
     def keep_source(self, path: Path, sha256: str) -> Path:

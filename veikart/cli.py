@@ -59,7 +59,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     options = {"inputs": [str(p) for p in args.paths], "out": str(args.out),
                "catalogue": str(args.catalogue) if args.catalogue else None,
-               "state": str(args.state) if args.state else None, "force": args.force}
+               "state": str(args.state) if args.state else None, "force": args.force,
+               "follow": args.follow}
     from state import locked, state_dir
 
     runs.checked_catalogue(options["catalogue"])
@@ -248,8 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest documents and folders into a dataset")
-    p.add_argument("paths", nargs="+", type=Path, help="files or folders (walked recursively)")
+    p.add_argument("paths", nargs="+", help="files, folders (walked recursively) or web "
+                                            "pages (https://…: the page and its documents)")
     p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
+    p.add_argument("--follow", type=int, default=1, metavar="N",
+                   help="levels of a web page's links followed to documents (default 1)")
     p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
     p.add_argument("--state", type=Path, help="state folder (default: OUT/state or "
                                               "$VEIKART_STATE)")
@@ -264,8 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("serve", help="ingest on a schedule (a Prefect deployment)")
-    p.add_argument("--source", type=Path, action="append", required=True,
-                   help="inbox folder to ingest (repeat for several)")
+    p.add_argument("--source", action="append", required=True,
+                   help="inbox folder or web page (https://…) to ingest (repeat for several)")
     p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
     p.add_argument("--cron", default="0 6 * * *", help="schedule (default: 06:00 daily)")
     p.add_argument("--timezone", default="Europe/Oslo", help="the cron's time zone")
