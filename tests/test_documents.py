@@ -14,7 +14,7 @@ import sample_spec as spec
 from conftest import MOTE39, SAMPLES
 from lxml import etree
 from openpyxl import Workbook
-from truth import grid_truth, pair_up
+from truth import grid_truth, pair_up, spans_hold
 
 from extractors import Format, detect_format, extract, walk
 from extractors.model import CONVERTED_TO
@@ -27,21 +27,13 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                    reason="LibreOffice not installed")
 
 
-def _spans_hold(doc) -> None:
-    for page in doc.pages:
-        for block in page.blocks:
-            assert page.text[block.char_start:block.char_end] == block.text
-            for line in block.lines:
-                assert page.text[line.char_start:line.char_end] == line.text
-
-
 # ---------------------------------------------------------------- DOCX
 
 
 def test_docx_minutes_give_their_table_rows_and_prose_mentions(matcher):
     doc = extract(MINUTES)
     assert doc.origin.format is Format.docx and doc.extractor == "docx"
-    _spans_hold(doc)
+    spans_hold(doc)
     norm = normalize_document(doc, matcher)
     rows = {it.initiative_id: it for it in norm.items if it.block_kind == "table_cell"}
     for name, region, period, status, responsible in spec_rows():
@@ -121,7 +113,7 @@ def test_docx_text_boxes_soft_breaks_and_headers_are_read_apart(tmp_path, matche
     path = tmp_path / "boxes.docx"
     document.save(path)
     doc = extract(path)
-    _spans_hold(doc)
+    spans_hold(doc)
     kinds = {b.kind: b for b in doc.pages[0].blocks}
     assert kinds["paragraph"].text == "Status per tjeneste:"  # the box's text is not in it
     assert kinds["textbox"].text == "Pasientens prøvesvar\nDigital dialog med behandlende enhet"
@@ -163,7 +155,7 @@ def test_xlsx_roadmap_gives_the_same_rows_as_the_deck(tmp_path, matcher):
     _grid_workbook(path)
     doc = extract(path)
     assert [p.name for p in doc.pages] == ["Veikart 2023", "Leveranser"]
-    _spans_hold(doc)
+    spans_hold(doc)
     norm = normalize_document(doc, matcher)
     grid = [it for it in norm.items if it.page == 1]
     assert not pair_up(grid, grid_truth(MOTE39))

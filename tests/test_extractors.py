@@ -15,18 +15,11 @@ from fixtures import (
     typeset_pdf,
     zip_not_pptx,
 )
+from truth import spans_hold
 
 from extractors import Format, detect_format, extract
 from extractors.model import Block, Line, Page
 from veikart.errors import InputFileError, MissingDependencyError, OcrError
-
-
-def _spans_hold(doc) -> None:
-    for page in doc.pages:
-        for block in page.blocks:
-            assert page.text[block.char_start:block.char_end] == block.text
-            for line in block.lines:
-                assert page.text[line.char_start:line.char_end] == line.text
 
 
 def test_pptx_blocks_have_shape_ids_boxes_and_spans(extracted):
@@ -35,7 +28,7 @@ def test_pptx_blocks_have_shape_ids_boxes_and_spans(extracted):
     assert doc.pages[0].width == pytest.approx(960) and doc.pages[0].height == pytest.approx(540)
     grid = doc.pages[2]
     assert all(b.shape_id for b in grid.blocks)
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_pptx_group_transform_puts_grouped_boxes_where_they_are_drawn(extracted):
@@ -73,7 +66,7 @@ def test_pdf_text_layer(extracted):
     assert doc.extractor == "pdf" and not any(p.ocr for p in doc.pages)
     assert all(p.text_source == "text-layer" for p in doc.pages)
     assert "Innføring dokumentdeling steg 1" in doc.pages[2].text
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
@@ -86,7 +79,7 @@ def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
         assert text in grid.text
     # boxes are in points on the page, not pixels
     assert all(0 <= b.bbox[0] < b.bbox[2] <= grid.width + 1 for b in grid.blocks)
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_ocr_only_where_the_text_layer_is_missing(tmp_path, samples):
@@ -113,7 +106,7 @@ def test_html_blocks_have_locators(extracted):
     assert cells and all(b.locator.startswith("/html/body/main/table") for b in cells)
     assert all(b.bbox is None for b in page.blocks)
     assert not any("Prosjekter" in b.text for b in page.blocks)  # <nav> is left out
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_pdf_ligatures_soft_hyphens_and_decomposed_letters_read_as_words(tmp_path):
@@ -123,7 +116,7 @@ def test_pdf_ligatures_soft_hyphens_and_decomposed_letters_read_as_words(tmp_pat
     assert doc.pages[0].text_source == "text-layer"
     assert [ln.text for b in doc.pages[0].blocks for ln in b.lines] == [
         "Profil og flyt for Målet", "Dokumentdeling i Helse Sør-Øst, Årsrapport"]
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_plain_text(tmp_path):
@@ -132,7 +125,7 @@ def test_plain_text(tmp_path):
     doc = extract(path)
     assert doc.origin.format is Format.text and len(doc.pages) == 2
     assert doc.pages[0].blocks[1].lines[0].bullet
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_format_is_sniffed_before_the_suffix(tmp_path, samples):

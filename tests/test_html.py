@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Comment
+from truth import spans_hold
 
 from extractors import extract
 from normalize.document import normalize_document
@@ -29,14 +30,6 @@ def _write(tmp_path: Path, body: str, name: str = "side.html", **kw) -> Path:
 
 def _read(tmp_path: Path, body: str, **kw):
     return extract(_write(tmp_path, body, **kw))
-
-
-def _spans_hold(doc) -> None:
-    for page in doc.pages:
-        for block in page.blocks:
-            assert page.text[block.char_start:block.char_end] == block.text
-            for line in block.lines:
-                assert page.text[line.char_start:line.char_end] == line.text
 
 
 def _by_text(doc) -> dict[str, object]:
@@ -75,7 +68,7 @@ def test_div_text_is_read_with_inline_runs_joined(tmp_path):
     assert [b.locator for b in page.blocks] == ["/html/body/div", "/html/body/div/div",
                                                  "/html/body/div"]
     assert all(b.kind == "paragraph" and b.bbox is None for b in page.blocks)
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_section_bare_body_text_and_summary(tmp_path):
@@ -91,7 +84,7 @@ def test_section_bare_body_text_and_summary(tmp_path):
     assert (summary.kind, summary.locator) == ("heading", "/html/body/section/details/summary")
     assert blocks["Nye funksjoner for timeavtaler."].locator == "/html/body/section/details"
     assert "Figur 1: Leveranseplan" in blocks
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_br_is_a_line_break_and_source_newlines_are_spaces(tmp_path):
@@ -99,7 +92,7 @@ def test_br_is_a_line_break_and_source_newlines_are_spaces(tmp_path):
       tas i bruk<br>i Helse Sør-Øst<br><br>  høsten 2024</p>""")
     (block,) = doc.pages[0].blocks
     assert block.text == "Pasientens legemiddelliste tas i bruk\ni Helse Sør-Øst\nhøsten 2024"
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_br_in_a_table_cell_gives_two_items(tmp_path, matcher):
@@ -142,7 +135,7 @@ def test_nested_table_is_read_once_cell_by_cell(tmp_path):
     # equal-looking cells keep their own place
     planned = [b.locator for b in page.blocks if b.text == "Planlagt"]
     assert planned == ["/html/body/table/tr/td[2]", "/html/body/table/tr/td[3]"]
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 CHROME_PAGE = """<form id="aspnetForm" method="post">
@@ -191,7 +184,7 @@ def test_every_visible_text_is_read_once(tmp_path, name):
         assert text.count(piece) >= 1, piece
     blocks = [_fold(b.text) for b in doc.pages[0].blocks]
     assert len(blocks) == len(set(blocks)), "a text read twice"
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 # --- headings with key-value lines -----------------------------------------------------

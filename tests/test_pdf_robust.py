@@ -18,6 +18,7 @@ from fixtures import (
     scan_pdf,
     turned_text_pdf,
 )
+from truth import spans_hold
 
 from extractors import extract, file_sha256, ocr
 from normalize import normalize_document
@@ -31,14 +32,6 @@ GRID = [(420, 50, "2023-2024"), (1000, 50, "2025-2026"),
         (40, 300, "HELSE VEST"), (420, 300, "• Digital dialog med fastlegen"),
         (1000, 300, "• Innføring dokumentdeling steg 1")]
 GRID_PIXELS = (1600, 420)
-
-
-def _spans_hold(doc) -> None:
-    for page in doc.pages:
-        for block in page.blocks:
-            assert page.text[block.char_start:block.char_end] == block.text
-            for line in block.lines:
-                assert page.text[line.char_start:line.char_end] == line.text
 
 
 def _lines(doc) -> list[tuple[int, str, tuple]]:
@@ -58,7 +51,7 @@ def test_text_inside_form_xobjects_is_read_where_each_copy_is_drawn(tmp_path):
     assert in_form.pages[0].text_source == "text-layer"
     assert _lines(in_form) == _lines(drawn)
     assert [t for _, t, _ in _lines(in_form)].count("Veikart Helse Nord") == 2
-    _spans_hold(in_form)
+    spans_hold(in_form)
 
 
 # ------------------------------------------------------------------ rotated pages
@@ -77,7 +70,7 @@ def test_turned_pages_read_upright_in_the_upright_pages_coordinates(tmp_path, ro
     assert (page.width, page.height) == (upright.pages[0].width, upright.pages[0].height)
     assert _lines(doc) == _lines(upright)
     assert page.rotation == turn
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_a_page_turned_by_rotate_alone_no_longer_reads_one_letter_per_line(tmp_path):
@@ -131,7 +124,7 @@ def test_a_banner_before_the_header_reads_like_the_file_without_it(tmp_path):
     assert _lines(doc) == _lines(extract(clean))
     assert doc.origin.sha256 == file_sha256(banner) != file_sha256(clean)
     assert banner.read_bytes() == before
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 def test_a_scan_behind_a_banner_is_rendered_and_ocred(tmp_path):
@@ -268,7 +261,7 @@ def test_a_scan_fed_turned_reads_as_the_upright_scan(tmp_path, matcher, upright_
     assert _items(norm) == _items(upright_norm)
     for it, ref in zip(norm.items, upright_norm.items, strict=True):
         assert it.bbox == pytest.approx(ref.bbox, abs=2.0)
-    _spans_hold(doc)
+    spans_hold(doc)
 
 
 # ------------------------------------------------------------------ setup

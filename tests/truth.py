@@ -54,3 +54,12 @@ def pair_up(items, truth, min_ratio: float = 100) -> list[str]:
             problems.append(f"{text!r}: {chosen.region}/{chosen.period}, "
                             f"expected {region}/{period}")
     return problems
+
+
+def spans_hold(doc) -> None:
+    """Every block's and line's character span holds its text exactly in its page's text."""
+    for page in doc.pages:
+        for block in page.blocks:
+            assert page.text[block.char_start:block.char_end] == block.text
+            for line in block.lines:
+                assert page.text[line.char_start:line.char_end] == line.text
