@@ -27,7 +27,23 @@ _REGION_LABELS = {
     "nasjonalt": NATIONAL, "nasjonal": NATIONAL,
     # the parts of the country each region serves, as decks also name them
     "nord norge": "Helse Nord", "vestlandet": "Helse Vest", "sør øst norge": "Helse Sør-Øst",
-    "sør østlandet": "Helse Sør-Øst", "sørøst": "Helse Sør-Øst",
+    "sør østlandet": "Helse Sør-Øst", "sørøst": "Helse Sør-Øst", "helse nord norge": "Helse Nord",
+    "helse sø": "Helse Sør-Øst", "østlandet": "Helse Sør-Øst", "midt norge rhf": "Helse Midt-Norge",
+    # each region's health trusts (HF) and IT company, as a region's own deck labels its lanes
+    "unn": "Helse Nord", "universitetssykehuset nord norge": "Helse Nord",
+    "nordlandssykehuset": "Helse Nord", "helgelandssykehuset": "Helse Nord",
+    "finnmarkssykehuset": "Helse Nord", "helse nord ikt": "Helse Nord",
+    "helse bergen": "Helse Vest", "haukeland": "Helse Vest", "helse stavanger": "Helse Vest",
+    "helse fonna": "Helse Vest", "helse førde": "Helse Vest", "helse vest ikt": "Helse Vest",
+    "oslo universitetssykehus": "Helse Sør-Øst", "ous": "Helse Sør-Øst",
+    "akershus universitetssykehus": "Helse Sør-Øst", "ahus": "Helse Sør-Øst",
+    "vestre viken": "Helse Sør-Øst", "sykehuset innlandet": "Helse Sør-Øst",
+    "sykehuset østfold": "Helse Sør-Øst", "sykehuset telemark": "Helse Sør-Øst",
+    "sykehuset i vestfold": "Helse Sør-Øst", "sørlandet sykehus": "Helse Sør-Øst",
+    "sykehuspartner": "Helse Sør-Øst",
+    "st olavs hospital": "Helse Midt-Norge", "st olavs": "Helse Midt-Norge",
+    "helse møre og romsdal": "Helse Midt-Norge", "helse nord trøndelag": "Helse Midt-Norge",
+    "hemit": "Helse Midt-Norge",
 }
 #: Words around a region's name in a label ("Region Nord", "Helseregion Vest", "Helse
 #: Nord RHF", "Helse Vest HF").
@@ -67,15 +83,17 @@ def region_label(text: str) -> str | None:
     ('Helse Sør-Øst', 'Helse Midt-Norge', None)
     >>> region_label("Region Nord"), region_label("Helseregion Vest"), region_label("Nord-Norge")
     ('Helse Nord', 'Helse Vest', 'Helse Nord')
+    >>> region_label("Universitetssykehuset Nord-Norge"), region_label("Sykehuspartner HF")
+    ('Helse Nord', 'Helse Sør-Øst')
     """
     cleaned = fold(_LEADING_JUNK.sub("", text.strip()))
     unwrapped = _REGION_WRAPPER.sub("", cleaned)
     if unwrapped != cleaned and unwrapped in _REGION_LABELS:
         return _REGION_LABELS[unwrapped]
-    if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
-        return None
     if cleaned in _REGION_LABELS:
         return _REGION_LABELS[cleaned]
+    if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
+        return None
     if text.strip().upper() in REGION_CODES and text.strip().isupper():
         return REGION_CODES[text.strip().upper()]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
@@ -147,7 +165,7 @@ class Period:
 
 _PERIOD = re.compile(
     r"^[^\w]*(?:(?:år|periode)\s+)?(?P<a>20\d\d)\s*"
-    r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
+    r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b|\bog\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
     r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+|\bff\b\.?|"
     r"\bog\s+(?:senere|videre|fremover|framover|utover)\b)?[^\w]*$", re.I)
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
@@ -155,6 +173,21 @@ _PERIOD = re.compile(
 _PERIOD_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et)\s)(?:[^\s\d]{1,2}|\d)\s+(?=20\d\d)", re.I)
 _LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:(?:lenger|lengre|lang)\s+sikt|langsiktig|senere|"
                         r"fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
+#: The other columns of a "now, next, later" roadmap.
+_SHORT_TERM = re.compile(r"^[^\w]*(?:(?:på\s+)?kort\s+sikt|kortsiktig|nå|i\s+dag|"
+                         r"nåsituasjon(?:en)?)[^\w]*$", re.I)
+_MID_TERM = re.compile(r"^[^\w]*(?:(?:på\s+)?mellomlang\s+sikt|mellomlangsiktig|neste)"
+                       r"[^\w]*$", re.I)
+#: "Innen 2025", "Før 2026", "Frem til 2025": a period that ends in a year.
+_UNTIL_YEAR = re.compile(r"^[^\w]*(?:innen(?:\s+utgangen\s+av)?|før|frem\s+til|fram\s+til|"
+                         r"til\s+og\s+med|t\.o\.m\.?)\s+(20\d\d)[^\w]*$", re.I)
+#: Two-digit years ("23-24", "25/26"): a range of one to four years in this century's 20s/30s.
+_SHORT_YEARS = re.compile(r"^[^\w]*([23]\d)\s*[-–—/]\s*([23]\d)[^\w]*$")
+#: A word that names the header ("Tidsperspektiv 2025-2026"), and a note in parentheses after
+#: the period ("2023-2024 (pågår)").
+_PERIOD_WORD = re.compile(r"^\s*(?:tidsperspektiv|tidsrom|tidshorisont|planperiode|"
+                          r"periode|år)\s*:?\s+", re.I)
+_PERIOD_NOTE = re.compile(r"\s*\([^)]{1,30}\)\s*$")
 _AFTER_YEAR = re.compile(r"^[^\w]*(?:etter|after)\s+(20\d\d)[^\w]*$", re.I)
 _FROM_YEAR = re.compile(r"^[^\w]*(?:fra(?:\s+og\s+med)?|f\.o\.m\.?|from)\s+(20\d\d)\s*"
                         r"(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
@@ -180,10 +213,35 @@ def period(text: str) -> Period | None:
     ['2023-2024', '2023-2024', '2027→', '2027→', 'Lenger sikt', 'Lenger sikt', '2025', '2027→']
     >>> period("Fra 2027"), period("2023–27")
     (Period(label='2027→', start=2027, end=None), Period(label='2023-2027', start=2023, end=2027))
+    >>> [period(t).label for t in ("Kort sikt", "Nå", "Mellomlang sikt", "Neste")]
+    ['Kort sikt', 'Kort sikt', 'Mellomlang sikt', 'Mellomlang sikt']
+    >>> [period(t).label for t in ("23-24", "2023 og 2024", "Tidsperspektiv 2025-2026",
+    ...                             "2023-24 (pågår)")]
+    ['2023-2024', '2023-2024', '2025-2026', '2023-2024']
+    >>> period("Innen 2025"), period("12-16") is None, period("Neste møte") is None
+    (Period(label='Innen 2025', start=None, end=2025), True, True)
     """
     text = text.strip()
+    found = _period(text)
+    if found is None and (_PERIOD_WORD.match(text) or _PERIOD_NOTE.search(text)):
+        found = _period(_PERIOD_NOTE.sub("", _PERIOD_WORD.sub("", text)))
+    return found
+
+
+def _period(text: str) -> Period | None:
     if _LONG_TERM.match(text):
         return Period("Lenger sikt", None, None)
+    if _SHORT_TERM.match(text):
+        return Period("Kort sikt", None, None)
+    if _MID_TERM.match(text):
+        return Period("Mellomlang sikt", None, None)
+    m = _UNTIL_YEAR.match(text)
+    if m:
+        return Period(f"Innen {m.group(1)}", None, int(m.group(1)))
+    m = _SHORT_YEARS.match(text)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        return Period(f"20{a}-20{b}", 2000 + a, 2000 + b) if 0 < b - a <= 4 else None
     m = _FROM_YEAR.match(text)
     if m:
         return Period(f"{m.group(1)}→", int(m.group(1)), None)
