@@ -44,10 +44,23 @@ _REGION_LABELS = {
     "st olavs hospital": "Helse Midt-Norge", "st olavs": "Helse Midt-Norge",
     "helse møre og romsdal": "Helse Midt-Norge", "helse nord trøndelag": "Helse Midt-Norge",
     "hemit": "Helse Midt-Norge",
+    # the counties each region serves
+    "nordland": "Helse Nord", "troms": "Helse Nord", "finnmark": "Helse Nord",
+    "troms og finnmark": "Helse Nord", "svalbard": "Helse Nord",
+    "vestland": "Helse Vest", "rogaland": "Helse Vest", "vest norge": "Helse Vest",
+    "vestlandet og rogaland": "Helse Vest",
+    "trøndelag": "Helse Midt-Norge", "møre og romsdal": "Helse Midt-Norge",
+    "oslo": "Helse Sør-Øst", "viken": "Helse Sør-Øst", "innlandet": "Helse Sør-Øst",
+    "akershus": "Helse Sør-Øst", "buskerud": "Helse Sør-Øst", "østfold": "Helse Sør-Øst",
+    "vestfold": "Helse Sør-Øst", "telemark": "Helse Sør-Øst", "vestfold og telemark":
+    "Helse Sør-Øst", "agder": "Helse Sør-Øst", "østlandet og sørlandet": "Helse Sør-Øst",
 }
 #: Words around a region's name in a label ("Region Nord", "Helseregion Vest", "Helse
 #: Nord RHF", "Helse Vest HF").
-_REGION_WRAPPER = re.compile(r"^(?:helse)?region(?:en)?\s+|\s+(?:rhf|hf|regionen)$", re.I)
+_REGION_WRAPPER = re.compile(
+    r"^(?:(?:helse)?region(?:en)?|regionalt helseforetak)\s*:?\s+|"
+    r"\s*(?:\s(?:rhf|hf|regionen|region)|regionen|\s*\((?:rhf|hf|hn|hv|hsø|hso|hmn|hm)\))$",
+    re.I)
 _LABEL_KEYS = list(_REGION_LABELS)
 _ASCII_LABELS = {k.translate(str.maketrans("øåæ", "oae")): v for k, v in _REGION_LABELS.items()}
 #: A logo or icon read as a symbol or a letter or two before the label ("oe NORD", "e@ HELSE
@@ -188,9 +201,23 @@ _SHORT_YEARS = re.compile(r"^[^\w]*([23]\d)\s*[-–—/]\s*([23]\d)[^\w]*$")
 _PERIOD_WORD = re.compile(r"^\s*(?:tidsperspektiv|tidsrom|tidshorisont|planperiode|"
                           r"periode|år)\s*:?\s+", re.I)
 _PERIOD_NOTE = re.compile(r"\s*\([^)]{1,30}\)\s*$")
+#: Years written inside a header with words around them ("Kort sikt (2023–2024)", "Fase 1:
+#: 2023-2024", "’23–’24", "Fra 2024 og utover").
+_EMBEDDED_YEARS = re.compile(
+    r"(?:fra\s+(?:og\s+med\s+)?)?(?:20\d\d|[’'‘]\d\d)(?:\s*(?:[-–—/]|\btil\b)\s*"
+    r"(?:20\d\d|[’'‘]?\d\d)\b)?(?:\s*(?:→|->|[-–—=]*\s?[>»]|\+|\bog\s+(?:senere|videre|"
+    r"fremover|framover|utover)\b))?", re.I)
+#: Words a period header may hold besides its years: a phase or horizon and its number, the
+#: horizon's own words, a note on its state.
+_HEADER_WORDS = frozenset([
+    "fase", "steg", "etappe", "trinn", "periode", "horisont", "del", "kort", "mellomlang",
+    "lang", "lenger", "lengre", "sikt", "nå", "neste", "senere", "pågående", "pågår", "planlagt",
+    "gjennomført", "første", "andre", "tredje", "fjerde"
+])
 _AFTER_YEAR = re.compile(r"^[^\w]*(?:etter|after)\s+(20\d\d)[^\w]*$", re.I)
 _FROM_YEAR = re.compile(r"^[^\w]*(?:fra(?:\s+og\s+med)?|f\.o\.m\.?|from)\s+(20\d\d)\s*"
-                        r"(?:→|->|[-–—]?>|\+)?[^\w]*$", re.I)
+                        r"(?:→|->|[-–—]?>|\+|og\s+(?:utover|senere|videre|fremover|framover))?"
+                        r"[^\w]*$", re.I)
 
 
 def period(text: str) -> Period | None:
@@ -218,14 +245,42 @@ def period(text: str) -> Period | None:
     >>> [period(t).label for t in ("23-24", "2023 og 2024", "Tidsperspektiv 2025-2026",
     ...                             "2023-24 (pågår)")]
     ['2023-2024', '2023-2024', '2025-2026', '2023-2024']
+    >>> [period(t).label for t in ("Kort sikt (2023–2024)", "Fase 2: 2025-26", "’23–’24",
+    ...                             "Lang sikt (2027+)", "Fra 2024 og utover")]
+    ['2023-2024', '2025-2026', '2023-2024', '2027→', '2024→']
+    >>> period("HELSE VEST 2023-24") is None, period("Pilot 2023-2024") is None
+    (True, True)
     >>> period("Innen 2025"), period("12-16") is None, period("Neste møte") is None
     (Period(label='Innen 2025', start=None, end=2025), True, True)
     """
     text = text.strip()
+    embedded = _embedded(text)
+    if embedded is not None:  # the header's own years say more than its words
+        return embedded
     found = _period(text)
     if found is None and (_PERIOD_WORD.match(text) or _PERIOD_NOTE.search(text)):
         found = _period(_PERIOD_NOTE.sub("", _PERIOD_WORD.sub("", text)))
     return found
+
+
+def _embedded(text: str) -> Period | None:
+    """The period written as years inside a header of a few header words ("Fase 2
+    (2025-2026)"), or None (plain years are read by :func:`_period`; a region's name with
+    years is an annotation, not a header)."""
+    matches = list(_EMBEDDED_YEARS.finditer(text))
+    if len(matches) != 1:
+        return None
+    m = matches[0]
+    rest = (text[:m.start()] + " " + text[m.end():]).casefold()
+    words = re.findall(r"[^\W\d_]+|\d+", rest)
+    if not words and not re.search(r"[’'‘]", m.group()) and not m.group().lower().startswith(
+            "fra"):
+        return None
+    if len(words) > 4 or not all(w in _HEADER_WORDS or (w.isdigit() and len(w) == 1)
+                                 for w in words):
+        return None
+    years = re.sub(r"[’'‘](\d\d)", r"20\1", m.group())
+    return _period(years)
 
 
 def _period(text: str) -> Period | None:
@@ -276,6 +331,18 @@ STATUSES = {
     "revurderes": "under revurdering", "til revurdering": "under revurdering",
     "tatt i bruk": "i drift", "satt i drift": "i drift",
     "produksjonssatt": "i drift", "planlegges": "planlagt", "under planlegging": "planlagt",
+    # more of the words decks use for the same states
+    "ferdig": "levert", "fullført": "levert", "gjennomført": "levert", "ferdigstilt og levert":
+    "levert", "innført": "i drift", "implementert": "i drift",
+    "pågående": "pågår", "igangsatt": "pågår", "innføring pågår": "pågår",
+    "utvikling pågår": "pågår", "under gjennomføring": "pågår",
+    "pilotering": "pilot", "i pilot": "pilot", "testes": "pilot", "under test": "pilot",
+    "stanset": "avsluttet", "kansellert": "avsluttet", "avlyst": "avsluttet",
+    "forsinket": "forsinket", "på vent": "på vent", "avventer": "på vent",
+    "satt på vent": "på vent", "nedprioritert": "utsatt",
+    "under utredning": "under utredning", "utredes": "under utredning",
+    "forprosjekt": "under utredning", "under vurdering": "under utredning",
+    "konseptfase": "under utredning", "idéfase": "under utredning",
 }
 #: Status words that are rather a note about the item: a colour legend's status wins.
 NOTE_STATUSES = frozenset({"nasjonalt prosjekt"})
@@ -470,7 +537,10 @@ COLOUR_WORDS = {
     "blå": "1F5FBF", "blått": "1F5FBF", "blåe": "1F5FBF", "grå": "8C8C8C", "grått": "8C8C8C",
     "svart": "000000", "sort": "000000", "lilla": "7B3FA0", "fiolett": "7B3FA0",
     "gråe": "8C8C8C", "svarte": "000000", "rosa": "F4A6C1", "turkis": "30B5B5",
-    "brun": "8B5A2B", "brunt": "8B5A2B", "lyserød": "F4A6C1",
+    "brun": "8B5A2B", "brunt": "8B5A2B", "lyserød": "F4A6C1", "orange": "F28C00",
+    "oransje farge": "F28C00", "gylden": "F2C500", "limegrønn": "2E9E44", "mørkegrønn": "2E9E44",
+    "lysegrønn": "2E9E44", "mørkeblå": "1F5FBF", "lyseblå": "1F5FBF", "mørkerød": "D9262B",
+    "lysegrå": "8C8C8C", "mørkegrå": "8C8C8C", "gulgrønn": "2E9E44",
 }
 _COLOUR_ALT = "|".join(sorted(COLOUR_WORDS, key=len, reverse=True))
 _COLOUR_ANYWHERE = re.compile(rf"(?<!\w)({_COLOUR_ALT})(?!\w)", re.I)
@@ -487,6 +557,8 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     (('000000', 'ikke påbegynt'), None)
     >>> legend_entry("I drift: grønn"), legend_entry("Tekst i rødt betyr under revurdering")
     (('2E9E44', 'i drift'), ('D9262B', 'under revurdering'))
+    >>> legend_entry("Pågår (gul)"), legend_entry("planlagt = blå"), legend_entry("Orange: pågår")
+    (('F2C500', 'pågår'), ('1F5FBF', 'planlagt'), ('F28C00', 'pågår'))
     """
     text = " ".join(text.split())
     m = _LEGEND.match(text)
@@ -498,7 +570,8 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     colours = {COLOUR_WORDS[w.casefold()] for w in _COLOUR_ANYWHERE.findall(text)}
     status = status_in(text)
     if len(colours) == 1 and status and len(text.split()) <= 8 and ":" in text or (
-            len(colours) == 1 and status and re.search(r"\b(?:betyr|=|viser)\b", text)):
+            len(colours) == 1 and status and re.search(
+                rf"\bbetyr\b|=|\bviser\b|\(\s*(?:{_COLOUR_ALT})\s*\)", text, re.I)):
         return colours.pop(), status
     return None
 
