@@ -81,6 +81,48 @@ def datapackage(tables: dict[str, pa.Table]) -> dict:
             "title": "Helsenorge roadmap items with provenance", "resources": resources}
 
 
+def write_xlsx(path: Path, table: pa.Table) -> None:
+    """The roadmap for spreadsheet users: one row per item under a frozen, filterable header
+    row, and a second sheet that says what each column means (no delimiter or encoding to
+    guess, as a CSV has)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Veikart")
+    sheet.freeze_panes = "A2"
+    names = table.column_names
+    sheet.auto_filter.ref = f"A1:{_column_letter(len(names))}{max(table.num_rows, 1) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for name in names:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table.to_pylist():
+        sheet.append([_xlsx_value(row[name]) for name in names])
+    docs = book.create_sheet("Kolonner")
+    docs.append(["column", "type", "meaning"])
+    for column in TABLES["roadmap"]:
+        docs.append([column.name, column.frictionless_type, column.description])
+    book.save(str(path))
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def _xlsx_value(value):
+    """A cell value Excel takes: text cut to its 32,767-character limit, the rest as is."""
+    if isinstance(value, str) and len(value) > 32_000:
+        return value[:32_000] + "…"
+    return value
+
+
 def write_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
     """Replace only the runs table: its Parquet file, and the DuckDB table in one
     transaction (readers see the old runs or the new ones)."""
@@ -121,6 +163,9 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
         atomic(csv_path, lambda p: tables["roadmap"].to_pandas(integer_object_nulls=True).to_csv(
             p, index=False, encoding=CSV_ENCODING, date_format="%Y-%m-%d"))
         written["csv"] = csv_path
+        xlsx_path = out / "roadmap.xlsx"
+        atomic(xlsx_path, lambda p: write_xlsx(p, tables["roadmap"]))
+        written["xlsx"] = xlsx_path
         db_path = out / "veikart.duckdb"
         atomic(db_path, lambda p: _write_duckdb(p, tables))
         written["duckdb"] = db_path

@@ -162,3 +162,23 @@ def test_the_data_package_validates_with_frictionless(ingested):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
     csv_text = (out / "roadmap.csv").read_text("utf-8-sig")
     assert ",2023.0," not in csv_text and ",2023," in csv_text
+
+
+def test_the_roadmap_as_a_spreadsheet(ingested):
+    """roadmap.xlsx: the same rows as roadmap.parquet under a frozen header, and the column
+    meanings on a sheet of their own."""
+    from openpyxl import load_workbook
+
+    from outputs.schema import ROADMAP
+
+    out, _ = ingested
+    book = load_workbook(out / "roadmap.xlsx")
+    sheet = book["Veikart"]
+    assert sheet.freeze_panes == "A2"
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [c.name for c in ROADMAP]
+    roadmap = pd.read_parquet(out / "roadmap.parquet")
+    assert len(rows) - 1 == len(roadmap)
+    assert [r[0] for r in rows[1:]] == list(roadmap.item_id)
+    docs = list(book["Kolonner"].iter_rows(values_only=True))
+    assert [d[0] for d in docs[1:]] == [c.name for c in ROADMAP]

@@ -37,7 +37,7 @@ def _print_summary(summary: dict, out: Path) -> None:
           f"{summary['items']} roadmap items in the dataset")
     print("  matched: " + ", ".join(f"{status.get(k, 0)} {k}" for k in
                                      ("auto", "pending", "reviewed", "unmatched", "ignored")))
-    print(f"  dataset: {out}/ (roadmap.parquet, roadmap.csv, mentions.parquet, "
+    print(f"  dataset: {out}/ (roadmap.parquet, roadmap.csv, roadmap.xlsx, mentions.parquet, "
           f"roadmap_latest.parquet, roadmap_changes.parquet, documents.parquet, pages.parquet, "
           f"runs.parquet, veikart.duckdb, datapackage.json, report.html)")
     if summary.get("not_read"):
