@@ -85,6 +85,26 @@ def _chip(name: str, status: str | None) -> str:
             f'title="{html.escape(status or "no status")}">{html.escape(name)}</span>')
 
 
+def in_force(latest: list[dict], changes: list[dict]) -> list[dict]:
+    """The latest statements a later document has not dropped: what the roadmap holds now
+    (an initiative a later deck no longer shows for its region is in the changes only).
+
+    >>> latest = [{"initiative_id": "a", "region": "Helse Vest", "document_date": "2023-04-20"}]
+    >>> dropped = [{"initiative_id": "a", "region": "Helse Vest", "change": "dropped",
+    ...             "to_date": "2023-09-14"}]
+    >>> in_force(latest, dropped), len(in_force(latest, []))
+    ([], 1)
+    """
+    gone = {}
+    for c in changes:
+        if c["change"] == "dropped":
+            key = (c["initiative_id"], c["region"])
+            gone[key] = max(gone.get(key, c["to_date"]), c["to_date"])
+    return [r for r in latest if not ((r["initiative_id"], r["region"]) in gone
+                                      and str(gone[(r["initiative_id"], r["region"])])
+                                      > str(r["document_date"]))]
+
+
 def _grid(latest: list[dict]) -> str:
     periods = _periods(latest)
     regions = [r for r in REGIONS if any(x["region"] == r for x in latest)]
@@ -139,7 +159,7 @@ font-size:.82rem}}
 unchanged, {summary['items']} roadmap items in the dataset.</p>
 <h2>The roadmap now</h2>
 <p>{legend}</p>
-{_grid(tables.get('roadmap_latest', []))}
+{_grid(in_force(tables.get('roadmap_latest', []), tables.get('roadmap_changes', [])))}
 <h2>What changed {esc(since)}</h2>
 <table id="changes"><thead><tr><th>Initiative</th><th>Region</th><th>Change</th><th>Before</th>
 <th>After</th></tr></thead><tbody>{change_rows or '<tr><td colspan="5">Nothing</td></tr>'}
