@@ -168,3 +168,36 @@ def test_a_hung_tesseract_is_cut_off(tmp_path, monkeypatch):
     monkeypatch.setenv("VEIKART_OCR_TIMEOUT_S", "1")
     with pytest.raises(OcrError, match="did not finish within 1 s"):
         ocr._tesseract(Image.new("L", (200, 100), 255), "nor", 3)
+
+
+def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
+    """A service manager stopping the run: it ends within seconds with exit code 143 and one
+    line, keeps no lock, and the next run reads what is left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "produktstyret_mote39_2023-04-20_skannet.pdf", inbox)  # OCR: slow
+    out = tmp_path / "out"
+    exe = Path(sys.executable).parent / "veikart"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    proc = subprocess.Popen([str(exe), "ingest", str(inbox), "--out", str(out)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (out / "state" / "ingest.lock").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # into the work
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143
+    assert "stopped (SIGTERM)" in err and "Traceback" not in err
+    done = subprocess.run([str(exe), "ingest", str(inbox), "--out", str(out), "--wait", "5"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_parquet(out / "roadmap.parquet")) > 0

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .errors import ExitCode, VeikartError
@@ -348,16 +350,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler or service manager stopping the run): unwound like Ctrl-C."""
+
+
+def _on_sigterm(_signum, _frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.func(args))
     except VeikartError as err:
         _err(str(err))
         return int(err.exit_code)
+    except Terminated:
+        _err("stopped (SIGTERM); nothing half-written is left, the next run goes on from here")
+        return int(ExitCode.terminated)
     except KeyboardInterrupt:
-        _err("interrupted")
-        return 130
+        _err("interrupted; nothing half-written is left, the next run goes on from here")
+        return int(ExitCode.interrupted)
     except BrokenPipeError:
         return ExitCode.ok
     except Exception as err:  # noqa: BLE001 - one line for the user; VEIKART_DEBUG=1 for more

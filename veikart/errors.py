@@ -27,6 +27,10 @@ class ExitCode(IntEnum):
     #: Another ingest held the output's state folder for longer than ``--wait``.
     locked = 9
     other_error = 15
+    #: Ctrl-C.
+    interrupted = 130
+    #: SIGTERM.
+    terminated = 143
 
 
 class VeikartError(Exception):
