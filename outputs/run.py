@@ -97,7 +97,8 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     started = ids.run_start()
     clock = time.monotonic()
     catalogue_path = checked_catalogue(catalogue)
-    state_path = str(state_dir(Path(out), Path(state) if state else None))
+    # absolute, so that stored results are found from any working directory
+    state_path = str(state_dir(Path(out), Path(state) if state else None).resolve())
     store = Store(Path(state_path))
     legacy = results.drop_legacy(Path(state_path))
     overlay = stage.overlay_key(store)

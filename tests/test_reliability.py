@@ -201,3 +201,25 @@ def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert len(pd.read_parquet(out / "roadmap.parquet")) > 0
+
+
+def test_another_working_directory_keeps_every_document(prefect_harness, tmp_path,
+                                                        monkeypatch):
+    """The same output folder reached from another directory: the stored results are still
+    found, the earlier rows stay, the same files under their new relative names are one
+    document each."""
+    from flows.ingest import ingest_flow
+
+    (tmp_path / "a" / "inbox").mkdir(parents=True)
+    shutil.copy(SAMPLES / f"{DIST}.pptx", tmp_path / "a" / "inbox" / "deck.pptx")
+    monkeypatch.chdir(tmp_path / "a")
+    first = ingest_flow(inputs=["inbox"], out="out")
+    items = first["items"]
+    assert items > 20
+    monkeypatch.chdir(tmp_path)
+    second = ingest_flow(inputs=["a/inbox"], out="a/out")
+    assert second["items"] == items
+    docs = pd.read_parquet(tmp_path / "a" / "out" / "documents.parquet")
+    assert set(docs.status) == {"ok", "duplicate"}
+    roadmap = pd.read_parquet(tmp_path / "a" / "out" / "roadmap.parquet")
+    assert roadmap.item_id.is_unique and set(roadmap.source_path) == {"a/inbox/deck.pptx"}
