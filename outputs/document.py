@@ -175,6 +175,8 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
             # one document, however many names it has: its rows carry the first name
             for row in results.load([Path(folder)], name, arrow_schema(name)):
                 row["source_path"] = primary
+                if name == "documents":
+                    row["other_paths"] = "; ".join(others) or None
                 rows[name].append(row)
         for path in others:
             twin = DocumentOutcome(path, "duplicate", f"the same content as {primary}")

@@ -94,6 +94,7 @@ DOCUMENTS = [
     Column("document_date_source", STR, "meeting-date, sist-oppdatert or file-name."),
     Column("title", STR, "Title from the document's metadata, if any."),
     Column("extractor", STR, "Backend that read it."),
+    Column("other_paths", STR, "Other names the same bytes were found under, separated by '; ' (each also a row with status duplicate); empty for most documents."),
     Column("converted", STR, "For a legacy or ODF file: what converted it before it was read ('LibreOffice 7.4: ppt to pptx'); source_sha256 stays the original's."),
     Column("run_id", STR, "The ingest run that wrote this row."),
 ]

@@ -50,6 +50,8 @@ def test_names_links_and_copies_are_accounted_for(prefect_harness, inbox, tmp_pa
     for copy in ("inne.pptx", "kopi.pptx"):
         assert docs.loc[str(inbox / copy), "status"] == "duplicate"
         assert docs.loc[str(inbox / copy), "error"] == f"the same content as {inbox / 'deck.pptx'}"
+    assert set(docs.loc[str(inbox / "deck.pptx"), "other_paths"].split("; ")) == {
+        str(inbox / "inne.pptx"), str(inbox / "kopi.pptx")}
     roadmap = pd.read_parquet(out / "roadmap.parquet")
     assert roadmap.item_id.is_unique and set(roadmap.source_path) == {str(inbox / "deck.pptx")}
     pages = pd.read_parquet(out / "pages.parquet")
