@@ -139,10 +139,10 @@ def write_overlay_file(store: Store) -> Path:
     return path
 
 
-def read_tables(out: Path) -> dict[str, list[dict]]:
-    """The dataset's tables as written."""
+def read_tables(out: Path, names=tuple(TABLES)) -> dict[str, list[dict]]:
+    """The dataset's tables as written (those of ``names`` that exist)."""
     return {name: pq.read_table(Path(out) / f"{name}.parquet").to_pylist()
-            for name in TABLES if (Path(out) / f"{name}.parquet").exists()}
+            for name in names if (Path(out) / f"{name}.parquet").exists()}
 
 
 #: The settings key of the fingerprint of what the dataset was last published from.
@@ -221,14 +221,13 @@ def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
     ``rows`` (a review decision) the kept model rows and the dataset's other tables are
     published again, with the recorded catalogue.
     """
+    path = catalogue_path(store, catalogue)
     if rows is not None:
-        path = catalogue_path(store, catalogue)
         write.write_table_file(store.folder / MODEL_ROWS, "roadmap", rows["roadmap"])
         store.set(CATALOGUE_KEY, str(Path(path).resolve()))
-    else:
-        path = catalogue_path(store, catalogue)
+    else:  # the tables decisions do not change, as published (the history is derived again)
         model = store.folder / MODEL_ROWS
-        rows = read_tables(out)
+        rows = read_tables(out, ("mentions", "documents", "pages", "runs"))
         rows["roadmap"] = pq.read_table(model).to_pylist() if model.exists() else []
     tables = {**rows, "roadmap": apply_decisions(rows["roadmap"], store, load_catalogue(path))}
     store.set(PUBLISHED_KEY, "")  # unknown until the dataset is written

@@ -92,11 +92,12 @@ def _web(urls: list[str], store: Store, follow: int) -> tuple[list[str], dict[st
 
 def prepare(inputs: list[str], out: str, catalogue: str | None = None,
             state: str | None = None, force: bool = False, follow: int = 1) -> RunPlan:
-    """Check the catalogue, open the state, walk the inputs (fetching web sources into the
-    state's mirror, conditionally) and plan the run."""
+    """Open the state, walk the inputs (fetching web sources into the state's mirror,
+    conditionally) and plan the run. The caller has checked the catalogue
+    (:func:`checked_catalogue`) before taking the state's lock."""
     started = ids.run_start()
     clock = time.monotonic()
-    catalogue_path = checked_catalogue(catalogue)
+    catalogue_path = str(catalogue or default_catalogue_path())
     # absolute, so that stored results are found from any working directory
     state_path = str(state_dir(Path(out), Path(state) if state else None).resolve())
     store = Store(Path(state_path))
@@ -131,9 +132,14 @@ def record_failed_fetches(plan: RunPlan, store: Store) -> None:
         record(plan, store, url, stage.failed_record(url, f"{url}: {reason}", 3))
 
 
+def _not_read(plan: RunPlan, ledger: dict[str, dict]) -> list[tuple[str, str]]:
+    """The files this run found and did not read, but for those read in an earlier run."""
+    return [(p, r) for p, r in plan.not_read if p not in ledger]
+
+
 def _fingerprint(plan: RunPlan, store: Store, ledger: dict[str, dict]) -> str:
-    not_read = [(p, r) for p, r in plan.not_read if p not in ledger]
-    return fingerprint(store, plan.catalogue_path, (sorted(ledger.items()), not_read))
+    return fingerprint(store, plan.catalogue_path, (sorted(ledger.items()),
+                                                    _not_read(plan, ledger)))
 
 
 def is_noop(plan: RunPlan) -> bool:
@@ -156,7 +162,7 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
     made of writes only its runs row."""
     store, out = plan.store, Path(plan.out)
     ledger = store.ledger()
-    not_read = [(p, r) for p, r in plan.not_read if p not in ledger]
+    not_read = _not_read(plan, ledger)
     print_ = _fingerprint(plan, store, ledger)
     run = {"run_id": plan.run_id, "started_at": plan.started.isoformat(timespec="microseconds"),
            "finished_at": None, "veikart_version": __version__,
@@ -190,7 +196,7 @@ def finish(plan: RunPlan, files: dict[str, str]) -> tuple[dict, dict[str, list[d
     summary = {
         "run_id": plan.run_id, "out": plan.out, "files": files, "documents": plan.records,
         "skipped": plan.unchanged,
-        "not_read": [f"{p}: {r}" for p, r in plan.not_read if p not in ledger],
+        "not_read": [f"{p}: {r}" for p, r in _not_read(plan, ledger)],
         "legacy_results": plan.legacy_results, "recovered": plan.recovered,
         "items": len(tables["roadmap"]),
         "match_status": _count([r["match_status"] for r in tables["roadmap"]]),

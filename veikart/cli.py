@@ -57,6 +57,7 @@ def _print_summary(summary: dict, out: Path) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
+    from extractors import web
     from outputs import run as runs
 
     options = {"inputs": [str(p) for p in args.paths], "out": str(args.out),
@@ -66,9 +67,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from state import locked, state_dir
 
     runs.checked_catalogue(options["catalogue"])
+    # A run over local files that has nothing to read needs no flow. Web sources are not
+    # planned here: the flow fetches them (once), conditionally.
+    local = not any(web.is_url(i) for i in options["inputs"])
     with locked(state_dir(args.out, args.state), wait=args.wait):
-        plan = runs.prepare(**options)
-        if runs.is_noop(plan):  # nothing to read and the dataset is current: no flow needed
+        plan = runs.prepare(**options) if local else None
+        if plan is not None and runs.is_noop(plan):
             summary = runs.noop_run(plan)
         else:
             from flows.ingest import flow_for
