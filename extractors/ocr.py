@@ -14,11 +14,12 @@ from PIL import Image, ImageFilter
 
 from veikart.errors import MissingDependencyError, OcrError
 
-from . import limits
+from . import limits, pixels
+from .geometry import frame_of
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 4
+METHOD = 5
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -158,17 +159,28 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     """OCR ``image``; boxes are multiplied by ``scale`` (points per pixel).
 
     Returns the blocks (one per tesseract paragraph, one Line per tesseract line; a line cut
-    at a column gap or a vertical rule gives one block per piece), the mean word confidence
-    (0-100, or None when no word was found) and the rules seen on the page image (as line
-    shapes, boxes in points; see :func:`find_rules`). A tilted page is straightened first,
-    and the boxes are in the straightened page.
+    at a column gap or a vertical rule gives one block per piece, and so does a paragraph
+    whose lines lie on different drawn shapes), the mean word confidence (0-100, or None when
+    no word was found) and the shapes seen on the page image, boxes in points: the rules
+    (:func:`find_rules`) and the filled and outlined boxes (:func:`pixels.find_shapes`). On
+    a colour image each line carries the colour its text is drawn in. A tilted page is
+    straightened first, and the boxes are in the straightened page.
     """
     check_tesseract(lang)
+    colour_image = image.convert("RGB")
+    colour = pixels.in_colour(colour_image)
     image = image.convert("L")
     angle = skew_angle(image)
     if angle:  # boxes are then in the straightened page, rotated about its centre
         image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        colour_image = colour_image.rotate(angle, resample=Image.Resampling.BICUBIC,
+                                           fillcolor=(255, 255, 255))
     rules = find_rules(image)
+    found = pixels.find_shapes(colour_image, scale, colour)
+    shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
+    shapes += [Shape(tuple(v * scale for v in f.box), f.fill, f.line, f.geometry)
+               for f in found]
+    image = pixels.clean_for_ocr(image, found, scale)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence
@@ -193,17 +205,34 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             x1 = max(data["left"][i] + data["width"][i] for i in seg) * scale
             y1 = max(data["top"][i] + data["height"][i] for i in seg) * scale
             text = " ".join(data["text"][i].strip() for i in seg)
+            ink = pixels.text_colour(colour_image, (x0 / scale, y0 / scale, x1 / scale,
+                                                    y1 / scale)) if colour else None
             # a line cut at a column gap: each piece is a block of its own, to be stacked
             # with what lies under it by merge_stacked_blocks
             key = (block, par) if len(segments) == 1 else (block, par, line_num, n)
-            paragraphs.setdefault(key, []).append(Line(text, (x0, y0, x1, y1)))
+            paragraphs.setdefault(key, []).append(Line(text, (x0, y0, x1, y1), color=ink))
     blocks = []
     for plines in paragraphs.values():
-        box = (min(ln.bbox[0] for ln in plines), min(ln.bbox[1] for ln in plines),
-               max(ln.bbox[2] for ln in plines), max(ln.bbox[3] for ln in plines))
-        blocks.append(Block("ocr_block", plines, box))
-    shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
+        for part in _by_frame(plines, shapes):
+            box = (min(ln.bbox[0] for ln in part), min(ln.bbox[1] for ln in part),
+                   max(ln.bbox[2] for ln in part), max(ln.bbox[3] for ln in part))
+            blocks.append(Block("ocr_block", part, box))
     return blocks, _mean_conf(data), shapes
+
+
+def _by_frame(lines: list[Line], shapes: list[Shape]) -> list[list[Line]]:
+    """A paragraph's lines cut where they pass from one drawn shape to another: tesseract
+    reads two boxes stacked close (two bars of a timeline, two items' own boxes) as one
+    paragraph."""
+    parts: list[list[Line]] = []
+    last = object()
+    for line in lines:
+        frame = frame_of(line.bbox, shapes)
+        if frame is not last:
+            parts.append([])
+            last = frame
+        parts[-1].append(line)
+    return parts
 
 
 def read_page(image: Image.Image, scale: float,
@@ -218,7 +247,6 @@ def read_page(image: Image.Image, scale: float,
     first (tesseract reads a page turned a quarter clockwise confidently, but in vertical
     lines), then the higher confidence.
     """
-    image = image.convert("L")
     first = ocr_blocks(image, scale, lang)
     if (first[1] or 0.0) >= LOW_CONFIDENCE and reads_level(first[0]):
         return (*first, 0)

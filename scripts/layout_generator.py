@@ -1543,28 +1543,32 @@ def write_pdf(pptx_paths: list[Path], outdir: Path, batch: int = 40,
     return out
 
 
-def write_scan(pdf_path: Path, path: Path, rng: random.Random) -> Path:
-    """Render each page at 150-300 dpi, rotate up to 2 degrees, add speckles and JPEG
-    artefacts, and write an image-only PDF."""
+def write_scan(pdf_path: Path, path: Path, rng: random.Random, colour: bool = False) -> Path:
+    """Render each page at 150-300 dpi (in colour, as office scanners do by default, or in
+    grey), rotate up to 2 degrees, add speckles and JPEG artefacts, and write an image-only
+    PDF."""
     import numpy as np
     from PIL import Image, ImageFilter
 
     dpi = rng.choice([150, 200, 250, 300])
+    mode = "RGB" if colour else "L"
     with tempfile.TemporaryDirectory(prefix="layoutgen-scan-") as tmp:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf_path),
-                        f"{tmp}/p"], check=True, capture_output=True, timeout=300)
+        subprocess.run(["pdftoppm", "-r", str(dpi), *([] if colour else ["-gray"]), "-png",
+                        str(pdf_path), f"{tmp}/p"], check=True, capture_output=True,
+                       timeout=300)
         pages = sorted(Path(tmp).glob("p*.png"))
         images = []
         nprng = np.random.default_rng(rng.randrange(1 << 30))
         for page in pages:
-            img = Image.open(page).convert("L")
+            img = Image.open(page).convert(mode)
             img = img.rotate(rng.uniform(-2, 2), resample=Image.BICUBIC, expand=False,
-                             fillcolor=255)
+                             fillcolor=(255, 255, 255) if colour else 255)
             if rng.random() < 0.5:
                 img = img.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 0.8)))
             arr = np.asarray(img).copy()
-            mask = nprng.random(arr.shape) < rng.uniform(0.0005, 0.003)
-            arr[mask] = nprng.choice([0, 90, 170], size=int(mask.sum()))
+            mask = nprng.random(arr.shape[:2]) < rng.uniform(0.0005, 0.003)
+            specks = nprng.choice([0, 90, 170], size=int(mask.sum()))
+            arr[mask] = specks[:, None] if colour else specks
             if rng.random() < 0.4:  # sensor noise (costs file size)
                 arr = np.clip(arr.astype(np.int16) + nprng.normal(0, 2, arr.shape), 0, 255)
             img = Image.fromarray(arr.astype(np.uint8))
@@ -1573,6 +1577,12 @@ def write_scan(pdf_path: Path, path: Path, rng: random.Random) -> Path:
             images.append(Image.open(io.BytesIO(buf.getvalue())))
     images[0].save(str(path), "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return Path(path)
+
+
+def scan_in_colour(deck: DeckSpec) -> bool:
+    """Whether the deck's scan is in colour (half of them; the rest in grey, where a status
+    shown only by colour cannot be seen)."""
+    return random.Random(deck.seed * 11 + 5).random() < 0.5
 
 
 def scan_rng(deck: DeckSpec) -> random.Random:
@@ -1606,7 +1616,7 @@ def generate(out: Path, splits: list[str], per_family: int, formats: list[str],
                 continue
             if "pdf" in files:
                 files["scan"] = write_scan(files["pdf"], files["pdf"].with_suffix(".scan.pdf"),
-                                           scan_rng(deck))
+                                           scan_rng(deck), scan_in_colour(deck))
         if "pdf" not in formats:
             for _, files in made:
                 files.pop("pdf", None)

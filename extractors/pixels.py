@@ -1,0 +1,382 @@
+"""What a page image shows besides its words: filled shapes, outlined boxes and the colour
+text is drawn in. A scan has no drawing operations, so the shapes the layout reader needs
+(a timeline's bars, an item's own box, a legend's swatches, a header chevron) are found
+in its pixels, and so are the colours that explain a status.
+
+Boxes here are in the image's pixels; the caller converts them to points. Colours are the
+six-digit hex RGB strings of :mod:`extractors.model`. A page image without colour (a
+greyscale scan) gives shapes without fills and no text colours: grey levels cannot tell a
+green from a yellow, and no colour is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from . import colors
+
+#: The reduced width shapes are looked for at: big enough for a 10 pt legend swatch, small
+#: enough that a page costs a few tens of milliseconds.
+WORK_WIDTH = 1400
+#: A pixel whose darkest channel is this far below white is paint, not paper (JPEG noise and
+#: scanner grey stay under it).
+PAPER_MARGIN = 12
+#: A line thinner than this many points is a rule or an outline, not a filled shape.
+MIN_FILL_PT = 4.0
+#: Paint darker than this (0-255 luma) is ink: text, outlines, or a dark fill.
+INK_LUMA = 150
+#: Pale paint is opened by a square this many points wide (takes away the anti-aliased
+#: rims of text on paper, keeps a box's 3.6 pt margin around its text)...
+PALE_OPEN_PT = 2.5
+#: A shape's body is at least this many points thick (a shadow, a rule is thinner)...
+MIN_BODY_PT = 8.0
+#: ... and a dark one this many (bold title strokes, their holes filled, are thinner).
+DARK_OPEN_PT = 7.0
+#: A filled shape's own paint covers at least this share of it (the rest is its text).
+MIN_OWN_SHARE = 0.45
+#: ... and a dark one 0.7: the white text on a dark header is less; a big letter with its
+#: bowl filled is more.
+MIN_DARK_SHARE = 0.7
+#: Ink no bigger than this (width, height in points) is text: a glyph or a word.
+MAX_GLYPH_PT = (70.0, 20.0)
+#: A shape covers at least this share of its bounding box (a blob of text does not).
+MIN_SOLIDITY = 0.72
+#: The smallest shape, in square points (a legend swatch of 9 x 9 pt).
+MIN_AREA_PT2 = 80.0
+#: A page whose channels differ by no more than this anywhere is greyscale.
+GREY_SPREAD = 18
+#: A right end this share of the shape's width long that narrows to its middle is a point
+#: (an arrow, a pentagon): the shape is a "homePlate".
+POINT_SHARE = 0.25
+
+
+def in_colour(image: Image.Image) -> bool:
+    """Whether the image carries colour: some pixels' channels differ clearly (a greyscale
+    scan stored as RGB has none that do).
+
+    >>> in_colour(Image.new("RGB", (40, 40), (200, 200, 200)))
+    False
+    >>> in_colour(Image.new("RGB", (40, 40), (185, 227, 188)))
+    True
+    """
+    if image.mode in ("L", "1", "LA", "I", "F"):
+        return False
+    small = image.convert("RGB")
+    small.thumbnail((400, 400))
+    arr = np.asarray(small, dtype=np.int16)
+    spread = arr.max(axis=2) - arr.min(axis=2)
+    # a few coloured specks are noise; a coloured shape or line of text is hundreds of pixels
+    return int((spread > GREY_SPREAD).sum()) >= max(20, spread.size // 5000)
+
+
+def _hex(pixels: np.ndarray) -> str:
+    r, g, b = (float(v) / 255.0 for v in np.median(pixels.reshape(-1, 3), axis=0))
+    return colors.hex_rgb(r, g, b)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A shape found on a page image."""
+
+    box: tuple[int, int, int, int]  # in the image's pixels
+    fill: str | None
+    line: str | None
+    geometry: str
+    #: The median grey level (0-255) of its fill; None for an outlined box.
+    level: float | None = None
+
+
+def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None = None
+                ) -> list[Found]:
+    """Filled and outlined boxes on a page image.
+
+    Two kinds of fill are looked for apart. A pale fill (a pastel or grey box with dark text
+    on it) is the paint lighter than ink, its holes (the text) filled; a dark fill (a
+    saturated bar, a navy header with white text) is ink too thick to be text. Either covers
+    most of its bounding box, and its fill is the median colour of its own pixels (the text
+    on it does not count). An outlined box is a thin closed line around paper. ``geometry``
+    is "rect", or "homePlate" for a shape whose right end narrows to a point. White and
+    near-white fills are not reported (they are paper), and on a greyscale image no fill is
+    (``colour``: whether the image is in colour, found when not given).
+    """
+    from scipy import ndimage
+
+    colour = in_colour(image) if colour is None else colour
+    small = image.convert("RGB")
+    small.thumbnail((WORK_WIDTH, WORK_WIDTH))
+    factor = image.width / small.width
+    pt = points_per_pixel * factor  # points per working pixel
+    arr = np.asarray(small, dtype=np.uint8)
+    luma = np.asarray(small.convert("L"), dtype=np.int16)
+    paint = (255 - arr.min(axis=2).astype(np.int16)) > PAPER_MARGIN
+    ink = luma < INK_LUMA
+    rules = _thin_rules(paint, max(3, round(MIN_FILL_PT / pt)))
+    glyphs, lines = _split_ink(ink & ~rules, pt)
+    # pale: the paint lighter than ink with the text on it, not the outlines between boxes
+    pale = _opening(paint & ~ink & ~rules, _square(PALE_OPEN_PT / pt))
+    pale |= _on_fill(glyphs, pale)
+    pale = _opening(_fill_small_holes(pale, pt), _square(MIN_BODY_PT / pt))
+    dark = _opening(ndimage.binary_fill_holes(ink & ~rules), _square(DARK_OPEN_PT / pt))
+    min_px = MIN_AREA_PT2 / (pt * pt)
+    out = []
+    for mask, own, share in ((pale, paint & ~ink, MIN_OWN_SHARE),
+                             (dark, ink, MIN_DARK_SHARE)):
+        out.extend(_filled(mask, own, share, arr, luma, factor, min_px,
+                           MIN_BODY_PT / pt, colour))
+    out.extend(_outlined(lines, arr, factor, min_px, round(MIN_FILL_PT / pt), colour))
+    return out
+
+
+def _split_ink(ink: np.ndarray, pt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ink as glyphs (components no bigger than a word) and lines (longer: the outlines
+    of boxes, borders)."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3), dtype=bool))
+    glyph_ids = [0]
+    for n, region in enumerate(ndimage.find_objects(labels), start=1):
+        h = (region[0].stop - region[0].start) * pt
+        w = (region[1].stop - region[1].start) * pt
+        if h <= MAX_GLYPH_PT[1] and w <= MAX_GLYPH_PT[0]:
+            glyph_ids.append(n)
+    is_glyph = np.zeros(labels.max() + 1, dtype=bool)
+    is_glyph[glyph_ids] = True
+    is_glyph[0] = False
+    glyphs = is_glyph[labels]
+    return glyphs, ink & ~glyphs
+
+
+def _rectangles(mask: np.ndarray, depth: int = 0) -> list[tuple[int, int, np.ndarray]]:
+    """A component cut into the boxes it is made of, where boxes touch (a bar stacked on
+    another of another width, a box overlapping the one beside it): cut across at the rows
+    (then the columns) where its left or right (top or bottom) edge jumps. Each piece as
+    (row offset, column offset, its mask, trimmed to its content)."""
+    h, w = mask.shape
+    if depth > 6 or h < 4 or w < 4:
+        return [(0, 0, mask)]
+    for axis in (0, 1):
+        lines = mask if axis == 0 else mask.T
+        filled = lines.any(axis=1)
+        if filled.sum() < 4:
+            continue
+        n = lines.shape[1]
+        first = np.where(filled, lines.argmax(axis=1), n)
+        last = np.where(filled, n - 1 - lines[:, ::-1].argmax(axis=1), -1)
+        jump = max(4, n // 20)
+        cuts = [i for i in range(1, len(first)) if filled[i] and filled[i - 1]
+                and (abs(int(first[i]) - int(first[i - 1])) > jump
+                     or abs(int(last[i]) - int(last[i - 1])) > jump)]
+        if not cuts:
+            continue
+        out = []
+        edges = [0, *cuts, len(first)]
+        for a, b in itertools.pairwise(edges):
+            part = mask[a:b] if axis == 0 else mask[:, a:b]
+            for y0, x0, piece in _rectangles(part, depth + 1):
+                out.append((y0 + a, x0, piece) if axis == 0 else (y0, x0 + a, piece))
+        return [_trimmed(y0, x0, piece) for y0, x0, piece in out if piece.any()]
+    return [(0, 0, mask)]
+
+
+def _trimmed(y0: int, x0: int, mask: np.ndarray) -> tuple[int, int, np.ndarray]:
+    rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
+    return (y0 + rows[0], x0 + cols[0],
+            mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+
+
+def _on_fill(glyphs: np.ndarray, pale: np.ndarray) -> np.ndarray:
+    """The words of ``glyphs`` drawn on a pale fill: most of the ring around each word is
+    ``pale`` (text on paper is not)."""
+    from scipy import ndimage
+
+    words = ndimage.binary_dilation(glyphs, iterations=2)
+    labels, n = ndimage.label(words)
+    if not n:
+        return glyphs
+    ring = words & ~ndimage.binary_erosion(words)
+    index = np.arange(1, n + 1)
+    share = ndimage.sum(ring & pale, labels, index) / np.maximum(
+        ndimage.sum(ring, labels, index), 1)
+    keep = np.concatenate([[False], share >= 0.5])
+    return glyphs & keep[labels]
+
+
+def _fill_small_holes(mask: np.ndarray, pt: float) -> np.ndarray:
+    """``mask`` with its holes no bigger than a word filled (light pixels around text)."""
+    from scipy import ndimage
+
+    holes = ndimage.binary_fill_holes(mask) & ~mask
+    labels, n = ndimage.label(holes)
+    if not n:
+        return mask
+    sizes = ndimage.sum(holes, labels, index=np.arange(1, n + 1))
+    limit = (MAX_GLYPH_PT[0] * MAX_GLYPH_PT[1]) / (pt * pt)
+    small = np.concatenate([[False], sizes <= limit])
+    return mask | small[labels]
+
+
+def _square(size: float) -> tuple[int, int]:
+    k = max(2, round(size))
+    return k, k
+
+
+def _filled(mask, paint, share, arr, luma, factor, min_px, thickness, colour):
+    """The components of ``mask`` that cover most of their bounding box, each with the
+    median colour of the ``paint`` pixels in it."""
+    from scipy import ndimage
+
+    out = []
+    labels, _ = ndimage.label(mask)
+    pieces = [(region[0].start + y0, region[1].start + x0, piece)
+              for n, region in enumerate(ndimage.find_objects(labels), start=1)
+              for y0, x0, piece in _rectangles(labels[region] == n)]
+    for top, left, whole in pieces:
+        h, w = whole.shape
+        region = (slice(top, top + h), slice(left, left + w))
+        if min(h, w) < thickness or whole.sum() < max(min_px, MIN_SOLIDITY * h * w):
+            continue
+        own = whole & paint[region]
+        if own.sum() < share * whole.sum():  # a box outlined in ink, a letter's bowl
+            continue
+        fill = _hex(arr[region][own]) if colour else None
+        if fill is not None and colors.is_neutral(fill, 0.97):
+            fill = None
+        box = tuple(int(round(v * factor)) for v in (
+            region[1].start, region[0].start, region[1].stop, region[0].stop))
+        level = float(np.median(luma[region][own]))
+        out.append(Found(box, fill, None, _geometry(whole), level))
+    return out
+
+
+def _opening(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Binary opening by a rectangle, as a minimum then a maximum filter (linear in the
+    pixels whatever the rectangle's size)."""
+    from scipy import ndimage
+
+    return ndimage.maximum_filter(ndimage.minimum_filter(mask, size=size), size=size)
+
+
+def _thin_rules(paint: np.ndarray, k: int) -> np.ndarray:
+    """Long straight lines thinner than ``k`` pixels with paper on one side (a swimlane's
+    separator, a time axis; not the rows of a wide box), grown by a pixel: taken out before
+    shapes are looked for, so a bar that touches the axis is not one blob with it."""
+    from scipy import ndimage
+
+    closed = _closing(paint, (3, 3))
+    paper = ~closed
+    out = np.zeros_like(paint)
+    for axis in (0, 1):  # 0: horizontal lines, 1: vertical lines
+        length = max(k + 1, int(0.2 * paint.shape[1 - axis]))
+        runs = _opening(closed, (1, length) if axis == 0 else (length, 1))
+        thin = runs & ~_opening(runs, (k, 1) if axis == 0 else (1, k))
+        beside = np.roll(paper, k + 1, axis=axis) | np.roll(paper, -(k + 1), axis=axis)
+        out |= thin & beside
+    return ndimage.binary_dilation(out) if out.any() else out
+
+
+def _closing(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    from scipy import ndimage
+
+    return ndimage.minimum_filter(ndimage.maximum_filter(mask, size=size), size=size)
+
+
+def _geometry(mask: np.ndarray) -> str:
+    """"homePlate" when the right end of a shape's mask narrows to its middle, else "rect"."""
+    h, w = mask.shape
+    if w < 4 * h * POINT_SHARE or h < 6:
+        return "rect"
+    cols = mask.sum(axis=0) / h
+    tip = cols[int(w * (1 - POINT_SHARE / 2)):]
+    body = cols[: int(w * 0.5)]
+    if len(tip) == 0 or body.mean() < 0.85 or tip.mean() > 0.7 * body.mean():
+        return "rect"
+    rows = np.nonzero(mask[:, -max(1, w // 50):].any(axis=1))[0]
+    if len(rows) == 0:
+        return "rect"
+    middle = (rows.min() + rows.max()) / 2
+    return "homePlate" if abs(middle - h / 2) < 0.2 * h else "rect"
+
+
+def _outlined(lines, arr, factor, min_px, k, colour):
+    """Thin closed outlines around paper or a pale fill (a box with a border): each line of
+    ink longer than a word that, with its holes filled, covers most of its bounding box."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(lines, structure=np.ones((3, 3), dtype=bool))
+    out = []
+    for n, region in enumerate(ndimage.find_objects(labels), start=1):
+        h, w = region[0].stop - region[0].start, region[1].stop - region[1].start
+        if h < 2 * k or w < 2 * k or h * w < 4 * min_px:
+            continue
+        mask = labels[region] == n
+        if mask.sum() > 0.5 * h * w:  # not thin: a shape
+            continue
+        if ndimage.binary_fill_holes(mask).sum() < 0.9 * h * w:  # not closed, or not a box
+            continue
+        line = _hex(arr[region][mask]) if colour else None
+        box = tuple(int(round(v * factor)) for v in (
+            region[1].start, region[0].start, region[1].stop, region[0].stop))
+        out.append(Found(box, None, line, "rect"))
+    return out
+
+
+def text_colour(image: Image.Image, box: tuple[int, int, int, int]) -> str | None:
+    """The colour a line of text is drawn in, from its pixel box on a colour page image:
+    the median of the pixels furthest from the box's background (its commonest colour).
+    None for black or dark grey text (the default), and when the box shows no clear ink."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return None
+    arr = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGB"), dtype=np.int16
+                     ).reshape(-1, 3)
+    background = np.median(arr, axis=0)
+    distance = np.sqrt(((arr - background) ** 2).sum(axis=1))
+    ink = arr[distance > 80]
+    if len(ink) < 12:
+        return None
+    far = np.sqrt(((ink - background) ** 2).sum(axis=1))
+    core = ink[far >= np.quantile(far, 0.6)]
+    found = _hex(core.astype(np.uint8))
+    if colors.family(found) in ("black", "grey", "white"):
+        return None
+    return found
+
+
+#: The bands (points) inside and outside a filled shape's edges that are whitened for OCR:
+#: its outline and its shadow, which tesseract reads as "|" or as a letter beside them.
+EDGE_IN_PT, EDGE_OUT_PT = 1.5, 4.0
+
+
+def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float
+                  ) -> Image.Image:
+    """A copy of a greyscale page image that tesseract reads better: inside each pale
+    filled shape the fill is turned to paper (each pixel scaled by the fill's level), a dark
+    shape's light text turned to dark text on paper, and the shapes' edges whitened.
+    Tesseract binarizes a page with one threshold, which loses text on a darker fill; this
+    keeps every box's text where it is."""
+    arr = np.asarray(grey, dtype=np.float32).copy()
+    edge = max(1, round(EDGE_IN_PT / points_per_pixel))
+    out = max(1, round(EDGE_OUT_PT / points_per_pixel))
+    h, w = arr.shape
+    for s in sorted((s for s in shapes if s.level is not None),
+                    key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
+        x0, y0, x1, y1 = s.box
+        if x1 - x0 <= 4 * edge or y1 - y0 <= 4 * edge:
+            continue
+        inner = arr[y0 + edge:y1 - edge, x0 + edge:x1 - edge]
+        if s.level >= INK_LUMA:  # pale: the fill becomes paper, dark text stays dark
+            inner[:] = np.minimum(255.0, inner * (255.0 / max(s.level, 1.0)))
+        else:  # dark: light text on it becomes dark text on paper
+            inner[:] = np.clip((inner - s.level) * (255.0 / max(255.0 - s.level, 1.0)),
+                               0, 255)
+            inner[:] = 255.0 - inner
+        for ys, xs in ((slice(max(0, y0 - out), y0 + edge), slice(max(0, x0 - out), x1 + out)),
+                       (slice(y1 - edge, min(h, y1 + out)), slice(max(0, x0 - out), x1 + out)),
+                       (slice(y0, y1), slice(max(0, x0 - out), x0 + edge)),
+                       (slice(y0, y1), slice(x1 - edge, min(w, x1 + out)))):
+            arr[ys, xs] = 255.0
+    return Image.fromarray(arr.astype(np.uint8))
