@@ -92,6 +92,7 @@ def test_a_web_page_and_its_documents_incrementally(prefect_harness, site, tmp_p
     assert docs.loc[f"{base}/filer/referat.docx", "status"] == "ok"
     assert docs.loc[f"{base}/index.html", "status"] == "ok"
     assert docs.loc[f"{base}/filer/bilde.png", "error"] == "unsupported format (.png)"
+    assert docs.loc[f"{base}/filer/veikart.pptx", "source_uri"] == f"{base}/filer/veikart.pptx"
     assert "example.invalid" not in " ".join(docs.index)  # another site is not followed
     roadmap = pd.read_parquet(out / "roadmap.parquet")
     deck = roadmap[roadmap.source_path == f"{base}/filer/veikart.pptx"]
