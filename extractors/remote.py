@@ -165,6 +165,18 @@ def status_of(err: BaseException) -> int | None:
     return None
 
 
+def _code(err: BaseException) -> str:
+    """The error code an S3 answer names (``NoSuchBucket``, ``AccessDenied``), in
+    parentheses; empty for other answers."""
+    for e in _chain(err):
+        response = getattr(e, "response", None)
+        if isinstance(response, dict):
+            code = str(response.get("Error", {}).get("Code") or "")
+            if code and not code.isdigit():
+                return f" ({code})"
+    return ""
+
+
 #: Client errors that mean the connection broke (named, so this module imports no client).
 _BROKEN = {"RemoteProtocolError", "ReadError", "WriteError", "ConnectError", "ProtocolError",
            "ConnectionClosedError", "EndpointConnectionError", "ServerDisconnectedError",
@@ -195,7 +207,7 @@ def classify(err: BaseException, timeout: float) -> tuple[bool, str, int | None]
     status = status_of(err)
     if status is not None:
         phrase = http.client.responses.get(status, "")
-        reason = f"the server answered {status} {phrase}".rstrip()
+        reason = f"the server answered {status} {phrase}".rstrip() + _code(err)
         return status == 429 or status >= 500, reason, status
     if any(isinstance(e, FileNotFoundError) for e in chain):
         return False, "not found", 404
