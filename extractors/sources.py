@@ -1,5 +1,6 @@
-"""Where documents come from. A source yields local paths; folders and single files today.
-Another store (an fsspec URL, a mailbox) is a new class with the same ``paths()`` method."""
+"""Where local documents come from: folders and single files, and the rules by which a walk
+reads or skips what it finds (remote listings, :mod:`extractors.listing`, use the same rules
+for names)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,46 @@ def _unreadable_name(path: Path) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+def name_reason(name: str) -> str | None:
+    """Why a file found by a walk or a remote listing is not read, judged by its name alone:
+    an editor's lock file, a ``.md`` file (read only when named), another format. None: it
+    is read.
+
+    >>> name_reason("deck.pptx"), name_reason("~$deck.pptx"), name_reason("logo.png")
+    (None, "an editor's lock or backup file", 'unsupported format (.png)')
+    """
+    suffix = Path(name).suffix.lower()
+    if _LOCK.search(name):
+        return "an editor's lock or backup file"
+    if suffix in DISCOVER_SUFFIXES:
+        return None
+    if suffix in SUFFIXES:
+        return (f"{suffix} files are read only when named on the command line (a folder's "
+                "README is not a document)")
+    return "unsupported format" + (f" ({suffix})" if suffix else " (no suffix)")
+
+
+def listed_reason(relative: str) -> tuple[str, str] | None:
+    """Why an object a remote listing names (by its path below the source's root, parts
+    separated by ``/``) is not read, by the folder walk's rules for names: (the part of the
+    path the reason is about, reason); None: it is read. A hidden folder is the reason for
+    everything in it.
+
+    >>> listed_reason("2023/deck.pptx") is None
+    True
+    >>> listed_reason("2023/.trash/old/deck.pptx")
+    ('2023/.trash', 'hidden folder')
+    """
+    parts = relative.strip("/").split("/")
+    for depth, part in enumerate(parts[:-1]):
+        if part.startswith("."):
+            return "/".join(parts[:depth + 1]), "hidden folder"
+    if parts[-1].startswith("."):
+        return relative, "hidden file"
+    why = name_reason(parts[-1])
+    return None if why is None else (relative, why)
 
 
 @dataclass(frozen=True)
@@ -95,16 +136,10 @@ class FolderSource:
                 yield from self._walk(path, exclude, seen)
             elif not path.is_file():
                 yield Skipped(path, "not a regular file")
-            elif _LOCK.search(path.name):
-                yield Skipped(path, "an editor's lock or backup file")
-            elif path.suffix.lower() in DISCOVER_SUFFIXES:
-                yield path
-            elif path.suffix.lower() in SUFFIXES:
-                yield Skipped(path, f"{path.suffix.lower()} files are read only when named on "
-                              "the command line (a folder's README is not a document)")
+            elif (why := name_reason(path.name)) is not None:
+                yield Skipped(path, why)
             else:
-                yield Skipped(path, "unsupported format"
-                              + (f" ({path.suffix.lower()})" if path.suffix else " (no suffix)"))
+                yield path
 
     def paths(self) -> Iterator[Path]:
         """Document files below ``root``, sorted, hidden files and folders skipped."""

@@ -9,65 +9,43 @@ own links), and fetches each with a conditional request from what ``known`` reme
 kept in ``mirror`` under its sha256 (content-addressed), and read from there. Failures are
 per document (a 404, a timeout, a refused connection), each with a one-line reason.
 
-Only the standard library's HTTP client is used (urllib), so no credentials are ever read
-from the command line; a server that needs them is out of scope here.
+A transient failure (a timeout, a dropped connection, a 5xx, a 429) is tried again with
+backoff (:mod:`extractors.remote`). Only the standard library's HTTP client is used (urllib),
+so no credentials are ever read from the command line; a server that needs them is out of
+scope here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import urllib.robotparser
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from veikart import __version__
-from veikart.files import atomic_write_bytes
+from veikart.errors import FetchError
 
+from .remote import MAX_BYTES, Crawl, Fetched, Retry, keep, with_retries
 from .sources import DISCOVER_SUFFIXES
 
+__all__ = ["Crawl", "Fetched", "crawl", "is_url"]
+
 USER_AGENT = f"veikart/{__version__} (roadmap ingest; +https://www.helsenorge.no)"
-TIMEOUT = 30.0
 #: Seconds between two requests to the same host.
 DELAY = 0.2
-#: Largest document fetched (bytes).
-MAX_BYTES = 512 << 20
 
 
 def is_url(text: str) -> bool:
     return str(text).startswith(("http://", "https://"))
 
 
-@dataclass
-class Fetched:
-    """One URL's outcome: where its bytes are (``path``), what the server said of them."""
-
-    url: str
-    path: Path | None = None
-    sha256: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    size: int | None = None
-    #: "fetched", "unchanged" (a 304: nothing downloaded), or "failed" (``error`` says why).
-    status: str = "fetched"
-    error: str | None = None
-
-
-@dataclass
-class Crawl:
-    documents: list[Fetched] = field(default_factory=list)
-    #: URLs linked from the pages but not read: (url, reason).
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    requests: int = 0
-
-
 class _Client:
-    def __init__(self) -> None:
+    def __init__(self, policy: Retry | None = None) -> None:
+        self.policy = policy or Retry.from_env()
         self.last: dict[str, float] = {}
         self.robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self.requests = 0
@@ -82,7 +60,7 @@ class _Client:
                 self.requests += 1
                 with urllib.request.urlopen(urllib.request.Request(
                         base + "/robots.txt", headers={"User-Agent": USER_AGENT}),
-                        timeout=TIMEOUT) as response:
+                        timeout=self.policy.timeout) as response:
                     parser.parse(response.read().decode("utf-8", "replace").splitlines())
             except (urllib.error.URLError, OSError, ValueError):
                 parser = None  # no robots.txt (or none readable): nothing is forbidden
@@ -106,17 +84,7 @@ class _Client:
         self._wait(urllib.parse.urlsplit(url).netloc)
         self.requests += 1
         return urllib.request.urlopen(urllib.request.Request(url, headers=headers),
-                                      timeout=TIMEOUT)
-
-
-def _reason(err: Exception) -> str:
-    if isinstance(err, urllib.error.HTTPError):
-        return f"the server answered {err.code} {err.reason}"
-    if isinstance(err, urllib.error.URLError):
-        return f"cannot reach it ({err.reason})"
-    if isinstance(err, TimeoutError):
-        return f"no answer within {TIMEOUT:.0f} s"
-    return " ".join(str(err).split())[:160] or type(err).__name__
+                                      timeout=self.policy.timeout)
 
 
 def _suffix(url: str) -> str:
@@ -125,25 +93,24 @@ def _suffix(url: str) -> str:
 
 def _fetch(client: _Client, url: str, known: dict | None, mirror: Path) -> tuple[Fetched,
                                                                                  bytes | None]:
-    """One document: unchanged (304), fetched into the mirror, or failed."""
-    try:
+    """One document: unchanged (304), fetched into the mirror, or failed (transient failures
+    tried again first)."""
+
+    def get() -> tuple[bytes, object]:
         with client.get(url, known) as response:
-            data = response.read(MAX_BYTES + 1)
-            headers = response.headers
-    except urllib.error.HTTPError as err:
-        if err.code == 304 and known and known.get("path") and Path(known["path"]).is_file():
+            return response.read(MAX_BYTES + 1), response.headers
+
+    try:
+        data, headers = with_retries(get, url, client.policy)
+    except FetchError as err:
+        if err.status == 304 and known and known.get("path") and Path(known["path"]).is_file():
             return Fetched(url, Path(known["path"]), known.get("sha256"), known.get("etag"),
                            known.get("last_modified"), known.get("size"), "unchanged"), None
-        return Fetched(url, status="failed", error=_reason(err)), None
-    except (urllib.error.URLError, OSError, ValueError) as err:
-        return Fetched(url, status="failed", error=_reason(err)), None
+        return Fetched(url, status="failed", error=err.reason), None
     if len(data) > MAX_BYTES:
         return Fetched(url, status="failed", error=f"bigger than {MAX_BYTES >> 20} MB"), None
-    sha = hashlib.sha256(data).hexdigest()
     suffix = _suffix(url) or (".html" if "html" in headers.get("Content-Type", "") else "")
-    path = Path(mirror) / f"{sha}{suffix}"
-    if not path.exists():
-        atomic_write_bytes(path, data)
+    path, sha = keep(data, suffix, mirror)
     return Fetched(url, path, sha, headers.get("ETag"), headers.get("Last-Modified"),
                    len(data)), data
 

@@ -63,8 +63,9 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
                 state: str | None = None, force: bool = False, follow: int = 1) -> dict:
     """Ingest every new or changed document under ``inputs`` into the dataset in ``out``.
 
-    ``inputs`` are files, folders and web pages (``https://…``: the page and the documents
-    it links to, ``follow`` levels deep). Returns a small summary: run id, documents
+    ``inputs`` are files, folders, web pages (``https://…``: the page and the documents
+    it links to, ``follow`` levels deep), S3 prefixes (``s3://bucket/prefix``) and WebDAV
+    folders (``webdav(s)://host/path``). Returns a small summary: run id, documents
     processed/skipped/failed with reasons, items by match status, and the files written.
     """
     runs.checked_catalogue(catalogue)

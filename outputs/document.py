@@ -20,7 +20,14 @@ from state import Store, results
 from veikart import PIPELINE_VERSION
 from veikart.errors import VeikartError
 
-from .rows import DocumentOutcome, document_row, mention_rows, page_rows, roadmap_rows
+from .rows import (
+    DocumentOutcome,
+    document_row,
+    mention_rows,
+    page_rows,
+    roadmap_rows,
+    source_uri,
+)
 from .schema import arrow_schema
 from .write import to_arrow
 
@@ -166,6 +173,8 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
         rows = {name: [r for r in previous[name] if r["source_path"] not in processed
                        and not (name == "documents" and r["status"] == "skipped")]
                 for name in RESULT_TABLES}
+        for row in rows["documents"]:  # a dataset published before the column had none
+            row["source_uri"] = source_uri(row["source_path"])
     else:
         entries = [ledger[p] for p in sorted(ledger)]
         rows = {name: [] for name in RESULT_TABLES}
@@ -177,6 +186,7 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
                 row["source_path"] = primary
                 if name == "documents":
                     row["other_paths"] = "; ".join(others) or None
+                    row["source_uri"] = source_uri(primary)
                 rows[name].append(row)
         for path in others:
             twin = DocumentOutcome(path, "duplicate", f"the same content as {primary}")

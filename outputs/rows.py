@@ -9,6 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from extractors.model import BlockKind, Document, TextSource
+from extractors.remote import is_remote
 from normalize.model import MatchStatus, NormalizedDocument, RegionSource, StatusSource
 
 
@@ -78,11 +79,22 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
+def source_uri(path: str) -> str | None:
+    """The URL a document was fetched from (its ``source_path`` when that names a remote
+    source), else None: a local file.
+
+    >>> source_uri("s3://motes/2023/deck.pptx"), source_uri("inbox/deck.pptx")
+    ('s3://motes/2023/deck.pptx', None)
+    """
+    return path if is_remote(path) else None
+
+
 def document_row(outcome: DocumentOutcome, run_id: str) -> dict:
     doc, norm = outcome.document, outcome.normalized
     return {
         "source_path": outcome.path,
         "source_sha256": doc.origin.sha256 if doc else None,
+        "source_uri": source_uri(outcome.path),
         "source_format": doc.origin.format.value if doc else None,
         "size_bytes": doc.origin.size if doc else outcome.size,
         "status": outcome.status, "error": outcome.error,

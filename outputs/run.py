@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 import extractors
 import normalize
-from extractors import web
+from extractors import fetch, web
 from normalize.catalogue import default_path as default_catalogue_path
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
@@ -52,6 +52,8 @@ class RunPlan:
     local: dict[str, str] = field(default_factory=dict)
     #: URLs that could not be fetched: (url, reason).
     failed_fetches: list[tuple[str, str]] = field(default_factory=list)
+    #: Documents a listed source (S3, WebDAV) held at an earlier run and no longer does.
+    removed: list[tuple[str, str]] = field(default_factory=list)
     records: list[dict] = field(default_factory=list)
     #: Damaged state or outputs found and rebuilt in this run, one line each.
     recovered: list[str] = field(default_factory=list)
@@ -69,16 +71,19 @@ def checked_catalogue(catalogue: str | None) -> str:
     return path
 
 
-def _web(urls: list[str], store: Store, follow: int) -> tuple[list[str], dict[str, str],
-                                                               list[tuple[str, str]],
-                                                               list[tuple[str, str]]]:
-    """Crawl the web sources: the documents' URLs, their mirror copies, the URLs that
-    failed (with reasons), and the links not read."""
-    found, local, failed, skipped = [], {}, [], []
+def _remote(urls: list[str], store: Store, follow: int) -> tuple[list[str], dict[str, str],
+                                                                  list[tuple[str, str]],
+                                                                  list[tuple[str, str]],
+                                                                  list[tuple[str, str]]]:
+    """Fetch the remote sources (web pages, S3, WebDAV) into the state's mirror: the
+    documents' URLs, their mirror copies, the URLs that failed (with reasons), the objects
+    not read, and the documents the sources no longer hold (with reasons)."""
+    found, local, failed, skipped, removed = [], {}, [], [], []
     mirror = store.folder / "mirror"
     for url in urls:
-        crawl = web.crawl(url, store.fetched(), mirror, follow)
+        crawl = fetch.crawl(url, store.fetched(), mirror, follow)
         skipped += crawl.skipped
+        removed += crawl.removed
         for doc in crawl.documents:
             if doc.status == "failed":
                 failed.append((doc.url, doc.error))
@@ -87,7 +92,9 @@ def _web(urls: list[str], store: Store, follow: int) -> tuple[list[str], dict[st
                                str(doc.path))
             found.append(doc.url)
             local[doc.url] = str(doc.path)
-    return found, local, failed, skipped
+        if not web.is_url(url) and all(d.url != url for d in crawl.documents):
+            store.forget_failure(url)  # a listing that works: the source is no document
+    return found, local, failed, skipped, removed
 
 
 def prepare(inputs: list[str], out: str, catalogue: str | None = None,
@@ -104,16 +111,16 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     legacy = results.drop_legacy(Path(state_path))
     overlay = stage.overlay_key(store)
     key = stage.pipeline_key(catalogue_path, overlay)
-    urls = [i for i in map(str, inputs) if web.is_url(i)]
-    found, not_read = extractors.walk([i for i in inputs if not web.is_url(str(i))],
+    urls = [i for i in map(str, inputs) if fetch.is_remote(i)]
+    found, not_read = extractors.walk([i for i in inputs if not fetch.is_remote(str(i))],
                                       exclude=[out, state_path])
-    fetched, local, failed, linked = _web(urls, store, follow)
+    fetched, local, failed, linked, removed = _remote(urls, store, follow)
     ledger = store.ledger()
     plan = stage.plan([str(p) for p in found] + fetched, ledger, key, force, local)
     return RunPlan(ids.run_id(started), started, clock, out, state_path, catalogue_path,
                    overlay, key, plan.todo, plan.unchanged,
                    [(n.shown, n.reason) for n in not_read] + linked, legacy, local=local,
-                   failed_fetches=failed)
+                   failed_fetches=failed, removed=removed)
 
 
 def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
@@ -127,9 +134,13 @@ def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
 
 
 def record_failed_fetches(plan: RunPlan, store: Store) -> None:
-    """The URLs that could not be fetched are failed documents, each with its reason."""
-    for url, reason in plan.failed_fetches:
+    """The URLs that could not be fetched, and the documents a listed source no longer
+    holds, are failed documents, each with its reason (as a web page's link that answers
+    404). A removed one is reported once: the state forgets what was fetched of it."""
+    for url, reason in plan.failed_fetches + plan.removed:
         record(plan, store, url, stage.failed_record(url, f"{url}: {reason}", 3))
+    for url, _ in plan.removed:
+        store.forget_fetch(url)
 
 
 def _not_read(plan: RunPlan, ledger: dict[str, dict]) -> list[tuple[str, str]]:
@@ -144,7 +155,7 @@ def _fingerprint(plan: RunPlan, store: Store, ledger: dict[str, dict]) -> str:
 
 def is_noop(plan: RunPlan) -> bool:
     """Nothing to read, and the dataset in ``out`` is made of exactly what the state holds."""
-    if plan.todo or plan.failed_fetches:
+    if plan.todo or plan.failed_fetches or plan.removed:
         return False
     store = plan.store
     return is_current(Path(plan.out), store, _fingerprint(plan, store, store.ledger()))
@@ -180,7 +191,7 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
     if is_current(out, store, print_):
         run["items"] = pq.read_metadata(out / "roadmap.parquet").num_rows
         return {k: str(v) for k, v in publish_runs(out, runs + [run]).items()}
-    processed = set(plan.todo) | {url for url, _ in plan.failed_fetches}
+    processed = set(plan.todo) | {url for url, _ in plan.failed_fetches + plan.removed}
     rows = stage.stored_rows(ledger, plan.run_id, not_read, processed,
                              published_model(out, store))
     run["items"] = len(rows["roadmap"])

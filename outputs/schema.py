@@ -83,9 +83,10 @@ ROADMAP = [
 DOCUMENTS = [
     Column("source_path", STR, "Path of the document as given to veikart ingest."),
     Column("source_sha256", STR, "SHA-256 of the document's bytes (empty when unreadable)."),
+    Column("source_uri", STR, "Where a remote document was fetched from: its http(s)://, s3:// or webdav(s):// URL (its bytes are kept in STATE/mirror under source_sha256); empty for a local file."),
     Column("source_format", STR, "As in roadmap (empty when not recognized)."),
     Column("size_bytes", INT, "File size."),
-    Column("status", STR, "ok, failed, duplicate (the same bytes as another document, named in error: one document, whose rows carry that document's path), or skipped (a file the folder walk found and does not read: an unsupported format, a hidden file or folder, veikart's own output, an editor's lock file, a symbolic link out of the folder, a name that is not UTF-8)."),
+    Column("status", STR, "ok, failed, duplicate (the same bytes as another document, named in error: one document, whose rows carry that document's path), or skipped (a file the folder walk found and does not read: an unsupported format, a hidden file or folder, veikart's own output, an editor's lock file, a symbolic link out of the folder, a name that is not UTF-8; for a remote source, an object its listing or page names and veikart does not read)."),
     Column("error", STR, "One-line reason when failed or skipped."),
     Column("page_count", INT, "Pages or slides."),
     Column("ocr_pages", INT, "Pages whose text came from OCR."),

@@ -279,7 +279,8 @@ class Store:
     # ---------------------------------------------------------------- fetched URLs
     def record_fetch(self, url: str, etag: str | None, last_modified: str | None,
                      size: int | None, sha256: str | None, path: str | None) -> None:
-        """What a web source last fetched from ``url`` (for conditional requests)."""
+        """What a remote source last fetched from ``url`` (for conditional requests, and for
+        a listing entry that is the same: not downloaded again)."""
         with self.connect() as con:
             con.execute("INSERT OR REPLACE INTO fetched VALUES (?,?,?,?,?,?,?)",
                         (url, etag, last_modified, size, sha256, path, now()))
@@ -287,6 +288,17 @@ class Store:
     def fetched(self) -> dict[str, dict]:
         with self.connect() as con:
             return {r["url"]: dict(r) for r in con.execute("SELECT * FROM fetched")}
+
+    def forget_fetch(self, url: str) -> None:
+        """Forget what was fetched from ``url`` (a document its source no longer holds)."""
+        with self.connect() as con:
+            con.execute("DELETE FROM fetched WHERE url=?", (url,))
+
+    def forget_failure(self, path: str) -> None:
+        """Drop the ledger's record of ``path`` if it is a failure (a source whose listing
+        failed once and works again is no document)."""
+        with self.connect() as con:
+            con.execute("DELETE FROM ingested WHERE path=? AND status='failed'", (path,))
 
     # ---------------------------------------------------------------- source copies
     def keep_source(self, path: Path, sha256: str) -> Path:

@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT / "scripts"))  # sample_spec: the ground truth of th
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Remote sources retry transient failures after a pause: keep the pauses short in tests.
+os.environ.setdefault("VEIKART_RETRY_BACKOFF", "0.01")
 
 MOTE39 = "produktstyret_mote39_2023-04-20"
 

@@ -25,6 +25,7 @@ def test_all_outputs_are_written(ingested):
     docs = pd.read_parquet(out / "documents.parquet")
     read = docs[docs.status != "skipped"]
     assert len(read) == 7 and set(read.status) == {"ok"}
+    assert docs.source_uri.isna().all()  # local files: no URL
     # the samples' README is found and listed as not read, with its reason
     assert list(docs[docs.status == "skipped"].source_path.map(lambda p: p.split("/")[-1])) \
         == ["README.md"]

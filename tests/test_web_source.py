@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from conftest import DIST, MOTE39, SAMPLES
 
+from extractors.remote import Retry
 from veikart.cli import main
 from veikart.errors import ExitCode
 
@@ -83,11 +84,15 @@ def test_a_web_page_and_its_documents_incrementally(prefect_harness, site, tmp_p
     assert main(args) == ExitCode.partial  # the failing attachment
     err = capsys.readouterr().err
     assert f"{base}/filer/feil.pdf: the server answered 500" in err
+    tries = Retry.from_env().retries + 1  # a 5xx is transient: tried again, then reported
+    assert f"(tried {tries} times)" in err
+    assert sum(path.endswith("feil.pdf") for path, _ in log) == tries
     docs = pd.read_parquet(out / "documents.parquet").set_index("source_path")
     assert docs.loc[f"{base}/filer/veikart.pptx", "status"] == "ok"
     assert docs.loc[f"{base}/filer/referat.docx", "status"] == "ok"
     assert docs.loc[f"{base}/index.html", "status"] == "ok"
     assert docs.loc[f"{base}/filer/bilde.png", "error"] == "unsupported format (.png)"
+    assert docs.loc[f"{base}/filer/veikart.pptx", "source_uri"] == f"{base}/filer/veikart.pptx"
     assert "example.invalid" not in " ".join(docs.index)  # another site is not followed
     roadmap = pd.read_parquet(out / "roadmap.parquet")
     deck = roadmap[roadmap.source_path == f"{base}/filer/veikart.pptx"]
@@ -118,7 +123,8 @@ def test_a_web_page_and_its_documents_incrementally(prefect_harness, site, tmp_p
     main(args)
     said = capsys.readouterr()
     assert _bodies(log, "referat.docx") == 1
-    assert f"{base}/filer/veikart.pptx: the server answered 404" in said.err
+    assert f"{base}/filer/veikart.pptx: the server answered 404 Not Found\n" in said.err
+    assert sum(path.endswith("veikart.pptx") for path, _ in log) == 1  # a 404: tried once
     assert "(1 ok, 2 failed)" in said.out
     docs = pd.read_parquet(out / "documents.parquet").set_index("source_path")
     assert docs.loc[f"{base}/filer/veikart.pptx", "status"] == "failed"

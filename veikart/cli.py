@@ -57,7 +57,7 @@ def _print_summary(summary: dict, out: Path) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
-    from extractors import web
+    from extractors.remote import is_remote
     from outputs import run as runs
 
     options = {"inputs": [str(p) for p in args.paths], "out": str(args.out),
@@ -67,9 +67,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from state import locked, state_dir
 
     runs.checked_catalogue(options["catalogue"])
-    # A run over local files that has nothing to read needs no flow. Web sources are not
-    # planned here: the flow fetches them (once), conditionally.
-    local = not any(web.is_url(i) for i in options["inputs"])
+    # A run over local files that has nothing to read needs no flow. Remote sources (web,
+    # S3, WebDAV) are not planned here: the flow fetches them (once), conditionally.
+    local = not any(is_remote(i) for i in options["inputs"])
     with locked(state_dir(args.out, args.state), wait=args.wait):
         plan = runs.prepare(**options) if local else None
         if plan is not None and runs.is_noop(plan):
@@ -255,8 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="ingest documents and folders into a dataset")
-    p.add_argument("paths", nargs="+", help="files, folders (walked recursively) or web "
-                                            "pages (https://…: the page and its documents)")
+    p.add_argument("paths", nargs="+", help="files, folders (walked recursively), web pages "
+                                            "(https://…: the page and its documents), S3 "
+                                            "(s3://bucket/prefix) or WebDAV (webdavs://host/"
+                                            "path) folders")
     p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
     p.add_argument("--follow", type=int, default=1, metavar="N",
                    help="levels of a web page's links followed to documents (default 1)")
@@ -275,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="ingest on a schedule (a Prefect deployment)")
     p.add_argument("--source", action="append", required=True,
-                   help="inbox folder or web page (https://…) to ingest (repeat for several)")
+                   help="inbox folder, web page (https://…), s3://bucket/prefix or "
+                        "webdavs://host/path to ingest (repeat for several)")
     p.add_argument("--out", type=Path, required=True, help="output folder for the dataset")
     p.add_argument("--cron", default="0 6 * * *", help="schedule (default: 06:00 daily)")
     p.add_argument("--timezone", default="Europe/Oslo", help="the cron's time zone")

@@ -84,3 +84,37 @@ class StateError(VeikartError):
     """The state folder cannot be used as asked."""
 
     exit_code = ExitCode.state_error
+
+
+class Transient:
+    """Mixin (as dlt's): the failure may go away on its own (a timeout, a reset connection, a
+    5xx answer, a 429), so it is worth trying again. A Prefect retry condition, or
+    :func:`is_transient`, reads it."""
+
+
+def is_transient(err: BaseException) -> bool:
+    """Whether ``err`` is marked retryable.
+
+    >>> is_transient(TransientFetchError("s3://b/k.pdf", "no answer")), is_transient(
+    ...     FetchError("s3://b/k.pdf", "not found"))
+    (True, False)
+    """
+    return isinstance(err, Transient)
+
+
+class FetchError(VeikartError):
+    """A remote document (or listing) could not be fetched: a permanent failure (404, 403, a
+    TLS error), tried once. ``str(err)`` names the URL."""
+
+    exit_code = ExitCode.input_file
+
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        #: The server's HTTP status, when it answered.
+        self.status = status
+
+
+class TransientFetchError(Transient, FetchError):
+    """A remote fetch failed in a way that may pass (timeout, reset, 5xx, 429)."""
