@@ -346,37 +346,35 @@ def text_colour(image: Image.Image, box: tuple[int, int, int, int]) -> str | Non
     return found
 
 
-#: The bands (points) inside and outside a filled shape's edges that are whitened for OCR:
-#: its outline and its shadow, which tesseract reads as "|" or as a letter beside them.
-EDGE_IN_PT, EDGE_OUT_PT = 1.5, 4.0
+#: A dark shape is turned to dark text on paper for OCR only when it is at least this big
+#: (points, width and height): a header or a bar, not a bold letter with its bowl filled.
+MIN_INVERT_PT = (40.0, 12.0)
+#: The rim of a dark shape that is made paper rather than turned (points).
+DARK_RIM_PT = 2.0
 
 
 def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float
                   ) -> Image.Image:
     """A copy of a greyscale page image that tesseract reads better: inside each pale
-    filled shape the fill is turned to paper (each pixel scaled by the fill's level), a dark
-    shape's light text turned to dark text on paper, and the shapes' edges whitened.
+    filled shape the fill is turned to paper (each pixel scaled by the fill's level, so dark
+    text stays dark), and a big dark shape's light text is turned to dark text on paper.
     Tesseract binarizes a page with one threshold, which loses text on a darker fill; this
-    keeps every box's text where it is."""
+    keeps every box's text where it is. Nothing outside a shape changes."""
     arr = np.asarray(grey, dtype=np.float32).copy()
-    edge = max(1, round(EDGE_IN_PT / points_per_pixel))
-    out = max(1, round(EDGE_OUT_PT / points_per_pixel))
-    h, w = arr.shape
+    min_w, min_h = (v / points_per_pixel for v in MIN_INVERT_PT)
     for s in sorted((s for s in shapes if s.level is not None),
                     key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
         x0, y0, x1, y1 = s.box
-        if x1 - x0 <= 4 * edge or y1 - y0 <= 4 * edge:
-            continue
-        inner = arr[y0 + edge:y1 - edge, x0 + edge:x1 - edge]
+        inner = arr[y0:y1, x0:x1]
         if s.level >= INK_LUMA:  # pale: the fill becomes paper, dark text stays dark
             inner[:] = np.minimum(255.0, inner * (255.0 / max(s.level, 1.0)))
-        else:  # dark: light text on it becomes dark text on paper
-            inner[:] = np.clip((inner - s.level) * (255.0 / max(255.0 - s.level, 1.0)),
-                               0, 255)
-            inner[:] = 255.0 - inner
-        for ys, xs in ((slice(max(0, y0 - out), y0 + edge), slice(max(0, x0 - out), x1 + out)),
-                       (slice(y1 - edge, min(h, y1 + out)), slice(max(0, x0 - out), x1 + out)),
-                       (slice(y0, y1), slice(max(0, x0 - out), x0 + edge)),
-                       (slice(y0, y1), slice(x1 - edge, min(w, x1 + out)))):
-            arr[ys, xs] = 255.0
+        elif x1 - x0 >= min_w and y1 - y0 >= min_h:  # dark: its light text becomes dark
+            # its rim (paper at rounded corners, an outline) would turn black: paper instead
+            rim = max(1, round(DARK_RIM_PT / points_per_pixel))
+            core = inner[rim:-rim, rim:-rim]
+            core[:] = 255.0 - np.clip((core - s.level) * (255.0 / max(255.0 - s.level, 1.0)),
+                                      0, 255)
+            for band in (inner[:rim], inner[-rim:], inner[:, :rim], inner[:, -rim:]):
+                band[:] = 255.0
     return Image.fromarray(arr.astype(np.uint8))
+
