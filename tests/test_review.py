@@ -242,3 +242,108 @@ def test_the_newest_decision_wins_whatever_its_scope(prefect_harness, tmp_path):
     assert after.loc[first, "initiative_id"] == "smarte-brev"
     assert set(after.loc[list(same.item_id[1:]), "initiative_id"]) == {
         "digital-dialog-behandlende-enhet"}
+
+
+def test_undo_appends_to_the_log_and_gives_back_what_was_before(ingested_inbox, capsys):
+    """Undo takes back the decision in force: the log only grows, the item is as it would
+    be without that decision (an earlier decision, else the model's), and the published
+    dataset says so at once."""
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    item = roadmap(out).loc["Digital dialog"]
+    model = (item.match_status, item.initiative_id)
+    service.decide(item.item_id, "kari", "match", initiative_id="smarte-brev")
+    service.decide(item.item_id, "ola", "ignore")
+    assert roadmap(out).loc["Digital dialog"].match_status == "ignored"
+    assert service.in_force(item.item_id).action == "ignore"
+    done = service.undo(item.item_id, "kari")
+    assert (done.undone.action, done.undone.reviewer, done.status) == ("ignore", "ola",
+                                                                       "reviewed")
+    after = roadmap(out).loc["Digital dialog"]
+    assert (after.match_status, after.initiative_id, after.decided_by) == (
+        "reviewed", "smarte-brev", "kari")
+    assert main(["review", "undo", item.item_id, "--out", str(out), "--reviewer", "ola"]) == 0
+    assert "undid match smarte-brev by kari" in capsys.readouterr().out
+    back = roadmap(out).loc["Digital dialog"]
+    assert (back.match_status, back.initiative_id) == model and pd.isna(back.decided_by)
+    log = service.store.decisions()
+    assert [d.action for d in log] == ["match", "ignore", "undo", "undo"]
+    assert [d.revokes for d in log[2:]] == [log[1].id, log[0].id]
+    with pytest.raises(Exception, match="no decision to undo"):
+        service.undo(item.item_id, "kari")
+    assert main(["review", "undo", item.item_id, "--out", str(out)]) == 7
+
+
+def test_undo_of_a_decision_for_every_identical_text_reopens_all_of_them(
+        prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.pptx", "b.pptx"):
+        hostile_deck(inbox / name, ["Digital dialog", f"Smarte brev {name[0]}"])
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    same = pd.read_parquet(out / "roadmap.parquet").query("text == 'Digital dialog'")
+    service = ReviewService(out)
+    done = service.decide(same.item_id.iloc[0], "kari", "ignore", all_identical=True)
+    assert (done.scope, done.items) == ("text", 2)
+    undone = service.undo(same.item_id.iloc[1], "ola")  # from the other item: same decision
+    assert undone.undone.scope == "text" and undone.items == 2
+    assert set(pd.read_parquet(out / "roadmap.parquet").query(
+        "text == 'Digital dialog'").match_status) == {"pending"}
+
+
+def test_defer_never_reopens_a_decided_item(ingested_inbox):
+    """Deferring a decided item is refused with a message saying why; and a defer that
+    reaches the log anyway (an item-wide one from the CLI's --all-identical, an import)
+    keeps the decision in force."""
+    from review.service import Refused
+
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    item = roadmap(out).loc["Digital dialog"]
+    service.decide(item.item_id, "kari", "match", initiative_id="smarte-brev")
+    with pytest.raises(Refused, match="undo that decision first") as refused:
+        service.decide(item.item_id, "kari", "defer")
+    assert refused.value.key == "err_defer_decided"
+    assert roadmap(out).loc["Digital dialog"].match_status == "reviewed"
+    from outputs.publish import norm_key
+
+    service.store.decide("ola", item.item_id, norm_key("Digital dialog"), "defer", "text")
+    service.republish()
+    after = roadmap(out).loc["Digital dialog"]
+    assert (after.match_status, after.decision, after.initiative_id) == (
+        "reviewed", "match", "smarte-brev")
+    pending = roadmap(out).loc["Timer 2.0"]
+    if pending.match_status == "pending":  # an undecided item can be deferred
+        service.decide(pending.item_id, "kari", "defer")
+        assert roadmap(out).loc["Timer 2.0"].decision == "defer"
+
+
+def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+    from state.store import MIGRATIONS, _statements
+
+    folder = tmp_path / "state"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        for statement in _statements(script):
+            con.execute(statement)
+        con.execute(f"PRAGMA user_version = {number}")
+    con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
+                "initiative_id) VALUES ('2024-01-01T00:00:00+00:00', 'kari', 'i1', 'x', "
+                "'item', 'match', 'timer-2-0')")
+    con.close()
+    store = Store(folder)
+    assert store.version == len(MIGRATIONS)
+    (old,) = store.decisions()
+    assert (old.reviewer, old.action, old.revokes) == ("kari", "match", None)
+    store.undo("ola", old)
+    with store.connect() as con, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute("UPDATE decisions SET reviewer = 'x'")
+    dump = store.export_json()
+    other = Store(tmp_path / "other")
+    assert other.import_json(dump) == 2 and other.import_json(dump) == 0
+    first, undo = other.decisions()
+    assert undo.revokes == first.id
