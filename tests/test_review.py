@@ -347,3 +347,58 @@ def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
     assert other.import_json(dump) == 2 and other.import_json(dump) == 0
     first, undo = other.decisions()
     assert undo.revokes == first.id
+
+
+def test_every_message_of_the_review_app_is_in_both_languages():
+    """One catalogue per language with the same keys, and every key the templates and the
+    app ask for is in it (a missing one would be an error page, not a word in English)."""
+    import re
+
+    from conftest import ROOT
+
+    from review import i18n
+
+    assert set(i18n.NB) == set(i18n.EN)
+    assert all(i18n.NB[k] != i18n.EN[k] or k.startswith("other_") for k in i18n.NB
+               if k not in ("region", "status"))
+    for key in i18n.NB:  # the same placeholders in both
+        assert set(re.findall(r"{(\w+)}", i18n.NB[key])) == set(
+            re.findall(r"{(\w+)}", i18n.EN[key])), key
+    used = set()
+    for path in [*(ROOT / "review" / "templates").glob("*.html"),
+                 *(p for p in (ROOT / "review").glob("*.py") if p.name != "i18n.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text("utf-8")))
+    used |= {f"st_{s}" for s in ("pending", "auto", "reviewed", "unmatched", "ignored")}
+    used |= {f"in_force_{a}" for a in ("match", "new", "alias", "ignore", "reject", "defer")}
+    used |= {f"done_{a}" for a in ("match", "new", "alias", "ignore", "reject", "defer")}
+    assert used - set(i18n.NB) == set()
+
+
+def test_plain_explanations_name_what_matched_without_jargon():
+    from review.explain import explain
+    from review.i18n import Translator
+
+    def row(text, *cands, status="pending", **extra):
+        return {"match_text": text, "text": text, "match_status": status, **extra,
+                "candidates": json.dumps([{"initiative_id": f"i{n}", "name": name,
+                                           "via": via, "score": p}
+                                          for n, (name, via, p) in enumerate(cands)])}
+
+    nb, en = Translator("nb"), Translator("en")
+    alias = row("Timer 2.0", ("Timer – pasienten booker selv", "Timer 2.0", 0.6),
+                ("Timer til screening BDS", "Timer til screening BDS", 0.55))
+    plain = explain(alias, nb)
+    assert plain.sentence == ("Samme navn som alias «Timer 2.0» (et annet navn for «Timer – "
+                              "pasienten booker selv»); nesten like godt: «Timer til "
+                              "screening BDS».")
+    assert "p=" not in plain.sentence and any("p = 0,600" in n for n in plain.numbers)
+    assert plain.waiting.startswith("To tiltak passer nesten like godt")
+    numbers = explain(row("Timer 3.0", ("Timer 2.0", "Timer 2.0", 0.5)), en)
+    assert "the numbers differ: 3.0 in the text, 2.0 in the name" in numbers.sentence
+    assert numbers.waiting.startswith("Its numbers differ")
+    rejected = explain(row("Digital dialog", ("Fleksibel dialog", "Fleksibel dialog", 0.3),
+                           review_note="not: smarte-brev"), nb, {"smarte-brev": "Smarte brev"})
+    assert rejected.waiting == ("Dere har sagt nei til «Smarte brev»; de andre forslagene er "
+                                "ikke sikre nok.")
+    assert explain(row("Timer 2.0", ("Timer 2.0", "Timer 2.0", 0.99), status="auto"),
+                   nb).waiting is None
