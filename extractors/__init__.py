@@ -29,7 +29,8 @@ from .text import extract_text
 from .xlsx import extract_xlsx
 
 __all__ = ["BACKENDS", "Block", "Document", "FolderSource", "Format", "Line", "Origin", "Page",
-           "Skipped", "detect_format", "discover", "extract", "file_sha256", "walk"]
+           "Skipped", "detect_format", "discover", "extract", "extraction_of", "file_sha256",
+           "walk"]
 
 BACKENDS: dict[Format, Callable[[Path, Origin], Document]] = {
     Format.pptx: extract_pptx,
@@ -45,6 +46,18 @@ READABLE = "a PPTX, PDF, DOCX, XLSX, HTML, text, or legacy/ODF office file"
 
 def file_sha256(path: Path) -> str:
     return sha256_file(path)
+
+
+def extraction_of(path: Path, sha256: str, folder: Path | None) -> Document:
+    """The document as an ingest read it: its extraction kept in the cache ``folder`` (an
+    ingest checks text layers for OCR damage, and that is the reading its rows point into),
+    else read again now (without that check)."""
+    for where in (folder, None):  # None: the environment's cache folder
+        for checked in (True, False):
+            kept = cache.load("extract", cache.key(sha256, PIPELINE_VERSION, checked), where)
+            if kept is not None:
+                return kept
+    return extract(path)
 
 
 def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Document:

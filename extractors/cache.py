@@ -31,8 +31,10 @@ def key(*parts: object) -> str:
     return content_id(*parts, length=24)
 
 
-def load(kind: str, name: str) -> Any | None:
-    folder = cache_dir()
+def load(kind: str, name: str, folder: Path | None = None) -> Any | None:
+    """The entry ``name`` of ``kind`` in ``folder`` (default: the cache folder of the
+    environment), or None when it is missing, unreadable or outdated."""
+    folder = folder or cache_dir()
     if folder is None:
         return None
     path = folder / kind / f"{name}.json.gz"

@@ -59,34 +59,54 @@ def convert(path: Path, fmt: Format, sha256: str) -> tuple[Path, str]:
     Raises MissingDependencyError without LibreOffice, InputFileError when it cannot convert
     the file."""
     target = CONVERTED_TO[fmt]
-    exe = soffice()
-    if exe is None:
+    if soffice() is None:
         raise MissingDependencyError(f"{path}: reading .{fmt.value} files needs LibreOffice "
                                      f"(Debian: apt-get install {PACKAGES[target]})")
     note = f"{version()}: {fmt.value} to {target.value}"
     folder = cache.cache_dir()
+    return _converted(path, fmt.value, target.value, sha256,
+                      folder / "converted" if folder is not None else None), note
+
+
+def to_pdf(path: Path, sha256: str, folder: Path) -> Path:
+    """A PDF of a slide deck (or any document LibreOffice opens) as LibreOffice draws it, kept
+    in ``folder`` under the original's sha256 (made once per content): the review app renders
+    a PPTX slide from it as it renders a PDF page. Slide size is page size, so a slide's
+    boxes (points, top-left origin) are the page's."""
+    if soffice() is None:
+        raise MissingDependencyError(f"{path}: rendering a slide needs LibreOffice "
+                                     "(Debian: apt-get install libreoffice-impress-nogui)")
+    return _converted(path, Path(path).suffix.lstrip(".").lower() or "pptx", "pdf", sha256,
+                      Path(folder))
+
+
+def _converted(path: Path, suffix: str, target: str, sha256: str,
+               folder: Path | None) -> Path:
+    """``path`` converted by LibreOffice to ``target`` (an extension), kept in ``folder`` (a
+    temporary folder when None), or the copy kept there before."""
     if folder is not None:
-        kept = folder / "converted" / f"{sha256}.{target.value}"
+        kept = folder / f"{sha256}.{target}"
         if kept.is_file() and kept.stat().st_size:
-            return kept, note
+            return kept
     work = Path(tempfile.mkdtemp(prefix="veikart-convert-"))
     try:
         # A copy under a plain name: LibreOffice names its output after the input's stem.
-        source = work / f"input.{fmt.value}"
+        source = work / f"input.{suffix}"
         shutil.copyfile(path, source)
         profile = work / "profile"
-        cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", target.value, "--outdir", str(work / "out"), str(source)]
+        cmd = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--norestore", "--convert-to", target, "--outdir", str(work / "out"),
+               str(source)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
                                   check=False, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise InputFileError(str(path), f"LibreOffice did not convert it within {TIMEOUT} "
                                  "s") from None
-        out = work / "out" / f"input.{target.value}"
+        out = work / "out" / f"input.{target}"
         if not out.is_file() or not out.stat().st_size:
             said = _said(done.stderr or done.stdout or "")
-            raise InputFileError(str(path), f"LibreOffice could not convert this .{fmt.value} "
+            raise InputFileError(str(path), f"LibreOffice could not convert this .{suffix} "
                                  f"file{': ' + said if said else ''}")
         if folder is None:
             kept = Path(tempfile.mkdtemp(prefix="veikart-converted-")) / out.name
@@ -94,6 +114,6 @@ def convert(path: Path, fmt: Format, sha256: str) -> tuple[Path, str]:
         tmp = kept.with_suffix(".tmp")
         shutil.move(str(out), tmp)
         tmp.replace(kept)
-        return kept, note
+        return kept
     finally:
         shutil.rmtree(work, ignore_errors=True)

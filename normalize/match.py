@@ -116,6 +116,45 @@ def _swapped_word(query: str, name: str) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How a text stands to the name (or alias) it was matched through, in terms a reviewer
+    can be told: what the review page's plain explanation is made of."""
+
+    same: bool  # the text (or its matched part) reads as the name, once normalized
+    part: str | None  # the part of "A – B" the name stands for (None: the whole text)
+    rest: str | None  # the other parts of the text, when ``part`` is set
+    numbers: tuple[tuple[str, ...], tuple[str, ...]] | None  # (text's, name's) when unequal
+    swapped: tuple[str, str] | None  # a word of the text where the name has an unlike one
+
+
+def compare(text: str, name: str) -> Comparison:
+    """Compare an item's matched text with the name it was matched through.
+
+    >>> compare("Timer 2.0", "Time 2.0").same, compare("Timer 3.0", "Timer 2.0").numbers
+    (False, (('3.0',), ('2.0',)))
+    >>> c = compare("Skjema – strukturerte data – Pasientskjema i DIPS", "Pasientskjema i DIPS")
+    >>> c.same, c.part, c.rest
+    (True, 'Pasientskjema i DIPS', 'Skjema – strukturerte data')
+    """
+    q, n = normalize_name(text), normalize_name(name)
+    parts = [p.strip() for p in _SEGMENT.split(text) if p.strip()]
+    part = rest = None
+    if q != n and 1 < len(parts) <= 5:
+        runs = [(a, b) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)
+                if b - a < len(parts)]
+        a, b = max(runs, key=lambda r: fuzz.ratio(normalize_name(" – ".join(parts[r[0]:r[1]])),
+                                                  n))
+        if fuzz.ratio(normalize_name(" – ".join(parts[a:b])), n) > fuzz.ratio(q, n):
+            part = " – ".join(parts[a:b])
+            rest = " – ".join(parts[:a] + parts[b:])
+    basis = normalize_name(part) if part else q
+    nq, nn = numbers(basis), numbers(n)
+    return Comparison(basis == n, part, rest,
+                      (tuple(sorted(nq)), tuple(sorted(nn))) if nq != nn else None,
+                      _swapped_word(basis, n))
+
+
 def numbers(text: str) -> frozenset[str]:
     """Version-like numbers in a normalized name ("2.0"; "12-16" gives {"12", "16"})."""
     return frozenset(_NUMBER.findall(text))

@@ -55,12 +55,16 @@ def reviewed_catalogue(catalogue: Catalogue, store: Store) -> Catalogue:
 
 
 class DecisionIndex:
-    """The decision log indexed by item and by normalized text, in log order."""
+    """The decision log indexed by item and by normalized text, in log order. Undos and the
+    decisions they take back are left out: the log is applied as if those were never made."""
 
     def __init__(self, decisions: list[Decision]) -> None:
+        revoked = {d.revokes for d in decisions if d.action == "undo"}
         self.by_item: dict[str, list[Decision]] = {}
         self.by_text: dict[str, list[Decision]] = {}
         for d in decisions:
+            if d.action == "undo" or d.id in revoked:
+                continue
             index = self.by_item if d.scope == "item" else self.by_text
             index.setdefault(d.item_id if d.scope == "item" else d.norm_text, []).append(d)
 
@@ -69,6 +73,31 @@ class DecisionIndex:
         text) in the order they were made: the newest wins, whatever its scope."""
         text = self.by_text.get(norm_key(row["text"]), []) if self.by_text else []
         return sorted(text + self.by_item.get(row["item_id"], []), key=lambda d: d.id)
+
+    def in_force(self, row: dict) -> Decision | None:
+        """The decision that says what ``row`` is (None: the model's). See :func:`settle`."""
+        return settle(self.relevant(row))[0]
+
+
+def settle(relevant: list[Decision]) -> tuple[Decision | None, set[str | None]]:
+    """The decision in force among ``relevant`` (in log order) and the initiatives rejected.
+
+    The newest match, new initiative, alias or ignore settles the item; a later reject of
+    the matched initiative unsettles it, a later match of a rejected one settles it again.
+    A defer never unsettles a decided item (review refuses such a defer, saying so). With
+    nothing settled, the newest reject or defer is the decision in force."""
+    settled, rejected = None, set()
+    for d in relevant:
+        if d.action == "reject":
+            rejected.add(d.initiative_id)
+            if settled is not None and settled.initiative_id == d.initiative_id:
+                settled = None
+        elif d.action in ("match", "new", "alias"):
+            rejected.discard(d.initiative_id)
+            settled = d
+        elif d.action == "ignore":
+            settled = d
+    return settled or (relevant[-1] if relevant else None), rejected
 
 
 def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
@@ -82,12 +111,9 @@ def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
     relevant = index.relevant(row)
     if not relevant:
         return out
-    rejected = {d.initiative_id for d in relevant if d.action == "reject"}
-    final = next((d for d in reversed(relevant) if d.action != "reject"), None)
-    last = relevant[-1]
-    out.update(decided_by=last.reviewer, decided_at=last.at, decision=last.action)
-    if final is not None and (final.action in ("match", "new", "alias")
-                              and final.initiative_id not in rejected):
+    final, rejected = settle(relevant)
+    out.update(decided_by=final.reviewer, decided_at=final.at, decision=final.action)
+    if final.action in ("match", "new", "alias"):
         ini = catalogue.by_id.get(final.initiative_id or "")
         if ini is None:
             out.update(match_status="pending", initiative_id=None, initiative_name=None,
@@ -95,12 +121,10 @@ def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
                                    "in the catalogue: review again")
             return out
         out.update(match_status="reviewed", initiative_id=ini.id, initiative_name=ini.name,
-                   group_name=catalogue.group_name(ini.id) or row.get("group_name"),
-                   decision=final.action, decided_by=final.reviewer, decided_at=final.at)
+                   group_name=catalogue.group_name(ini.id) or row.get("group_name"))
         return out
-    if final is not None and final.action == "ignore":
-        out.update(match_status="ignored", initiative_id=None, initiative_name=None,
-                   decision="ignore", decided_by=final.reviewer, decided_at=final.at)
+    if final.action == "ignore":
+        out.update(match_status="ignored", initiative_id=None, initiative_name=None)
         return out
     if rejected:
         left = [c for c in json.loads(row["candidates"] or "[]")
@@ -111,7 +135,7 @@ def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
                    initiative_id=left[0]["initiative_id"] if left else None,
                    initiative_name=left[0]["name"] if left else None,
                    match_score=left[0]["score"] if left else 0.0)
-    if final is not None and final.action == "defer":
+    if final.action == "defer":
         out["match_status"] = "pending"
     return out
 

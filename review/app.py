@@ -1,31 +1,47 @@
 """The reviewers' web app (FastAPI, server-rendered pages, a few lines of JavaScript for the
 keyboard). Every page needs a signed-in reviewer; every form carries a CSRF token; all text
 is escaped by Jinja2; nothing is read from disk but the dataset, the state folder and this
-package's own templates and static files."""
+package's own templates and static files. Pages are in Norwegian bokmål unless the reviewer
+picks English (``review.i18n``); errors are pages of the app too, in the same language (a
+client that asks for JSON gets JSON)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from veikart.files import atomic_write_text
 
-from .service import Filters, ReviewError, ReviewService
+from . import i18n
+from .explain import explain
+from .service import Filters, Recorded, Refused, ReviewError, ReviewService
 
 HERE = Path(__file__).resolve().parent
-SHORTCUTS = [("1 2 3", "match candidate 1, 2 or 3"), ("r", "not the first candidate"),
-             ("i", "not an initiative (ignore)"), ("d", "defer"), ("n", "new initiative"),
-             ("a", "apply to all identical texts"), ("/", "search the catalogue"),
-             ("j / k", "next / previous item")]
+SHORTCUTS = [("1 2 3", "key_match"), ("r", "key_reject"), ("i", "key_ignore"),
+             ("d", "key_defer"), ("n", "key_new"), ("a", "key_all"), ("/", "key_search"),
+             ("j / k", "key_move")]
+STATUSES = ["pending", "auto", "reviewed", "unmatched", "ignored"]
 CSP = ("default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+           "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+#: An error page's title and text by status code, and by what was not found.
+ERRORS = {400: ("e400_title", "e400_text"), 401: ("e401_title", "e401_text"),
+          403: ("e403_title", "e403_text"), 404: ("e404_title", "e404_text"),
+          500: ("e500_title", "e500_text")}
+NOT_FOUND = {"item": ("e404_item_title", "e404_item_text"),
+             "crop": ("e404_item_title", "e404_crop_text")}
+log = logging.getLogger("veikart.review")
 
 
 def _secret(service: ReviewService) -> str:
@@ -33,6 +49,38 @@ def _secret(service: ReviewService) -> str:
     if not path.exists():  # readable by its owner only, from before it holds the secret
         atomic_write_text(path, secrets.token_hex(32), mode=0o600)
     return path.read_text().strip()
+
+
+def language(request: Request) -> str:
+    return i18n.choose(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE),
+                       request.headers.get("accept-language"))
+
+
+def wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def in_force_label(t: i18n.Translator, decision, names: dict[str, str]) -> str:
+    """The decision in words ("Koblet til «Timer 2.0» (timer-2-0)")."""
+    iid = decision.initiative_id or ""
+    return t(f"in_force_{decision.action}", name=decision.new_name or names.get(iid, iid),
+             id=iid)
+
+
+def confirmation(t: i18n.Translator, done: Recorded, names: dict[str, str]) -> list[str]:
+    """What a decision recorded, in the page's language (the flash after the redirect)."""
+    if done.action == "undo":
+        lines = [t("done_undo", what=in_force_label(t, done.undone, names), text=done.text,
+                   who=done.undone.reviewer, when=t.when(done.undone.at),
+                   status=t.status(done.status))]
+    else:
+        lines = [t(f"done_{done.action}", text=done.text, name=done.initiative_name or "",
+                   id=done.initiative_id or "")]
+    if done.scope == "text" and done.items > 1:
+        lines.append(t("done_scope", n=done.items))
+    lines.append(t("done_left", left=done.pending))
+    return lines
 
 
 def create_app(service: ReviewService) -> FastAPI:
@@ -44,12 +92,13 @@ def create_app(service: ReviewService) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next):
+    async def headers_and_language(request: Request, call_next):
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.update(HEADERS)
+        chosen = request.query_params.get("lang")
+        if chosen in i18n.MESSAGES:  # the reviewer picked a language: keep it
+            response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 24 * 3600,
+                                samesite="strict", httponly=True)
         return response
 
     def csrf_token(request: Request) -> str:
@@ -64,20 +113,56 @@ def create_app(service: ReviewService) -> FastAPI:
     def reviewer(request: Request) -> str | None:
         return request.session.get("reviewer")
 
-    def page(request: Request, name: str, **context) -> HTMLResponse:
+    def base_context(request: Request, lang: str) -> dict:
+        other = i18n.Translator(lang)("other_language_code")
+        query = {k: v for k, v in request.query_params.items() if k != "lang"}
+        return {"t": i18n.Translator(lang), "lang": lang,
+                "switch_url": request.url.path + "?" + urlencode({**query, "lang": other})}
+
+    def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+        lang = language(request)
         left, total = service.progress()
+        flash = request.session.pop("flash", None)
         return templates.TemplateResponse(request, name, {
-            "reviewer": reviewer(request), "csrf": csrf_token(request), "left": left,
-            "total": total, "shortcuts": SHORTCUTS, **context})
+            **base_context(request, lang), "reviewer": reviewer(request),
+            "csrf": csrf_token(request), "left": left, "total": total,
+            "shortcuts": SHORTCUTS, "flash": flash, **context}, status_code=status_code)
+
+    def error_page(request: Request, code: int, keys: tuple[str, str] | None = None):
+        if wants_json(request):
+            return JSONResponse({"error": code}, status_code=code, headers=HEADERS)
+        lang = language(request)
+        title, text = keys or ERRORS.get(code, ERRORS[400])
+        signed_in = "session" in request.scope and bool(request.session.get("reviewer"))
+        return templates.TemplateResponse(request, "error.html", {
+            **base_context(request, lang), "reviewer": None, "code": code,
+            "title_key": title, "text_key": text, "signed_in": signed_in},
+            status_code=code, headers=HEADERS)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        keys = NOT_FOUND.get(exc.detail) if exc.status_code == 404 else None
+        return error_page(request, exc.status_code, keys)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        return error_page(request, 400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.error("review app error on %s", request.url.path, exc_info=exc)
+        return error_page(request, 500)
 
     def login_redirect(request: Request) -> RedirectResponse:
         return RedirectResponse("/login?" + urlencode({"next": request.url.path}), 303)
 
+    def flash(request: Request, kind: str, lines: list[str]) -> None:
+        request.session["flash"] = {"kind": kind, "lines": lines}
+
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/", error: str | None = None):
-        return templates.TemplateResponse(request, "login.html", {
-            "csrf": csrf_token(request), "next": next if next.startswith("/") else "/",
-            "error": error, "reviewer": None})
+        return page(request, "login.html", next=next if next.startswith("/") else "/",
+                    error=bool(error), reviewer=None)
 
     @app.post("/login")
     def login(request: Request, token: str = Form(""), csrf: str = Form(""),
@@ -85,8 +170,7 @@ def create_app(service: ReviewService) -> FastAPI:
         check_csrf(request, csrf)
         name = service.store.reviewer_for(token.strip())
         if name is None:
-            return RedirectResponse("/login?" + urlencode({"error": "Unknown token",
-                                                           "next": next}), 303)
+            return RedirectResponse("/login?" + urlencode({"error": "1", "next": next}), 303)
         request.session.clear()
         request.session["reviewer"] = name
         request.session["csrf"] = secrets.token_urlsafe(24)
@@ -108,7 +192,7 @@ def create_app(service: ReviewService) -> FastAPI:
         return page(request, "queue.html", rows=rows[:500], count=len(rows),
                     documents=service.documents(), regions=service.regions(),
                     filters={"document": document, "region": region, "status": status},
-                    statuses=["pending", "auto", "reviewed", "unmatched", "ignored"])
+                    statuses=STATUSES)
 
     @app.get("/item/{item_id}", response_class=HTMLResponse)
     def item_page(request: Request, item_id: str, q: str = ""):
@@ -117,13 +201,21 @@ def create_app(service: ReviewService) -> FastAPI:
         try:
             item = service.item(item_id)
         except ReviewError:
-            raise HTTPException(404, "no such item") from None
+            raise HTTPException(404, "item") from None
+        t = i18n.Translator(language(request))
+        names = service.initiative_names()
         queue = [r["item_id"] for r in service.queue()]
         position = queue.index(item_id) if item_id in queue else -1
         nxt = queue[position + 1] if 0 <= position < len(queue) - 1 else None
         prev = queue[position - 1] if position > 0 else None
+        decision = service.in_force(item_id)
+        placed = {label.what: label.text for label in service.labels(item)}
         return page(request, "item.html", item=item, q=q, results=service.search(q),
-                    next_id=nxt, prev_id=prev, has_crop=item["bbox_x0"] is not None)
+                    next_id=nxt, prev_id=prev, has_crop=service.can_render(item),
+                    plain=explain(item, t, names), decision=decision,
+                    decision_label=in_force_label(t, decision, names) if decision else None,
+                    near=service.neighbourhood(item), placed=placed,
+                    new_name=item["match_text"] or item["text"])
 
     @app.get("/item/{item_id}/crop.png")
     def crop(request: Request, item_id: str):
@@ -132,10 +224,25 @@ def create_app(service: ReviewService) -> FastAPI:
         try:
             png = service.crop_png(item_id)
         except ReviewError:
-            raise HTTPException(404, "no such item") from None
+            raise HTTPException(404, "item") from None
         if png is None:
-            raise HTTPException(404, "no page image for this item")
-        return Response(png, media_type="image/png")
+            raise HTTPException(404, "crop")
+        return Response(png, media_type="image/png",
+                        headers={"Cache-Control": "private, max-age=3600"})
+
+    def decided(request: Request, item_id: str, done: Recorded, queue_before: list[str]):
+        t = i18n.Translator(language(request))
+        flash(request, "ok", confirmation(t, done, service.initiative_names()))
+        queue_after = {r["item_id"] for r in service.queue()}
+        later = [i for i in queue_before[queue_before.index(item_id) + 1:]
+                 if i in queue_after] if item_id in queue_before else []
+        target = later[0] if later else next(iter(sorted(queue_after)), None)
+        return RedirectResponse(f"/item/{target}" if target else "/", 303)
+
+    def refused(request: Request, item_id: str, err: Refused) -> RedirectResponse:
+        t = i18n.Translator(language(request))
+        flash(request, "error", [t(err.key, **err.params)])
+        return RedirectResponse(f"/item/{item_id}", 303)
 
     @app.post("/item/{item_id}/decide")
     def decide(request: Request, item_id: str, csrf: str = Form(""), action: str = Form(""),
@@ -147,14 +254,28 @@ def create_app(service: ReviewService) -> FastAPI:
         check_csrf(request, csrf)
         queue_before = [r["item_id"] for r in service.queue()]
         try:
-            service.decide(item_id, name, action, initiative_id=initiative_id or None,
-                           new_name=new_name or None, all_identical=bool(all_identical))
-        except ReviewError as err:
-            raise HTTPException(400, str(err)) from None
-        queue_after = {r["item_id"] for r in service.queue()}
-        later = [i for i in queue_before[queue_before.index(item_id) + 1:]
-                 if i in queue_after] if item_id in queue_before else []
-        target = later[0] if later else next(iter(sorted(queue_after)), None)
-        return RedirectResponse(f"/item/{target}" if target else "/", 303)
+            done = service.decide(item_id, name, action, initiative_id=initiative_id or None,
+                                  new_name=new_name or None, all_identical=bool(all_identical))
+        except Refused as err:
+            return refused(request, item_id, err)
+        except ReviewError:
+            raise HTTPException(404, "item") from None
+        return decided(request, item_id, done, queue_before)
+
+    @app.post("/item/{item_id}/undo")
+    def undo(request: Request, item_id: str, csrf: str = Form("")):
+        name = reviewer(request)
+        if not name:
+            raise HTTPException(401, "sign in first")
+        check_csrf(request, csrf)
+        try:
+            done = service.undo(item_id, name)
+        except Refused as err:
+            return refused(request, item_id, err)
+        except ReviewError:
+            raise HTTPException(404, "item") from None
+        t = i18n.Translator(language(request))
+        flash(request, "ok", confirmation(t, done, service.initiative_names()))
+        return RedirectResponse(f"/item/{item_id}", 303)
 
     return app

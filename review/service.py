@@ -1,22 +1,57 @@
 """Review operations shared by the web app and the CLI: the queue, one item with its
-evidence, catalogue search, and decisions (which rewrite the outputs at once)."""
+evidence, catalogue search, decisions (which rewrite the outputs at once) and their undo."""
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from extractors.convert import soffice
 from normalize.catalogue import load_catalogue
 from outputs.document import matcher_for, overlay_key
-from outputs.publish import catalogue_path, norm_key, pending, publish, reviewed_catalogue
-from state import Store, state_dir
-from veikart.errors import InputFileError, ReviewError
+from outputs.publish import (
+    DecisionIndex,
+    catalogue_path,
+    norm_key,
+    pending,
+    publish,
+    reviewed_catalogue,
+)
+from state import Decision, Store, state_dir
+from veikart.errors import MissingDependencyError, ReviewError
 
-from .apply import queue, slug, waiting_reason
+from . import evidence
+from .apply import queue, slug
+
+
+class Refused(ReviewError):
+    """A decision the app will not record, with a message key for the page's language
+    (``review.i18n``) and its parameters; ``str()`` is the English line the CLI prints."""
+
+    def __init__(self, key: str, message: str, **params):
+        super().__init__(message)
+        self.key, self.params = key, params
+
+
+@dataclass
+class Recorded:
+    """What a decision (or an undo) recorded, for the confirmation the reviewer sees."""
+
+    action: str
+    text: str
+    scope: str = "item"
+    initiative_id: str | None = None
+    initiative_name: str | None = None
+    #: Items the decision is about now (every item with the text, for the scope "text").
+    items: int = 1
+    pending: int = 0
+    #: For an undo: the decision taken back, and the item's status after it.
+    undone: Decision | None = None
+    status: str | None = None
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -75,12 +110,22 @@ class ReviewService:
             if row["item_id"] == item_id:
                 row = dict(row)
                 row["candidates_list"] = json.loads(row["candidates"] or "[]")
-                key = norm_key(row["text"])
-                row["identical"] = sum(norm_key(r["text"]) == key for r in rows)
+                row["identical"] = self.identical(row)
                 row["context"] = self._context(row)
-                row["waiting"] = waiting_reason(row)
                 return row
         raise ReviewError(f"no item {item_id!r} in {self.out}")
+
+    def identical(self, row: dict) -> int:
+        """How many items have ``row``'s normalized text (``row`` among them)."""
+        key = norm_key(row["text"])
+        return sum(norm_key(r["text"]) == key for r in self.rows())
+
+    def in_force(self, item_id: str) -> Decision | None:
+        """The reviewers' decision that says what the item is now (None: the model's)."""
+        return DecisionIndex(self.store.decisions()).in_force(self.item(item_id))
+
+    def initiative_names(self) -> dict[str, str]:
+        return {i.id: i.name for i in self.catalogue().initiatives}
 
     def _page(self, row: dict) -> dict:
         """The pages-table row of the page ``row`` (an item) is on ({} when missing)."""
@@ -126,26 +171,62 @@ class ReviewService:
     # ---------------------------------------------------------------- deciding
     def decide(self, item_id: str, reviewer: str, action: str, *,
                initiative_id: str | None = None, new_name: str | None = None,
-               all_identical: bool = False, note: str | None = None) -> int:
-        """Record a decision and rewrite the outputs; returns how many items are pending."""
+               all_identical: bool = False, note: str | None = None) -> Recorded:
+        """Record a decision and rewrite the outputs; says what was recorded.
+
+        A defer of an item that is decided (reviewed, or ignored) is refused: deferring puts
+        an item back in the queue, and a decided item comes back only by an undo."""
         row = self.item(item_id)
         catalogue = self.catalogue()
+        text = row["text"]
+        if action not in ("match", "reject", "new", "alias", "ignore", "defer"):
+            raise Refused("err_unknown_action", f"unknown action {action!r}", action=action)
         if action in ("match", "alias", "reject") and initiative_id not in catalogue.by_id:
-            raise ReviewError(f"no initiative {initiative_id!r} in the catalogue")
+            raise Refused("err_unknown_initiative",
+                          f"no initiative {initiative_id!r} in the catalogue", id=initiative_id)
+        if action == "defer" and row["match_status"] in ("reviewed", "ignored"):
+            what = row["initiative_name"] or row["match_status"]
+            raise Refused("err_defer_decided", f"{item_id} is decided already ({row['decision']}"
+                          f": {what}); undo that decision first to defer it", text=text,
+                          what=what)
         if action == "new":
             name = " ".join((new_name or "").split())
             if not name:
-                raise ReviewError("a new initiative needs a name")
+                raise Refused("err_new_name", "a new initiative needs a name")
             existing = {i.name.casefold(): i.id for i in catalogue.initiatives}
             initiative_id = existing.get(name.casefold()) or slug(name, set(catalogue.by_id))
             if name.casefold() not in existing:
                 self.store.add_overlay(reviewer, "initiative", initiative_id, name)
+            new_name = name
         if action == "alias":
             alias = row.get("match_text") or row["text"]
             self.store.add_overlay(reviewer, "alias", initiative_id, " ".join(alias.split()))
-        self.store.decide(reviewer, item_id, norm_key(row["text"]), action,
-                          "text" if all_identical else "item", initiative_id, new_name, note)
-        return self.republish()
+        scope = "text" if all_identical else "item"
+        self.store.decide(reviewer, item_id, norm_key(row["text"]), action, scope,
+                          initiative_id, new_name, note)
+        left = self.republish()
+        name = (new_name if action == "new" else
+                catalogue.by_id[initiative_id].name if initiative_id else None)
+        return Recorded(action, text, scope, initiative_id, name,
+                        self.identical(row) if all_identical else 1, left)
+
+    def undo(self, item_id: str, reviewer: str) -> Recorded:
+        """Take back the decision in force on the item: an undo entry is appended to the log
+        (nothing is changed or removed), and the dataset is published again, the item as it
+        would be without that decision (an earlier decision, else the model's reading)."""
+        row = self.item(item_id)
+        decision = DecisionIndex(self.store.decisions()).in_force(row)
+        if decision is None:
+            raise Refused("err_nothing_to_undo", f"{item_id} has no decision to undo",
+                          text=row["text"])
+        self.store.undo(reviewer, decision)
+        left = self.republish()
+        after = self.item(item_id)
+        names = self.initiative_names()
+        return Recorded("undo", row["text"], decision.scope, decision.initiative_id,
+                        names.get(decision.initiative_id or ""),
+                        self.identical(row) if decision.scope == "text" else 1, left,
+                        undone=decision, status=after["match_status"])
 
     def republish(self) -> int:
         """Publish the dataset again with the decisions in force; returns items pending."""
@@ -153,68 +234,72 @@ class ReviewService:
         return pending(self.out)
 
     # ---------------------------------------------------------------- evidence
-    def crop_png(self, item_id: str, margin: float = 60.0) -> bytes | None:
-        """The page or slide around the item's box, rendered from the stored source copy,
-        with the box outlined; None when there is no geometry (HTML, text)."""
-        row = self.item(item_id)
-        if row["bbox_x0"] is None:
-            return None
+    @property
+    def cache(self) -> Path:
+        return self.store.folder / "cache"
+
+    def can_render(self, row: dict) -> bool:
+        """Whether the item's page can be drawn: a box, a stored source copy, and for a slide
+        deck LibreOffice."""
+        if row["bbox_x0"] is None or self.store.source_copy(row["source_sha256"]) is None:
+            return False
+        suffix = self.store.source_copy(row["source_sha256"]).suffix.lower()
+        return suffix == ".pdf" or (suffix in evidence.SLIDES and soffice() is not None)
+
+    def _blocks(self, row: dict) -> tuple[list, float | None, float | None]:
         source = self.store.source_copy(row["source_sha256"])
         if source is None:
+            return [], None, None
+        return evidence.page_blocks(source, row["source_sha256"], row["page"], self.cache)
+
+    def neighbourhood(self, row: dict) -> dict | None:
+        """The item's own box and the boxes beside it (None without page geometry)."""
+        if row["bbox_x0"] is None:
             return None
-        box = (row["bbox_x0"], row["bbox_y0"], row["bbox_x1"], row["bbox_y1"])
-        return render_crop(source, row["page"], box, margin,
-                           rotation=self._page(row).get("rotation") or 0)
+        try:
+            blocks, _, _ = self._blocks(row)
+        except ReviewError:
+            return None
+        return evidence.neighbourhood(blocks, row["char_start"], row["char_end"])
 
+    def labels(self, row: dict) -> list[evidence.Label]:
+        """The labels that placed the item, with their boxes where the page has them."""
+        wanted = evidence.labels(row.get("layout_evidence"))
+        if not wanted:
+            return []
+        blocks = self._blocks(row)[0] if row["bbox_x0"] is not None else []
+        return evidence.find_labels(blocks, wanted)
 
-def render_crop(source: Path, page: int, box: tuple, margin: float, scale: float = 2.0,
-                rotation: int = 0) -> bytes:
-    """PNG of ``box`` (points, top-left origin) on ``page`` of a PDF (rendered by pdfium) or a
-    PPTX slide (its text boxes drawn where they stand), outlined in red. ``rotation`` is the
-    page's (pages.rotation): a PDF page is rendered turned as it was read, upright, which is
-    where its boxes are (pdfium turns it by its /Rotate already)."""
-    from PIL import ImageDraw
+    def crop(self, item_id: str) -> tuple[bytes, tuple] | None:
+        """PNG of the page or slide around the item (with the labels that placed it), rendered
+        from the stored source copy, and the crop's box in points; None when there is no
+        geometry (HTML, text) or nothing to draw with."""
+        row = self.item(item_id)
+        if not self.can_render(row):
+            return None
+        source = self.store.source_copy(row["source_sha256"])
+        found = self.labels(row)
+        item_box = (row["bbox_x0"], row["bbox_y0"], row["bbox_x1"], row["bbox_y1"])
+        rotation = self._page(row).get("rotation") or 0
+        box: list = []
 
-    if source.suffix == ".pdf":
-        import pypdfium2 as pdfium
+        def make() -> bytes:
+            pdf = evidence.rendered_pdf(source, row["source_sha256"], self.cache)
+            slide = source.suffix.lower() in evidence.SLIDES
+            png, crop_box = evidence.render_crop(pdf, row["page"], item_box, found, rotation,
+                                                 text=row["mention_text"] if slide else None)
+            box.append(crop_box)
+            return png
 
-        pdf_page = pdfium.PdfDocument(str(source))[page - 1]
-        extra = (rotation - pdf_page.get_rotation()) % 360
-        image = pdf_page.render(scale=scale, rotation=extra).to_pil().convert("RGB")
-    elif source.suffix == ".pptx":
-        image = _draw_slide(source, page, scale)
-    else:
-        raise InputFileError(str(source), "no page geometry to render")
-    x0, y0, x1, y1 = (v * scale for v in box)
-    ImageDraw.Draw(image).rectangle((x0 - 3, y0 - 3, x1 + 3, y1 + 3), outline=(220, 0, 0),
-                                    width=3)
-    m = margin * scale
-    crop = image.crop((max(0, x0 - m), max(0, y0 - m), min(image.width, x1 + m),
-                       min(image.height, y1 + m)))
-    buf = io.BytesIO()
-    crop.save(buf, "PNG")
-    return buf.getvalue()
+        try:
+            png = evidence.cached_crop(self.cache, (row["source_sha256"], row["page"],
+                                                    item_box, repr(found), rotation), make)
+        except MissingDependencyError:
+            return None
+        if not box:  # from the cache: the box is the PNG's size from its top-left corner
+            box.append(evidence.cached_box(png))
+        return png, box[0]
 
-
-def _draw_slide(source: Path, page: int, scale: float):
-    from PIL import Image, ImageDraw, ImageFont
-
-    from extractors import extract
-
-    doc = extract(source)
-    slide = doc.pages[page - 1]
-    image = Image.new("RGB", (int((slide.width or 960) * scale),
-                              int((slide.height or 540) * scale)), "white")
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", int(8 * scale))
-    for block in slide.blocks:
-        if block.bbox is None:
-            continue
-        x0, y0, x1, y1 = (v * scale for v in block.bbox)
-        draw.rectangle((x0, y0, x1, y1), outline=(200, 200, 200))
-        y = y0 + 2
-        for line in block.lines:
-            for part in line.text.split("\n"):
-                draw.text((x0 + 3, y), part, fill="black", font=font)
-                y += 10 * scale
-    return image
+    def crop_png(self, item_id: str) -> bytes | None:
+        made = self.crop(item_id)
+        return made[0] if made else None

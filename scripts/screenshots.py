@@ -1,7 +1,8 @@
 """Screenshots of the review app on the bundled samples, for the README (docs/*.png).
 
 Ingests samples/ into a temporary folder, starts the app on 127.0.0.1, signs in with
-Playwright driving Debian's chromium, and captures the queue and an item from the scan.
+Playwright driving Debian's chromium (a Norwegian browser), and captures the queue, an item
+from the scan at 1280x800 and an item of the slide deck on a phone (390x844).
 Run: .venv/bin/python scripts/screenshots.py
 """
 
@@ -48,20 +49,31 @@ def main() -> None:
             time.sleep(0.05)
         url = f"http://127.0.0.1:{port}"
         rows = pd.read_parquet(out / "roadmap.parquet")
-        scanned = rows[(rows.match_status == "pending") & rows.ocr]
-        item = scanned.iloc[0].item_id if len(scanned) else rows[
-            rows.match_status == "pending"].iloc[0].item_id
+        pending = rows[rows.match_status == "pending"]
+        scanned = pending[pending.ocr]
+        item = scanned.iloc[0].item_id if len(scanned) else pending.iloc[0].item_id
+        deck = pending[pending.source_format == "pptx"]
+        slide = deck.iloc[0].item_id if len(deck) else item
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                          locale="nb-NO")
+            page = context.new_page()
             page.goto(url + "/login")
             page.fill("input[name=token]", token)
-            page.click("button[type=submit]")
+            page.click("form.login button[type=submit]")
             page.wait_for_url(url + "/")
             page.screenshot(path=str(docs / "review-queue.png"), full_page=True)
             page.goto(f"{url}/item/{item}")
+            page.wait_for_load_state("load")
             page.screenshot(path=str(docs / "review-item.png"), full_page=True)
+            phone = browser.new_context(viewport={"width": 390, "height": 844},
+                                        locale="nb-NO", storage_state=context.storage_state())
+            small = phone.new_page()
+            small.goto(f"{url}/item/{slide}")
+            small.wait_for_load_state("load")
+            small.screenshot(path=str(docs / "review-phone.png"), full_page=True)
             browser.close()
         server.should_exit = True
     print("screenshots in", docs)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 # System packages: tesseract-ocr (+nor, eng, osd), fonts-dejavu-core, hunspell-no, chromium for
-# the review app's browser tests (Playwright drives it; it never downloads a browser), and
+# the review app's browser tests (Playwright drives it; it never downloads a browser), npm (it
+# installs axe-core, which those tests inject, into node_modules/), and
 # LibreOffice, poppler-utils and Liberation fonts for the generated layout decks.
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -28,6 +29,8 @@ missing_system_packages() {
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   [ -f /usr/share/hunspell/nb_NO.dic ] || missing+=(hunspell-no)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # npm installs axe-core (package.json), the accessibility checker the browser tests inject
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   # LibreOffice exports the generated test decks to PDF (as decks reach us from PowerPoint or
   # LibreOffice); poppler's pdftoppm renders them for the generated scans.
   # It also converts legacy and ODF files (.ppt/.odp, .doc/.odt, .xls/.ods) before they are read.
@@ -81,7 +84,22 @@ install_python_packages() {
   echo "$want" >"$stamp"
 }
 
+install_node_packages() {
+  # axe-core for the browser tests, pinned in package.json / package-lock.json, into
+  # node_modules/ (nothing is fetched while the tests run)
+  local stamp=node_modules/.veikart-installed
+  local want
+  want=$(cat package.json package-lock.json | sha256sum | cut -c1-16)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f node_modules/axe-core/axe.min.js ]; then
+    return 0
+  fi
+  say "installing axe-core (pinned in package-lock.json) into node_modules/"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+  echo "$want" >"$stamp"
+}
+
 check_python
 install_system_packages
 install_python_packages
+install_node_packages
 say "ready: .venv/bin/veikart ($(.venv/bin/veikart --help >/dev/null && echo ok))"

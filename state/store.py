@@ -21,7 +21,7 @@ from veikart.errors import StateError
 from veikart.files import atomic_write
 
 STATE_ENV = "VEIKART_STATE"
-ACTIONS = ("match", "reject", "new", "alias", "ignore", "defer")
+ACTIONS = ("match", "reject", "new", "alias", "ignore", "defer", "undo")
 SCOPES = ("item", "text")
 
 MIGRATIONS = [
@@ -98,6 +98,39 @@ MIGRATIONS = [
         fetched_at TEXT NOT NULL
     );
     """,
+    # An undo is one more entry in the log: action 'undo', ``revokes`` the id it takes back.
+    # SQLite cannot widen a CHECK, so the table is made again with every row copied.
+    """
+    CREATE TABLE decisions_v2 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        norm_text TEXT NOT NULL,
+        scope TEXT NOT NULL CHECK (scope IN ('item', 'text')),
+        action TEXT NOT NULL CHECK (action IN ('match','reject','new','alias','ignore','defer',
+                                               'undo')),
+        initiative_id TEXT,
+        new_name TEXT,
+        note TEXT,
+        revokes INTEGER REFERENCES decisions_v2(id),
+        CHECK ((action = 'undo') = (revokes IS NOT NULL))
+    );
+    INSERT INTO decisions_v2(id, at, reviewer, item_id, norm_text, scope, action,
+                             initiative_id, new_name, note)
+        SELECT id, at, reviewer, item_id, norm_text, scope, action, initiative_id, new_name,
+               note FROM decisions ORDER BY id;
+    DROP TRIGGER decisions_append_only_update;
+    DROP TRIGGER decisions_append_only_delete;
+    DROP TABLE decisions;
+    ALTER TABLE decisions_v2 RENAME TO decisions;
+    CREATE INDEX decisions_item ON decisions(item_id);
+    CREATE INDEX decisions_text ON decisions(norm_text);
+    CREATE TRIGGER decisions_append_only_update BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+    """,
 ]
 
 
@@ -126,6 +159,8 @@ class Decision:
     initiative_id: str | None
     new_name: str | None
     note: str | None
+    #: For an undo: the id of the decision it takes back.
+    revokes: int | None = None
 
 
 class Store:
@@ -198,16 +233,26 @@ class Store:
     def decide(self, reviewer: str, item_id: str, norm_text: str, action: str,
                scope: str = "item", initiative_id: str | None = None,
                new_name: str | None = None, note: str | None = None,
-               at: str | None = None) -> int:
-        if action not in ACTIONS or scope not in SCOPES:
+               at: str | None = None, revokes: int | None = None) -> int:
+        if action not in ACTIONS or scope not in SCOPES or (action == "undo") != (
+                revokes is not None):
             raise StateError(f"unknown decision {action!r} / scope {scope!r}")
         with self.connect() as con:
             cur = con.execute(
                 "INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
-                "initiative_id, new_name, note) VALUES (?,?,?,?,?,?,?,?,?)",
+                "initiative_id, new_name, note, revokes) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (at or now(), reviewer, item_id, norm_text, scope, action, initiative_id,
-                 new_name, note))
+                 new_name, note, revokes))
             return int(cur.lastrowid)
+
+    def undo(self, reviewer: str, decision: Decision) -> int:
+        """Take ``decision`` back: one more entry in the log (nothing is changed or removed);
+        the publisher then applies the log as if ``decision`` had not been made."""
+        if decision.action == "undo":
+            raise StateError("an undo cannot be undone; decide again instead")
+        return self.decide(reviewer, decision.item_id, decision.norm_text, "undo",
+                           decision.scope, decision.initiative_id, None, None,
+                           revokes=decision.id)
 
     def decisions(self) -> list[Decision]:
         with self.connect() as con:
@@ -233,16 +278,30 @@ class Store:
         data = json.loads(text)
         if not isinstance(data, dict) or "decisions" not in data:
             raise StateError("not a veikart decision export")
-        seen = {(d.at, d.reviewer, d.item_id, d.action, d.initiative_id, d.new_name)
-                for d in self.decisions()}
+        def key(d: dict) -> tuple:
+            return (d["at"], d["reviewer"], d["item_id"], d["action"], d.get("initiative_id"),
+                    d.get("new_name"), d.get("scope"))
+
+        seen = {key(d.__dict__): d.id for d in self.decisions()}
+        ids: dict[int, int] = {}  # the export's decision ids -> this log's (for undos)
         added = 0
-        for d in data["decisions"]:
-            key = (d["at"], d["reviewer"], d["item_id"], d["action"], d.get("initiative_id"),
-                   d.get("new_name"))
-            if key in seen:
+        for d in sorted(data["decisions"], key=lambda d: d.get("id") or 0):
+            if key(d) in seen:
+                if d.get("id") is not None:
+                    ids[d["id"]] = seen[key(d)]
                 continue
-            self.decide(d["reviewer"], d["item_id"], d["norm_text"], d["action"], d["scope"],
-                        d.get("initiative_id"), d.get("new_name"), d.get("note"), at=d["at"])
+            revokes = d.get("revokes")
+            if revokes is not None:
+                if revokes not in ids:
+                    raise StateError("not a veikart decision export: an undo of a decision "
+                                     "the export does not hold")
+                revokes = ids[revokes]
+            new_id = self.decide(d["reviewer"], d["item_id"], d["norm_text"], d["action"],
+                                 d["scope"], d.get("initiative_id"), d.get("new_name"),
+                                 d.get("note"), at=d["at"], revokes=revokes)
+            seen[key(d)] = new_id
+            if d.get("id") is not None:
+                ids[d["id"]] = new_id
             added += 1
         have = {(o["kind"], o["initiative_id"], o["name"]) for o in self.overlay()}
         for o in data.get("overlay", []):

@@ -87,10 +87,10 @@ def test_review_crop_of_a_turned_page_shows_what_the_upright_page_shows(tmp_path
     import numpy as np
     from PIL import Image
 
-    from review.service import render_crop
+    from review.evidence import render_crop
 
     def crop(pdf, box, rotation: int) -> np.ndarray:
-        png = render_crop(pdf, 1, box, margin=10, scale=2, rotation=rotation)
+        png, _ = render_crop(pdf, 1, box, [], rotation=rotation, scale=2, margin=10)
         return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.float32)
 
     upright = turned_text_pdf(tmp_path / "upright.pdf", LINES)

@@ -242,3 +242,163 @@ def test_the_newest_decision_wins_whatever_its_scope(prefect_harness, tmp_path):
     assert after.loc[first, "initiative_id"] == "smarte-brev"
     assert set(after.loc[list(same.item_id[1:]), "initiative_id"]) == {
         "digital-dialog-behandlende-enhet"}
+
+
+def test_undo_appends_to_the_log_and_gives_back_what_was_before(ingested_inbox, capsys):
+    """Undo takes back the decision in force: the log only grows, the item is as it would
+    be without that decision (an earlier decision, else the model's), and the published
+    dataset says so at once."""
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    item = roadmap(out).loc["Digital dialog"]
+    model = (item.match_status, item.initiative_id)
+    service.decide(item.item_id, "kari", "match", initiative_id="smarte-brev")
+    service.decide(item.item_id, "ola", "ignore")
+    assert roadmap(out).loc["Digital dialog"].match_status == "ignored"
+    assert service.in_force(item.item_id).action == "ignore"
+    done = service.undo(item.item_id, "kari")
+    assert (done.undone.action, done.undone.reviewer, done.status) == ("ignore", "ola",
+                                                                       "reviewed")
+    after = roadmap(out).loc["Digital dialog"]
+    assert (after.match_status, after.initiative_id, after.decided_by) == (
+        "reviewed", "smarte-brev", "kari")
+    assert main(["review", "undo", item.item_id, "--out", str(out), "--reviewer", "ola"]) == 0
+    assert "undid match smarte-brev by kari" in capsys.readouterr().out
+    back = roadmap(out).loc["Digital dialog"]
+    assert (back.match_status, back.initiative_id) == model and pd.isna(back.decided_by)
+    log = service.store.decisions()
+    assert [d.action for d in log] == ["match", "ignore", "undo", "undo"]
+    assert [d.revokes for d in log[2:]] == [log[1].id, log[0].id]
+    with pytest.raises(Exception, match="no decision to undo"):
+        service.undo(item.item_id, "kari")
+    assert main(["review", "undo", item.item_id, "--out", str(out)]) == 7
+
+
+def test_undo_of_a_decision_for_every_identical_text_reopens_all_of_them(
+        prefect_harness, tmp_path):
+    from flows.ingest import ingest_flow
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("a.pptx", "b.pptx"):
+        hostile_deck(inbox / name, ["Digital dialog", f"Smarte brev {name[0]}"])
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    same = pd.read_parquet(out / "roadmap.parquet").query("text == 'Digital dialog'")
+    service = ReviewService(out)
+    done = service.decide(same.item_id.iloc[0], "kari", "ignore", all_identical=True)
+    assert (done.scope, done.items) == ("text", 2)
+    undone = service.undo(same.item_id.iloc[1], "ola")  # from the other item: same decision
+    assert undone.undone.scope == "text" and undone.items == 2
+    assert set(pd.read_parquet(out / "roadmap.parquet").query(
+        "text == 'Digital dialog'").match_status) == {"pending"}
+
+
+def test_defer_never_reopens_a_decided_item(ingested_inbox):
+    """Deferring a decided item is refused with a message saying why; and a defer that
+    reaches the log anyway (an item-wide one from the CLI's --all-identical, an import)
+    keeps the decision in force."""
+    from review.service import Refused
+
+    _, out = ingested_inbox
+    service = ReviewService(out)
+    item = roadmap(out).loc["Digital dialog"]
+    service.decide(item.item_id, "kari", "match", initiative_id="smarte-brev")
+    with pytest.raises(Refused, match="undo that decision first") as refused:
+        service.decide(item.item_id, "kari", "defer")
+    assert refused.value.key == "err_defer_decided"
+    assert roadmap(out).loc["Digital dialog"].match_status == "reviewed"
+    from outputs.publish import norm_key
+
+    service.store.decide("ola", item.item_id, norm_key("Digital dialog"), "defer", "text")
+    service.republish()
+    after = roadmap(out).loc["Digital dialog"]
+    assert (after.match_status, after.decision, after.initiative_id) == (
+        "reviewed", "match", "smarte-brev")
+    pending = roadmap(out).loc["Timer 2.0"]
+    if pending.match_status == "pending":  # an undecided item can be deferred
+        service.decide(pending.item_id, "kari", "defer")
+        assert roadmap(out).loc["Timer 2.0"].decision == "defer"
+
+
+def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+    from state.store import MIGRATIONS, _statements
+
+    folder = tmp_path / "state"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:5], start=1):
+        for statement in _statements(script):
+            con.execute(statement)
+        con.execute(f"PRAGMA user_version = {number}")
+    con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
+                "initiative_id) VALUES ('2024-01-01T00:00:00+00:00', 'kari', 'i1', 'x', "
+                "'item', 'match', 'timer-2-0')")
+    con.close()
+    store = Store(folder)
+    assert store.version == len(MIGRATIONS)
+    (old,) = store.decisions()
+    assert (old.reviewer, old.action, old.revokes) == ("kari", "match", None)
+    store.undo("ola", old)
+    with store.connect() as con, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute("UPDATE decisions SET reviewer = 'x'")
+    dump = store.export_json()
+    other = Store(tmp_path / "other")
+    assert other.import_json(dump) == 2 and other.import_json(dump) == 0
+    first, undo = other.decisions()
+    assert undo.revokes == first.id
+
+
+def test_every_message_of_the_review_app_is_in_both_languages():
+    """One catalogue per language with the same keys, and every key the templates and the
+    app ask for is in it (a missing one would be an error page, not a word in English)."""
+    import re
+
+    from conftest import ROOT
+
+    from review import i18n
+
+    assert set(i18n.NB) == set(i18n.EN)
+    assert all(i18n.NB[k] != i18n.EN[k] or k.startswith("other_") for k in i18n.NB
+               if k not in ("region", "status"))
+    for key in i18n.NB:  # the same placeholders in both
+        assert set(re.findall(r"{(\w+)}", i18n.NB[key])) == set(
+            re.findall(r"{(\w+)}", i18n.EN[key])), key
+    used = set()
+    for path in [*(ROOT / "review" / "templates").glob("*.html"),
+                 *(p for p in (ROOT / "review").glob("*.py") if p.name != "i18n.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text("utf-8")))
+    used |= {f"st_{s}" for s in ("pending", "auto", "reviewed", "unmatched", "ignored")}
+    used |= {f"in_force_{a}" for a in ("match", "new", "alias", "ignore", "reject", "defer")}
+    used |= {f"done_{a}" for a in ("match", "new", "alias", "ignore", "reject", "defer")}
+    assert used - set(i18n.NB) == set()
+
+
+def test_plain_explanations_name_what_matched_without_jargon():
+    from review.explain import explain
+    from review.i18n import Translator
+
+    def row(text, *cands, status="pending", **extra):
+        return {"match_text": text, "text": text, "match_status": status, **extra,
+                "candidates": json.dumps([{"initiative_id": f"i{n}", "name": name,
+                                           "via": via, "score": p}
+                                          for n, (name, via, p) in enumerate(cands)])}
+
+    nb, en = Translator("nb"), Translator("en")
+    alias = row("Timer 2.0", ("Timer – pasienten booker selv", "Timer 2.0", 0.6),
+                ("Timer til screening BDS", "Timer til screening BDS", 0.55))
+    plain = explain(alias, nb)
+    assert plain.sentence == ("Samme navn som alias «Timer 2.0» (et annet navn for «Timer – "
+                              "pasienten booker selv»); nesten like godt: «Timer til "
+                              "screening BDS».")
+    assert "p=" not in plain.sentence and any("p = 0,600" in n for n in plain.numbers)
+    assert plain.waiting.startswith("To tiltak passer nesten like godt")
+    numbers = explain(row("Timer 3.0", ("Timer 2.0", "Timer 2.0", 0.5)), en)
+    assert "the numbers differ: 3.0 in the text, 2.0 in the name" in numbers.sentence
+    assert numbers.waiting.startswith("Its numbers differ")
+    rejected = explain(row("Digital dialog", ("Fleksibel dialog", "Fleksibel dialog", 0.3),
+                           review_note="not: smarte-brev"), nb, {"smarte-brev": "Smarte brev"})
+    assert rejected.waiting == ("Dere har sagt nei til «Smarte brev»; de andre forslagene er "
+                                "ikke sikre nok.")
+    assert explain(row("Timer 2.0", ("Timer 2.0", "Timer 2.0", 0.99), status="auto"),
+                   nb).waiting is None

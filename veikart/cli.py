@@ -214,11 +214,19 @@ def cmd_review(args: argparse.Namespace) -> int:
             how = ("defer", None, None)
         else:
             how = ("ignore", None, None)
-        pending = service.decide(args.item_id, args.reviewer, how[0], initiative_id=how[1],
-                                 new_name=how[2], all_identical=args.all_identical)
+        done = service.decide(args.item_id, args.reviewer, how[0], initiative_id=how[1],
+                              new_name=how[2], all_identical=args.all_identical)
         print(f"recorded {how[0]} for {args.item_id}"
               f"{' and every item with the same text' if args.all_identical else ''}; "
-              f"{pending} items left to review")
+              f"{done.pending} items left to review")
+        return ExitCode.ok
+    if action == "undo":
+        done = service.undo(args.item_id, args.reviewer)
+        d = done.undone
+        every = " for every item with the same text" if d.scope == "text" else ""
+        print(f"undid {d.action}{' ' + d.initiative_id if d.initiative_id else ''} by "
+              f"{d.reviewer} ({d.at}){every}; {args.item_id} is now {done.status}; "
+              f"{done.pending} items left to review")
         return ExitCode.ok
     if action == "export":
         text = service.store.export_json()
@@ -346,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="apply to every item with the same normalized text, also later ones")
     r.add_argument("--reviewer", default=os.environ.get("USER", "cli"),
                    help="who decides (default: $USER)")
+    r = review_parser("undo", "take back the decision in force on an item (appends to the log)")
+    r.add_argument("item_id")
+    r.add_argument("--reviewer", default=os.environ.get("USER", "cli"),
+                   help="who undoes it (default: $USER)")
     r = review_parser("export", "write the decision log and catalogue overlay as JSON")
     r.add_argument("file", nargs="?", type=Path, help="file (default: stdout)")
     r = review_parser("import", "append the decisions of an export")
