@@ -49,9 +49,9 @@ MIN_SOLIDITY = 0.72
 MIN_AREA_PT2 = 80.0
 #: A page whose channels differ by no more than this anywhere is greyscale.
 GREY_SPREAD = 18
-#: A right end this share of the shape's width long that narrows to its middle is a point
-#: (an arrow, a pentagon): the shape is a "homePlate".
-POINT_SHARE = 0.25
+#: A shape whose last columns are filled less than this share of its height, around its
+#: middle, ends in a point (an arrow, a pentagon): it is a "homePlate".
+POINT_END = 0.45
 
 
 def in_colour(image: Image.Image) -> bool:
@@ -285,21 +285,19 @@ def _closing(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _geometry(mask: np.ndarray) -> str:
-    """"homePlate" when the right end of a shape's mask narrows to its middle, else "rect"."""
+    """"homePlate" when the right end of a shape's mask narrows to its middle (an arrow, a
+    pentagon: its last columns are less than ``POINT_END`` filled, a rounded corner's are
+    more), else "rect"."""
     h, w = mask.shape
-    if w < 4 * h * POINT_SHARE or h < 6:
+    if w < 1.5 * h or h < 6:
         return "rect"
     cols = mask.sum(axis=0) / h
-    tip = cols[int(w * (1 - POINT_SHARE / 2)):]
-    body = cols[: int(w * 0.5)]
-    if len(tip) == 0 or body.mean() < 0.85 or tip.mean() > 0.7 * body.mean():
+    end = cols[-max(2, w // 60):]
+    if cols[: w // 2].mean() < 0.85 or end.mean() >= POINT_END:
         return "rect"
-    rows = np.nonzero(mask[:, -max(1, w // 50):].any(axis=1))[0]
-    if len(rows) == 0:
-        return "rect"
+    rows = np.nonzero(mask[:, -max(2, w // 60):].any(axis=1))[0]
     middle = (rows.min() + rows.max()) / 2
     return "homePlate" if abs(middle - h / 2) < 0.2 * h else "rect"
-
 
 def _outlined(lines, arr, factor, min_px, k, colour):
     """Thin closed outlines around paper or a pale fill (a box with a border): each line of
@@ -349,6 +347,8 @@ def text_colour(image: Image.Image, box: tuple[int, int, int, int]) -> str | Non
 #: A dark shape is turned to dark text on paper for OCR only when it is at least this big
 #: (points, width and height): a header or a bar, not a bold letter with its bowl filled.
 MIN_INVERT_PT = (40.0, 12.0)
+#: How far beyond a pale shape's found box its fill is still made paper (points).
+FILL_EDGE_PT = 2.0
 #: The rim of a dark shape that is made paper rather than turned (points).
 DARK_RIM_PT = 2.0
 
@@ -368,6 +368,11 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
         inner = arr[y0:y1, x0:x1]
         if s.level >= INK_LUMA:  # pale: the fill becomes paper, dark text stays dark
             inner[:] = np.minimum(255.0, inner * (255.0 / max(s.level, 1.0)))
+            # the box is found a pixel or two inside the fill's edge: what is left of the
+            # fill around it (its own grey, not text) becomes paper too
+            g = max(1, round(FILL_EDGE_PT / points_per_pixel))
+            rim = arr[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g]
+            rim[np.abs(rim - s.level) <= 14] = 255.0
         elif x1 - x0 >= min_w and y1 - y0 >= min_h:  # dark: its light text becomes dark
             # its rim (paper at rounded corners, an outline) would turn black: paper instead
             rim = max(1, round(DARK_RIM_PT / points_per_pixel))

@@ -1,0 +1,113 @@
+"""Shapes, fills and text colours read from a page image (what a scan shows besides its
+words), on page images drawn here with known boxes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from extractors import colors, pixels
+
+DPI = 150
+PT = 72 / DPI  # points per pixel
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def px(v: float) -> int:
+    return round(v / PT)
+
+
+@pytest.fixture(scope="module")
+def page() -> tuple[Image.Image, dict]:
+    """A 960 x 540 pt slide at 150 dpi: a pale green box with dark text, a navy header with
+    white text, a white box with a grey outline, a yellow arrow (pentagon), a swimlane rule
+    touching the green box, red text on paper."""
+    img = Image.new("RGB", (px(960), px(540)), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, px(11))
+    boxes = {
+        "green": (100, 100, 300, 140),
+        "navy": (100, 30, 500, 60),
+        "outlined": (400, 100, 560, 140),
+        "arrow": (600, 100, 820, 140),
+    }
+    d.rectangle([px(v) for v in boxes["green"]], fill="#B9E3BC")
+    d.text((px(110), px(112)), "Digital dialog", fill="black", font=font)
+    d.rectangle([px(v) for v in boxes["navy"]], fill="#1F3864")
+    d.text((px(120), px(38)), "2025-2026", fill="white", font=font)
+    d.rectangle([px(v) for v in boxes["outlined"]], outline="#7F7F7F", width=2)
+    d.text((px(410), px(112)), "Timer 2.0", fill="black", font=font)
+    x0, y0, x1, y1 = boxes["arrow"]
+    d.polygon([(px(x0), px(y0)), (px(x1 - 25), px(y0)), (px(x1), px((y0 + y1) / 2)),
+               (px(x1 - 25), px(y1)), (px(x0), px(y1))], fill="#FFF176")
+    d.text((px(610), px(112)), "Skjema", fill="black", font=font)
+    d.line([(px(20), px(141)), (px(940), px(141))], fill="#7F7F7F", width=2)
+    d.text((px(100), px(300)), "Under revurdering", fill="#C00000", font=font)
+    d.text((px(100), px(340)), "Svart tekst", fill="black", font=font)
+    return img, boxes
+
+
+def _near(found: pixels.Found, box, tol: float = 4.0) -> bool:
+    return all(abs(a * PT - b) <= tol for a, b in zip(found.box, box, strict=True))
+
+
+def _find(shapes, box):
+    hits = [s for s in shapes if _near(s, box)]
+    assert hits, f"no shape at {box}: {[tuple(round(v * PT) for v in s.box) for s in shapes]}"
+    return hits[0]
+
+
+def test_fills_outlines_and_arrows_are_found_with_their_colours(page):
+    img, boxes = page
+    shapes = pixels.find_shapes(img, PT)
+    green = _find(shapes, boxes["green"])
+    assert colors.family(green.fill) == "green" and colors.distance(green.fill, "B9E3BC") < 0.1
+    navy = _find(shapes, boxes["navy"])
+    assert colors.family(navy.fill) == "blue"
+    outlined = _find(shapes, boxes["outlined"])
+    assert outlined.fill is None and colors.family(outlined.line) == "grey"
+    arrow = _find(shapes, boxes["arrow"])
+    assert arrow.geometry == "homePlate" and colors.family(arrow.fill) == "yellow"
+    assert green.geometry == "rect"
+    # text on paper and the rule are not shapes
+    assert not [s for s in shapes if s.box[1] * PT > 250]
+    assert not [s for s in shapes if s.box[2] * PT - s.box[0] * PT > 800]
+
+
+def test_a_grey_scan_gives_shapes_without_fill_colours(page):
+    img, boxes = page
+    grey = img.convert("L").convert("RGB")
+    assert pixels.in_colour(img) and not pixels.in_colour(grey)
+    shapes = pixels.find_shapes(grey, PT)
+    green = _find(shapes, boxes["green"])
+    assert green.fill is None and green.level is not None
+
+
+def test_text_colour_is_read_and_black_is_the_default(page):
+    img, _ = page
+    red = pixels.text_colour(img, (px(98), px(298), px(215), px(316)))
+    assert red is not None and colors.family(red) == "red"
+    assert pixels.text_colour(img, (px(98), px(338), px(190), px(356))) is None
+    # dark text on a pale fill: the fill is the background, not the ink
+    assert pixels.text_colour(img, (px(105), px(108), px(200), px(128))) is None
+
+
+def test_cleaning_turns_fills_to_paper_and_keeps_the_text(page):
+    img, boxes = page
+    shapes = pixels.find_shapes(img, PT)
+    grey = img.convert("L")
+    clean = np.asarray(pixels.clean_for_ocr(grey, shapes, PT), dtype=np.int16)
+    before = np.asarray(grey, dtype=np.int16)
+    x0, y0, x1, y1 = (px(v) for v in boxes["green"])
+    fill = clean[y0 + 3:y0 + 8, x0 + 3:x1 - 3]
+    assert fill.mean() > 250  # the fill is paper now
+    text = (slice(px(110), px(128)), slice(px(110), px(190)))
+    assert clean[text].min() < 80 and before[text].min() < 80  # the dark text stays dark
+    # white text on the navy header is dark text on paper
+    x0, y0, x1, y1 = (px(v) for v in boxes["navy"])
+    header = clean[y0 + 4:y1 - 4, x0 + 4:x1 - 4]
+    assert header.mean() > 200 and header.min() < 100
+    # outside every shape nothing changes
+    assert (clean[px(290):px(320), px(90):px(260)] == before[px(290):px(320),
+                                                             px(90):px(260)]).all()
