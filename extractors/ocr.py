@@ -15,7 +15,7 @@ from PIL import Image, ImageFilter
 from veikart.errors import MissingDependencyError, OcrError
 
 from . import limits, pixels
-from .geometry import frame_of
+from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
@@ -200,23 +200,20 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         segments = [piece for seg in _split_at_gaps(idx, data)
                     for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
-            x0 = min(data["left"][i] for i in seg) * scale
-            y0 = min(data["top"][i] for i in seg) * scale
-            x1 = max(data["left"][i] + data["width"][i] for i in seg) * scale
-            y1 = max(data["top"][i] + data["height"][i] for i in seg) * scale
+            pixel_box = (min(data["left"][i] for i in seg), min(data["top"][i] for i in seg),
+                         max(data["left"][i] + data["width"][i] for i in seg),
+                         max(data["top"][i] + data["height"][i] for i in seg))
             text = " ".join(data["text"][i].strip() for i in seg)
-            ink = pixels.text_colour(colour_image, (x0 / scale, y0 / scale, x1 / scale,
-                                                    y1 / scale)) if colour else None
+            ink = pixels.text_colour(colour_image, pixel_box) if colour else None
             # a line cut at a column gap: each piece is a block of its own, to be stacked
             # with what lies under it by merge_stacked_blocks
             key = (block, par) if len(segments) == 1 else (block, par, line_num, n)
-            paragraphs.setdefault(key, []).append(Line(text, (x0, y0, x1, y1), color=ink))
+            paragraphs.setdefault(key, []).append(
+                Line(text, tuple(v * scale for v in pixel_box), color=ink))
     blocks = []
     for plines in paragraphs.values():
         for part in _by_frame(plines, shapes):
-            box = (min(ln.bbox[0] for ln in part), min(ln.bbox[1] for ln in part),
-                   max(ln.bbox[2] for ln in part), max(ln.bbox[3] for ln in part))
-            blocks.append(Block("ocr_block", part, box))
+            blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
     return blocks, _mean_conf(data), shapes
 
 

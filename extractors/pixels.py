@@ -245,11 +245,15 @@ def _filled(mask, paint, share, arr, luma, factor, min_px, thickness, colour):
         fill = _hex(arr[region][own]) if colour else None
         if fill is not None and colors.is_neutral(fill, 0.97):
             fill = None
-        box = tuple(int(round(v * factor)) for v in (
-            region[1].start, region[0].start, region[1].stop, region[0].stop))
         level = float(np.median(luma[region][own]))
-        out.append(Found(box, fill, None, _geometry(whole), level))
+        out.append(Found(_image_box(region, factor), fill, None, _geometry(whole), level))
     return out
+
+
+def _image_box(region: tuple[slice, slice], factor: float) -> tuple[int, int, int, int]:
+    """A region of the reduced working image as a box in the full image's pixels."""
+    rows, cols = region
+    return tuple(int(round(v * factor)) for v in (cols.start, rows.start, cols.stop, rows.stop))
 
 
 def _opening(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -279,6 +283,7 @@ def _thin_rules(paint: np.ndarray, k: int) -> np.ndarray:
 
 
 def _closing(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Binary closing by a rectangle (a maximum then a minimum filter)."""
     from scipy import ndimage
 
     return ndimage.minimum_filter(ndimage.maximum_filter(mask, size=size), size=size)
@@ -299,6 +304,7 @@ def _geometry(mask: np.ndarray) -> str:
     middle = (rows.min() + rows.max()) / 2
     return "homePlate" if abs(middle - h / 2) < 0.2 * h else "rect"
 
+
 def _outlined(lines, arr, factor, min_px, k, colour):
     """Thin closed outlines around paper or a pale fill (a box with a border): each line of
     ink longer than a word that, with its holes filled, covers most of its bounding box."""
@@ -316,9 +322,7 @@ def _outlined(lines, arr, factor, min_px, k, colour):
         if ndimage.binary_fill_holes(mask).sum() < 0.9 * h * w:  # not closed, or not a box
             continue
         line = _hex(arr[region][mask]) if colour else None
-        box = tuple(int(round(v * factor)) for v in (
-            region[1].start, region[0].start, region[1].stop, region[0].stop))
-        out.append(Found(box, None, line, "rect"))
+        out.append(Found(_image_box(region, factor), None, line, "rect"))
     return out
 
 
