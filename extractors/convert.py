@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from veikart.errors import InputFileError, MissingDependencyError
+from veikart.files import atomic_write
 
 from . import cache
 from .model import CONVERTED_TO, Format
@@ -110,10 +111,7 @@ def _converted(path: Path, suffix: str, target: str, sha256: str,
                                  f"file{': ' + said if said else ''}")
         if folder is None:
             kept = Path(tempfile.mkdtemp(prefix="veikart-converted-")) / out.name
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        tmp = kept.with_suffix(".tmp")
-        shutil.move(str(out), tmp)
-        tmp.replace(kept)
+        atomic_write(kept, lambda tmp: shutil.move(str(out), tmp))
         return kept
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -17,6 +17,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from .server import spawn_registered, stop_orphans, unregister
+
 DEPLOYMENT = "veikart-ingest/scheduled"
 
 
@@ -40,7 +42,7 @@ class LocalPrefectServer:
             env["PREFECT_HOME"] = str(self.home)
             self.home.mkdir(parents=True, exist_ok=True)
             self._log = open(self.home / "server.log", "ab")  # noqa: SIM115
-        self.process = subprocess.Popen(
+        self.process = spawn_registered(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
              "--port", str(self.port)], env=env, stdin=subprocess.DEVNULL,
             stdout=self._log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
@@ -70,6 +72,7 @@ class LocalPrefectServer:
         while not self._stopping.wait(2):
             if self.process and self.process.poll() is not None and self.restarts > 0:
                 self.restarts -= 1
+                unregister(self.process.pid)
                 print(f"veikart: the Prefect server stopped ({self.process.returncode}); "
                       "starting it again", file=sys.stderr)
                 self._spawn()
@@ -82,6 +85,8 @@ class LocalPrefectServer:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process:
+            unregister(self.process.pid)
 
 
 def _run_soon(deployment: str, api: str) -> None:
@@ -110,6 +115,7 @@ def serve(sources: list[str], out: str, cron: str, catalogue: str | None = None,
 
     server = None
     api = os.environ.get("PREFECT_API_URL")
+    stop_orphans(lambda m: print(f"veikart: {m}", file=sys.stderr))
     if not api:
         home = Path(state) if state else Path(out) / "state"
         server = LocalPrefectServer(port, home / "prefect")

@@ -16,8 +16,9 @@ import yaml
 from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
 from normalize.match import normalize_name
-from state import Decision, StateError, Store
-from veikart.files import atomic_write_text, content_id
+from state import Decision, StateError, Store, locked
+from state.lock import PUBLISH_LOCK
+from veikart.files import atomic_write_text, content_id, sweep_temporaries
 
 from . import write
 from .schema import TABLES
@@ -230,10 +231,11 @@ def previous_runs(out: Path) -> tuple[list[dict], str | None]:
         return [], f"{problem}; earlier runs' rows are lost"
 
 
-def publish_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
+def publish_runs(out: Path, store: Store, runs: list[dict]) -> dict[str, Path]:
     """Only the runs table, for a run that changed nothing else (Parquet and the DuckDB
     table, the latter in one transaction)."""
-    return write.write_runs(Path(out), runs)
+    with locked(store.folder, say=None, name=PUBLISH_LOCK):
+        return write.write_runs(Path(out), runs)
 
 
 def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
@@ -245,6 +247,14 @@ def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
     ``rows`` (a review decision) the kept model rows and the dataset's other tables are
     published again, with the recorded catalogue.
     """
+    with locked(store.folder, say=None, name=PUBLISH_LOCK):
+        for folder in (Path(out), store.folder):  # what a writer killed before us left
+            sweep_temporaries(folder)
+        return _publish(out, store, rows, catalogue, print_)
+
+
+def _publish(out: Path, store: Store, rows: dict[str, list[dict]] | None,
+             catalogue: str | None, print_: str | None) -> dict[str, Path]:
     path = catalogue_path(store, catalogue)
     if rows is not None:
         write.write_table_file(store.folder / MODEL_ROWS, "roadmap", rows["roadmap"])

@@ -19,7 +19,7 @@ from extractors import fetch, web
 from normalize.catalogue import default_path as default_catalogue_path
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
-from veikart.files import sha256_file
+from veikart.files import sha256_file, sweep_temporaries
 
 from . import document as stage
 from .publish import (
@@ -32,6 +32,11 @@ from .publish import (
     read_tables,
 )
 from .report import write_report
+
+#: The state's folders only ingest writes into: temporary files left there by a killed run
+#: are removed at the start of the next (the dataset and the state's own files are swept by
+#: the publisher, under its lock).
+SWEPT = (results.RESULTS, "sources", "mirror")
 
 
 @dataclass
@@ -108,6 +113,8 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     # absolute, so that stored results are found from any working directory
     state_path = str(state_dir(Path(out), Path(state) if state else None).resolve())
     store = Store(Path(state_path))
+    for folder in SWEPT:  # under the ingest lock: no other writer of these
+        sweep_temporaries(Path(state_path) / folder)
     legacy = results.drop_legacy(Path(state_path))
     overlay = stage.overlay_key(store)
     key = stage.pipeline_key(catalogue_path, overlay)
@@ -127,10 +134,10 @@ def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:
     """Keep one document's outcome in the ledger (and a copy of a document read, from which
     the review app renders its crops)."""
     plan.records.append(outcome)
+    if outcome["status"] == "ok":  # first: a run killed in between reads it again
+        store.keep_source(Path(plan.local.get(path, path)), outcome["sha256"])
     store.record_ingest(path, outcome["sha256"], plan.key, outcome["status"], outcome["error"],
                         outcome["exit_code"], outcome["result_file"], plan.run_id)
-    if outcome["status"] == "ok":
-        store.keep_source(Path(plan.local.get(path, path)), outcome["sha256"])
 
 
 def record_failed_fetches(plan: RunPlan, store: Store) -> None:
@@ -190,7 +197,7 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
     run["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if is_current(out, store, print_):
         run["items"] = pq.read_metadata(out / "roadmap.parquet").num_rows
-        return {k: str(v) for k, v in publish_runs(out, runs + [run]).items()}
+        return {k: str(v) for k, v in publish_runs(out, store, runs + [run]).items()}
     processed = set(plan.todo) | {url for url, _ in plan.failed_fetches + plan.removed}
     rows = stage.stored_rows(ledger, plan.run_id, not_read, processed,
                              published_model(out, store))

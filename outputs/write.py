@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from veikart.errors import OutputError
-from veikart.files import atomic_write
+from veikart.files import atomic_write, staged
 
 from . import history
 from .schema import PRIMARY_KEYS, TABLES, arrow_schema
@@ -146,7 +146,10 @@ def write_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
 
 
 def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
-    """Write every table in ``rows`` to ``out``; returns the paths written."""
+    """Write every table in ``rows`` to ``out``; returns the paths written. Every file is
+    written under a temporary name first and all are renamed into place together, so a
+    failure (a full disk, no memory) leaves the dataset as it was: never new Parquet files
+    beside an old DuckDB file."""
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -154,25 +157,23 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
                 "roadmap_changes": history.changes(rows.get("roadmap", []))}
         tables = {name: to_arrow(name, rows.get(name, [])) for name in TABLES}
         written: dict[str, Path] = {}
-        for name, table in tables.items():
-            path = out / f"{name}.parquet"
-            atomic(path, lambda p, t=table: pq.write_table(t, p, compression="zstd"))
-            written[name] = path
-        csv_path = out / "roadmap.csv"
-        # integers stay integers ("2023", not "2023.0") where a column has empty cells
-        atomic(csv_path, lambda p: tables["roadmap"].to_pandas(integer_object_nulls=True).to_csv(
-            p, index=False, encoding=CSV_ENCODING, date_format="%Y-%m-%d"))
-        written["csv"] = csv_path
-        xlsx_path = out / "roadmap.xlsx"
-        atomic(xlsx_path, lambda p: write_xlsx(p, tables["roadmap"]))
-        written["xlsx"] = xlsx_path
-        db_path = out / "veikart.duckdb"
-        atomic(db_path, lambda p: _write_duckdb(p, tables))
-        written["duckdb"] = db_path
-        pkg_path = out / "datapackage.json"
-        atomic(pkg_path, lambda p: p.write_text(
-            json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n", "utf-8"))
-        written["datapackage"] = pkg_path
+        with staged() as stage:
+            for name, table in tables.items():
+                written[name] = stage.write(out / f"{name}.parquet", lambda p, t=table:
+                                            pq.write_table(t, p, compression="zstd"))
+            # integers stay integers ("2023", not "2023.0") where a column has empty cells
+            written["csv"] = stage.write(out / "roadmap.csv", lambda p: tables["roadmap"].to_pandas(
+                integer_object_nulls=True).to_csv(p, index=False, encoding=CSV_ENCODING,
+                                                  date_format="%Y-%m-%d"))
+            written["xlsx"] = stage.write(out / "roadmap.xlsx",
+                                          lambda p: write_xlsx(p, tables["roadmap"]))
+            written["duckdb"] = stage.write(out / "veikart.duckdb",
+                                            lambda p: _write_duckdb(p, tables))
+            written["datapackage"] = stage.write(out / "datapackage.json", lambda p: p.write_text(
+                json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n", "utf-8"))
         return written
     except OSError as err:
         raise OutputError(f"{out}: cannot write the dataset ({err.strerror or err})") from None
+    except (MemoryError, duckdb.OutOfMemoryException, pa.ArrowMemoryError):
+        raise OutputError(f"{out}: cannot write the dataset (out of memory); the dataset is "
+                          "as the last run left it") from None

@@ -18,6 +18,9 @@ from pathlib import Path
 from veikart.errors import LockedError
 
 LOCK_FILE = "ingest.lock"
+#: Held while the dataset is written, by an ingest and by a review decision alike: the
+#: review app keeps serving during an ingest, and the two never write at the same time.
+PUBLISH_LOCK = "publish.lock"
 _held: dict[Path, int] = {}  # lock path -> depth, in this process
 _guard = threading.Lock()
 
@@ -28,10 +31,10 @@ def _say(message: str) -> None:
 
 @contextmanager
 def locked(state: Path, wait: float | None = None,
-           say: Callable[[str], None] = _say) -> Iterator[None]:
-    """Hold the state folder's ingest lock; wait up to ``wait`` seconds for it (None: as long
-    as it takes)."""
-    path = (Path(state) / LOCK_FILE).resolve()
+           say: Callable[[str], None] = _say, name: str = LOCK_FILE) -> Iterator[None]:
+    """Hold the state folder's ingest lock (or the lock ``name``); wait up to ``wait`` seconds
+    for it (None: as long as it takes)."""
+    path = (Path(state) / name).resolve()
     with _guard:
         if path in _held:
             _held[path] += 1
@@ -55,7 +58,7 @@ def locked(state: Path, wait: float | None = None,
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if not told:
+                if not told and say:
                     say(f"another ingest is writing to {state}; waiting for it"
                         + (f" (at most {wait:.0f} s)" if wait is not None else ""))
                     told = True

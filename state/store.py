@@ -366,9 +366,9 @@ class Store:
         target = self.folder / "sources" / f"{sha256}{Path(path).suffix.lower()}"
         if not target.exists():
             atomic_write(target, lambda tmp: shutil.copyfile(path, tmp))
-            with self.connect() as con:
-                con.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?)",
-                            (sha256, str(path), target.suffix, now()))
+        with self.connect() as con:  # also when a run was killed between copy and record
+            con.execute("INSERT OR IGNORE INTO sources VALUES (?,?,?,?)",
+                        (sha256, str(path), target.suffix, now()))
         return target
 
     def source_copy(self, sha256: str) -> Path | None:

@@ -199,10 +199,58 @@ def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
         proc.kill()
     assert proc.returncode == 143
     assert "stopped (SIGTERM)" in err and "Traceback" not in err
+    assert _prefect_servers(tmp_path / "prefect") == []  # its server stopped with it
     done = subprocess.run([str(exe), "ingest", str(inbox), "--out", str(out), "--wait", "5"],
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert len(pd.read_parquet(out / "roadmap.parquet")) > 0
+
+
+def _prefect_servers(home: Path) -> list[int]:
+    """The pids of the Prefect API servers running with ``home`` as their PREFECT_HOME."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
+        try:
+            env, cmd = proc.info["environ"] or {}, " ".join(proc.info["cmdline"] or [])
+        except psutil.Error:
+            continue
+        if env.get("PREFECT_HOME") == str(home) and "prefect.server.api.server" in cmd:
+            found.append(proc.info["pid"])
+    return found
+
+
+def test_a_killed_runs_prefect_server_is_stopped_by_the_next_run(tmp_path):
+    """SIGKILL leaves no chance to stop the API server a run started: its pid file does,
+    and the next run (here one with nothing to read, which starts no flow) stops it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "produktstyret_mote39_2023-04-20_skannet.pdf", inbox)
+    out, home = tmp_path / "out", tmp_path / "prefect"
+    exe = Path(sys.executable).parent / "veikart"
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([str(exe), "ingest", str(inbox), "--out", str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list((home / "veikart-servers").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    servers = _prefect_servers(home)
+    assert len(servers) == 1  # left running, listening
+    (tmp_path / "empty").mkdir()
+    nxt = subprocess.run([str(exe), "ingest", str(tmp_path / "empty"), "--out",
+                          str(tmp_path / "out2")], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert f"stopped the Prefect server (pid {servers[0]}) a killed run" in nxt.stderr
+    assert _prefect_servers(home) == [] and not list((home / "veikart-servers").glob("*"))
 
 
 def test_another_working_directory_keeps_every_document(prefect_harness, tmp_path,
@@ -225,3 +273,55 @@ def test_another_working_directory_keeps_every_document(prefect_harness, tmp_pat
     assert set(docs.status) == {"ok", "duplicate"}
     roadmap = pd.read_parquet(tmp_path / "a" / "out" / "roadmap.parquet")
     assert roadmap.item_id.is_unique and set(roadmap.source_path) == {"a/inbox/deck.pptx"}
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2.6 MB file system (tmpfs): room for one small deck's dataset, not for three."""
+    import subprocess
+
+    where = tmp_path / "disk"
+    where.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2600k", "tmpfs", str(where)],
+                          capture_output=True)
+    if made.returncode:
+        pytest.skip("mounting a small tmpfs needs root: " + made.stderr.decode().strip())
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def test_a_full_disk_exits_4_and_keeps_the_dataset_whole(prefect_harness, small_disk, inbox,
+                                                         capsys):
+    """The dataset does not fit: one line, exit 4, no temporary file left, the earlier
+    dataset whole and readable (Parquet and DuckDB alike), and once there is room again the
+    next run writes it without reading the documents again."""
+    import subprocess
+
+    import duckdb
+
+    out = small_disk / "out"
+    assert main(["ingest", str(inbox), "--out", str(out)]) == ExitCode.ok
+    before = pd.read_parquet(out / "roadmap.parquet")
+    shutil.copy(SAMPLES / "produktstyret_mote39_2023-04-20.pptx", inbox)
+    shutil.copy(SAMPLES / "produktstyret_mote39_2023-04-20.pdf", inbox)
+    capsys.readouterr()
+    assert main(["ingest", str(inbox), "--out", str(out)]) == ExitCode.output_error
+    err = capsys.readouterr().err
+    assert f"{out}: cannot write the dataset (No space left on device)" in err
+    assert "Traceback" not in err
+    assert not [p for p in small_disk.rglob(".*") if ".tmp" in p.name]
+    assert pd.read_parquet(out / "roadmap.parquet").equals(before)
+    with duckdb.connect(str(out / "veikart.duckdb"), read_only=True) as con:
+        assert con.execute('SELECT count(*) FROM roadmap').fetchall() == [(len(before),)]
+    subprocess.run(["mount", "-o", "remount,size=50m", str(small_disk)], check=True)
+    assert main(["ingest", str(inbox), "--out", str(out)]) == ExitCode.ok
+    assert "0 read (0 ok, 0 failed), 3 unchanged" in capsys.readouterr().out
+    assert len(pd.read_parquet(out / "roadmap.parquet")) > len(before)
+
+
+def test_an_output_folder_that_cannot_be_made_exits_4_in_one_line(tmp_path, inbox, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    assert main(["ingest", str(inbox), "--out", str(tmp_path / "a-file" / "out")]) == \
+        ExitCode.output_error
+    err = capsys.readouterr().err.strip()
+    assert err == f"veikart: error: {tmp_path / 'a-file' / 'out'}: cannot be made (Not a directory)"

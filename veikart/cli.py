@@ -8,6 +8,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ExitCode, VeikartError
@@ -15,12 +17,30 @@ from .errors import ExitCode, VeikartError
 
 def _quiet_prefect(verbose: bool) -> None:
     """Prefect settings for a command-line run; must happen before prefect is imported."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # Not verbose: Prefect prints nothing of its own. A failure is veikart's one line (its
+    # traceback with VEIKART_DEBUG=1), never Prefect's log of it.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     # The first run in a new PREFECT_HOME migrates its database: give the embedded server time.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+@contextmanager
+def _prefect_silent(verbose: bool) -> Iterator[None]:
+    """Prefect's loggers say nothing during a run that is not ``--verbose`` (also where its
+    logging was set up before this command: a test, an embedding program)."""
+    import logging
+
+    logger = logging.getLogger("prefect")
+    level = logger.level
+    if not verbose:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _err(message: str) -> None:
@@ -55,6 +75,17 @@ def _print_summary(summary: dict, out: Path) -> None:
     print(f"  run id:  {summary['run_id']}")
 
 
+def _writable(*folders: Path) -> None:
+    """Make the output and state folders, or say in one line why they cannot be (exit 4)."""
+    from .errors import OutputError
+
+    for folder in folders:
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise OutputError(f"{folder}: cannot be made ({err.strerror or err})") from None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
     from extractors.remote import is_remote
@@ -67,17 +98,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from state import locked, state_dir
 
     runs.checked_catalogue(options["catalogue"])
+    _writable(args.out, state_dir(args.out, args.state))
     # A run over local files that has nothing to read needs no flow. Remote sources (web,
     # S3, WebDAV) are not planned here: the flow fetches them (once), conditionally.
     local = not any(is_remote(i) for i in options["inputs"])
+    from flows.server import stop_orphans
+
+    stop_orphans(lambda m: print(f"veikart: {m}", file=sys.stderr))
     with locked(state_dir(args.out, args.state), wait=args.wait):
         plan = runs.prepare(**options) if local else None
         if plan is not None and runs.is_noop(plan):
             summary = runs.noop_run(plan)
         else:
             from flows.ingest import flow_for
+            from flows.server import embedded_server
 
-            summary = flow_for(args.dask_address)(**options)
+            with embedded_server(), _prefect_silent(args.verbose):
+                summary = flow_for(args.dask_address)(**options)
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
