@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +20,7 @@ from veikart.errors import InputFileError, VeikartError
 from veikart.files import sha256_file
 
 from . import cache, convert, limits
-from .detect import MIMETYPES, detect_format, encrypted_office
+from .detect import MIMETYPES, detect_format, unreadable_reason
 from .docx import extract_docx
 from .html import extract_html
 from .model import CONVERTED_TO, Block, Document, Format, Line, Origin, Page
@@ -60,6 +62,23 @@ def extraction_of(path: Path, sha256: str, folder: Path | None) -> Document:
     return extract(path)
 
 
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, which is no regular file, cannot be read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if path.is_symlink():
+            return "a symbolic link to nothing"
+        return "no such file" if err.errno == errno.ENOENT else f"cannot stat ({err.strerror})"
+    if stat.S_ISDIR(mode):
+        return "a folder (name it as an input to have its documents read)"
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    return f"not a regular file: {kind}"
+
+
 def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Document:
     """Read one document. Raises InputFileError with a one-line reason when it can't.
 
@@ -68,16 +87,13 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     """
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(str(path), "no such file")
+        raise InputFileError(str(path), _not_a_file(path))
     size = path.stat().st_size
     if size == 0:
         raise InputFileError(str(path), "the file is empty")
     fmt = detect_format(path)
     if fmt is None:
-        if encrypted_office(path):
-            raise InputFileError(str(path), "a password-protected (encrypted) Office file: "
-                                 "save it without a password to have it read")
-        raise InputFileError(str(path), f"not {READABLE}")
+        raise InputFileError(str(path), unreadable_reason(path, READABLE))
     try:
         path.open("rb").close()
     except OSError as err:
@@ -85,6 +101,8 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     limits.check_file(path, size)
     if fmt in (Format.pptx, Format.docx, Format.xlsx):
         limits.check_zip(path)
+    if fmt in (Format.html, Format.text):
+        limits.check_markup(path, size)
     origin = Origin(str(path), file_sha256(path), fmt, size, 0, MIMETYPES[fmt])
     cache_name = cache.key(origin.sha256, PIPELINE_VERSION, text_check is not None)
     cached = cache.load("extract", cache_name)
@@ -103,6 +121,10 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
         raise
     except zipfile.BadZipFile as err:
         raise InputFileError(str(path), f"damaged {fmt.value} file ({err})") from None
+    except MemoryError:
+        raise InputFileError(str(path), "ran out of memory reading it (pages too big or too "
+                             "many: see the limits, VEIKART_MAX_PAGE_MEGAPIXELS and "
+                             "VEIKART_MAX_PAGES)") from None
     except Exception as err:  # noqa: BLE001 - a parser crash on one file fails that file only
         reason = " ".join(str(err).split())[:200] or type(err).__name__
         raise InputFileError(str(path), f"cannot read this {fmt.value} file: {reason}") from None

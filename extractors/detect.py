@@ -133,3 +133,26 @@ def detect_format(path: Path) -> Format | None:
         return sniffed
     # A binary format whose content did not show it is damaged or something else: not read.
     return by_suffix if by_suffix in (Format.html, Format.text) else None
+
+
+def unreadable_reason(path: Path, readable: str) -> str:
+    """Why a file :func:`detect_format` found no format in is not read, as specific as its
+    bytes allow: a password, a ZIP package cut short, a ZIP that holds no Office document,
+    else "not ``readable``"."""
+    if encrypted_office(path):
+        return ("a password-protected (encrypted) Office file: save it without a password to "
+                "have it read")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                zf.namelist()
+        except (zipfile.BadZipFile, OSError) as err:
+            return f"a damaged or truncated ZIP package, as an Office file cut short ({err})"
+        return ("a ZIP archive, but not an Office document (no ppt/presentation.xml, "
+                "word/document.xml or xl/workbook.xml in it)")
+    if head.startswith(_OLE2):
+        return (f"a legacy Office (OLE2) file whose kind its name does not tell "
+                f"({path.suffix or 'no suffix'}): name it .ppt, .doc or .xls")
+    return f"not {readable}"

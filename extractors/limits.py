@@ -9,12 +9,18 @@ environment (``VEIKART_MAX_FILE_MB=500``) for a machine with more room.
 | ``VEIKART_MAX_UNZIPPED_MB`` | 1024 | a ZIP bomb: Office parts that expand far beyond |
 | ``VEIKART_MAX_PAGE_MEGAPIXELS`` | 40 | rendering a giant page (resolution lowered to fit) |
 | ``VEIKART_OCR_TIMEOUT_S`` | 300 | a hung tesseract call |
+| ``VEIKART_MAX_DOCUMENT_S`` | 900 | one document taking the whole morning (checked page by page) |
+| ``VEIKART_MAX_HTML_MB`` | 5 | a web page or text file too big to be a page (its items are rows) |
 """
 
 from __future__ import annotations
 
 import os
+import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from veikart.errors import InputFileError
@@ -47,6 +53,56 @@ def max_page_pixels() -> int:
 
 def ocr_timeout() -> float:
     return _env("VEIKART_OCR_TIMEOUT_S", 300)
+
+
+def max_document_seconds() -> float:
+    return _env("VEIKART_MAX_DOCUMENT_S", 900)
+
+
+def max_markup_bytes() -> int:
+    return int(_env("VEIKART_MAX_HTML_MB", 5) * MB)
+
+
+#: The document being read in this thread (or task), and when its time is up.
+_DEADLINE: ContextVar[tuple[str, float, float] | None] = ContextVar("veikart_deadline",
+                                                                    default=None)
+
+
+@contextmanager
+def time_limit(path: Path | str) -> Iterator[None]:
+    """Read ``path`` within ``VEIKART_MAX_DOCUMENT_S``: :func:`check_time` (called page by
+    page) fails it once the time is up, and helper programs get only the time left."""
+    limit = max_document_seconds()
+    token = _DEADLINE.set((str(path), time.monotonic() + limit, limit))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def check_time() -> None:
+    """Fail the document being read if its time is up (nothing to do outside
+    :func:`time_limit`)."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() > deadline[1]:
+        raise InputFileError(deadline[0], f"not read within {deadline[2]:.0f} s, the limit per "
+                             "document (VEIKART_MAX_DOCUMENT_S)")
+
+
+def helper_timeout() -> float:
+    """Seconds a helper program (tesseract) may take: its own limit, or the document's time
+    left if that is shorter (at least 1 s)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return ocr_timeout()
+    return max(1.0, min(ocr_timeout(), deadline[1] - time.monotonic()))
+
+
+def check_markup(path: Path, size: int) -> None:
+    if size > max_markup_bytes():
+        raise InputFileError(str(path), f"too big for a web page or text: {size / MB:.1f} MB, "
+                             f"the limit is {max_markup_bytes() / MB:.0f} MB "
+                             "(VEIKART_MAX_HTML_MB)")
 
 
 def check_file(path: Path, size: int) -> None:

@@ -13,6 +13,7 @@ runs, the PDF's drawing operations, or the page image under OCR'd text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -142,6 +143,29 @@ class Block:
         return "\n".join(line.text for line in self.lines)
 
 
+#: Control characters (C0 but tab and line feed, DEL, C1) a file's text may hold but no
+#: reader wants.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: U+FFFD (a glyph the file's font could not map) inside a word: a lost space or letter.
+_LOST = re.compile(r"(?<=\S)\ufffd+(?=\S)|(?<=\S)\ufffd+$")
+
+
+def clean_text(text: str) -> str:
+    r"""A line's text without control characters (NUL and the like become a space) and
+    without an unmappable glyph between or after letters. A leading
+    U+FFFD stays: it is how an unmappable bullet reads.
+
+    >>> clean_text("Timer\x002.0"), clean_text("Digital\ufffddialog\ufffd")
+    ('Timer 2.0', 'Digital dialog')
+    >>> clean_text("\ufffd Timer\x1b")
+    '\ufffd Timer'
+    """
+    if not _CONTROL.search(text) and "\ufffd" not in text:
+        return text
+    text = _LOST.sub(lambda m: "" if m.end() == len(text) else " ", _CONTROL.sub(" ", text))
+    return text.strip(" ")
+
+
 @dataclass
 class Page:
     number: int  # 1-based; slide number for PPTX
@@ -176,6 +200,9 @@ class Page:
         """
         parts: list[str] = []
         pos = 0
+        for block in self.blocks:
+            for line in block.lines:
+                line.text = clean_text(line.text)
         for i, block in enumerate(self.blocks):
             if i:
                 parts.append(separator)

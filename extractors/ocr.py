@@ -88,12 +88,14 @@ OSD_DPI = 200
 
 
 def _tesseract(image: Image.Image, lang: str, psm: int) -> dict:
+    limits.check_time()
     try:
         return pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}",
                                          output_type=pytesseract.Output.DICT,
-                                         timeout=limits.ocr_timeout())
+                                         timeout=limits.helper_timeout())
     except RuntimeError as err:
         if "timeout" in str(err).lower():
+            limits.check_time()  # the document's time is up, rather than tesseract's
             raise OcrError(f"tesseract did not finish within {limits.ocr_timeout():.0f} s "
                            "(VEIKART_OCR_TIMEOUT_S)") from None
         raise OcrError(f"tesseract failed: {' '.join(str(err).split())[:200]}") from None
@@ -232,6 +234,21 @@ def _by_frame(lines: list[Line], shapes: list[Shape]) -> list[list[Line]]:
     return parts
 
 
+#: A page image with fewer dark pixels than this holds no text: it is not OCR'd (a blank
+#: page cost three tesseract runs: the page, its retry without the filter, orientation).
+BLANK_DARK_PIXELS = 40
+
+
+def blank(image: Image.Image) -> bool:
+    """Whether a page image is blank: (almost) no pixel darker than mid-grey.
+
+    >>> blank(Image.new("L", (800, 600), 255)), blank(Image.new("L", (800, 600), 0))
+    (True, False)
+    """
+    histogram = image.convert("L").histogram()
+    return sum(histogram[:128]) < BLANK_DARK_PIXELS
+
+
 def read_page(image: Image.Image, scale: float,
               lang: str = OCR_LANG) -> tuple[list[Block], float | None, list, int]:
     """OCR a page image that may lie turned (a sheet fed upside down or sideways): what
@@ -244,6 +261,8 @@ def read_page(image: Image.Image, scale: float,
     first (tesseract reads a page turned a quarter clockwise confidently, but in vertical
     lines), then the higher confidence.
     """
+    if blank(image):
+        return [], None, [], 0
     first = ocr_blocks(image, scale, lang)
     if (first[1] or 0.0) >= LOW_CONFIDENCE and reads_level(first[0]):
         return (*first, 0)

@@ -332,6 +332,7 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
             found = pdf_pages(pdf, path)
             redo_pages = _damaged_over_images(found, text_check)
             for pdf_page in found:
+                limits.check_time()
                 redo = pdf_page.page_number in redo_pages
                 if has_usable_text(pdf_page) and not redo:
                     page = _text_layer_page(pdf_page)

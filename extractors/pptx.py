@@ -16,7 +16,7 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.shapes.group import GroupShape
 
-from . import colors
+from . import colors, limits
 from .model import BBox, Block, Document, Line, Origin, Page, Shape
 
 EMU_PER_POINT = 12700
@@ -259,6 +259,7 @@ def extract_pptx(path: Path, origin: Origin) -> Document:
     counter = [0]
     theme = _theme(prs)
     for number, slide in enumerate(prs.slides, start=1):
+        limits.check_time()
         drawn: list[Shape] = []
         blocks = _shape_blocks(slide.shapes, Transform(), counter, theme, drawn)
         pages.append(Page(number, width, height, blocks, text_source="pptx",

@@ -347,7 +347,8 @@ STATUSES = {
 #: Status words that are rather a note about the item: a colour legend's status wins.
 NOTE_STATUSES = frozenset({"nasjonalt prosjekt"})
 _STATUS_ALT = "|".join(sorted(map(re.escape, STATUSES), key=len, reverse=True))
-_INLINE_STATUS = re.compile(rf"\(\s*({_STATUS_ALT})\s*\)|[-–—]\s*({_STATUS_ALT})\s*$", re.I)
+_INLINE_STATUS = re.compile(rf"\(\s*({_STATUS_ALT})\s*\)|(?:[-–—]|(?<=\w)[,:;])\s*({_STATUS_ALT})"
+                            r"\s*\.?$", re.I)
 _WHOLE_STATUS = re.compile(rf"^\W*({_STATUS_ALT})\W*$", re.I)
 _YES_NO_STATUS = re.compile(r"(ferdigstilt(?: og levert)?|levert)\s*:\s*(ja|nei)\b", re.I)
 
@@ -359,6 +360,8 @@ def inline_status(text: str) -> tuple[str | None, tuple[int, int] | None]:
     ('i drift', (27, 36))
     >>> inline_status("Samvalg (Under revurdering)")[0]
     'under revurdering'
+    >>> inline_status("Timer 2.0, i drift"), inline_status("Timer 2.0: under revurdering.")[0]
+    (('i drift', (9, 18)), 'under revurdering')
     """
     m = _INLINE_STATUS.search(text)
     if not m:
@@ -653,8 +656,8 @@ def split_notes(text: str) -> tuple[str, list[str]]:
             core = cut
         status, span = inline_status(core)
         if status and span[1] >= len(core.rstrip()) and span[0] > 0:
-            notes.append(core[span[0]: span[1]].strip(" ()–—-"))
-            core = core[: span[0]].rstrip(" –—-")
+            notes.append(core[span[0]: span[1]].strip(" ()–—-,:;."))
+            core = core[: span[0]].rstrip(" –—-,:;")
         for pattern in (_NOTE_TAIL, _TIME_NOTE):
             m = pattern.search(core)
             if m and m.start() > 0:

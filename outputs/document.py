@@ -12,6 +12,7 @@ from pathlib import Path
 
 import extractors
 import normalize
+from extractors import limits
 from extractors.cache import CACHE_ENV
 from normalize.catalogue import with_overlay
 from normalize.match import model_path
@@ -110,10 +111,13 @@ def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: 
     os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
     try:
         repairer = default_repairer(catalogue_path, overlay_names(overlay))
-        doc = extractors.extract(Path(local or path), text_check=repairer.looks_damaged)
-        if local:  # its rows name the URL it came from
-            doc.origin = dataclasses.replace(doc.origin, path=path)
-        norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay), repairer)
+        with limits.time_limit(path):
+            doc = extractors.extract(Path(local or path), text_check=repairer.looks_damaged)
+            if local:  # its rows name the URL it came from
+                doc.origin = dataclasses.replace(doc.origin, path=path)
+            norm = normalize.normalize_document(doc, matcher_for(catalogue_path, overlay),
+                                                repairer)
+            limits.check_time()
     except VeikartError as err:
         message = str(err).replace(str(local), path) if local else str(err)
         message = message if message.startswith(path) else f"{path}: {message}"

@@ -172,6 +172,33 @@ def test_a_hung_tesseract_is_cut_off(tmp_path, monkeypatch):
         ocr._tesseract(Image.new("L", (200, 100), 255), "nor", 3)
 
 
+def test_a_document_over_its_time_fails_with_the_limit_named(tmp_path, monkeypatch):
+    """The document's own time limit cuts a helper that has its own time left: the reason
+    names the document's limit, and a blank page is not OCR'd at all."""
+    import pytesseract
+    from fixtures import image_pdf, scan_pdf
+
+    from extractors import extract, limits
+    from veikart.errors import InputFileError
+
+    slow = tmp_path / "tesseract"
+    slow.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'tesseract 5.3.0'; "
+                    "exit 0; fi\nif [ \"$1\" = --list-langs ]; then printf 'x\\nnor\\nosd\\n';"
+                    " exit 0; fi\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(slow))
+    monkeypatch.setenv("VEIKART_MAX_DOCUMENT_S", "2")
+    monkeypatch.setenv("VEIKART_CACHE_DIR", str(tmp_path / "cache"))
+    blank = scan_pdf(tmp_path / "blank.pdf", [], (1400, 900))
+    with limits.time_limit(blank):
+        assert extract(blank).pages[0].blocks == []  # the slow tesseract never asked
+    page = image_pdf(tmp_path / "scan.pdf", ["Timer 2.0"])
+    with limits.time_limit(page), pytest.raises(
+            InputFileError, match=r"scan.pdf: not read within 2 s, the limit per document "
+                                  r"\(VEIKART_MAX_DOCUMENT_S\)"):
+        extract(page)
+
+
 def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
     """A service manager stopping the run: it ends within seconds with exit code 143 and one
     line, keeps no lock, and the next run reads what is left."""

@@ -68,6 +68,12 @@ class CatalogueError(VeikartError):
     exit_code = ExitCode.bad_args
 
 
+class UsageError(VeikartError):
+    """Arguments that cannot be used (a cron string that is none, an unknown time zone)."""
+
+    exit_code = ExitCode.bad_args
+
+
 class ReviewError(VeikartError):
     """A review request that cannot be done (the reviewer's mistake, not a bug)."""
 
