@@ -36,6 +36,18 @@ def _unreadable_name(path: Path) -> bool:
     return False
 
 
+def absolute(path: str | Path) -> Path:
+    """``path`` from the root: its folders resolved (symbolic links and ``..`` included), its
+    own name kept as found, so that a link inside the inbox stays a name of its own. The
+    same file reached from any working directory has the same absolute path.
+
+    >>> str(absolute("/tmp/../tmp/deck.pptx"))
+    '/tmp/deck.pptx'
+    """
+    whole = Path(os.path.abspath(path))
+    return whole if whole.parent == whole else whole.parent.resolve() / whole.name
+
+
 def name_reason(name: str) -> str | None:
     """Why a file found by a walk or a remote listing is not read, judged by its name alone:
     an editor's lock file, a ``.md`` file (read only when named), another format. None: it

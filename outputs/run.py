@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import extractors
 import normalize
 from extractors import fetch, web
+from extractors.sources import absolute
 from normalize.catalogue import default_path as default_catalogue_path
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
@@ -119,15 +120,34 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
     overlay = stage.overlay_key(store)
     key = stage.pipeline_key(catalogue_path, overlay)
     urls = [i for i in map(str, inputs) if fetch.is_remote(i)]
-    found, not_read = extractors.walk([i for i in inputs if not fetch.is_remote(str(i))],
-                                      exclude=[out, state_path])
+    # documents are known by absolute paths: the same inbox from any working directory
+    found, not_read = extractors.walk([absolute(i) for i in inputs if not fetch.is_remote(str(i))],
+                                      exclude=[absolute(out), state_path])
     fetched, local, failed, linked, removed = _remote(urls, store, follow)
+    adopt_relative_keys(store, {str(p) for p in found})
     ledger = store.ledger()
     plan = stage.plan([str(p) for p in found] + fetched, ledger, key, force, local)
     return RunPlan(ids.run_id(started), started, clock, out, state_path, catalogue_path,
                    overlay, key, plan.todo, plan.unchanged,
                    [(n.shown, n.reason) for n in not_read] + linked, legacy, local=local,
                    failed_fetches=failed, removed=removed)
+
+
+def adopt_relative_keys(store: Store, found: set[str]) -> list[tuple[str, str]]:
+    """Ledger rows an earlier release keyed by a path relative to its working directory
+    take the absolute path of the file they name from here, when that is a file this run
+    found and the ledger does not know yet (else they stay, and a rename finds them by their
+    content). The keys moved, (old, new)."""
+    ledger = store.ledger()
+    moved = []
+    for key in sorted(ledger):
+        if fetch.is_remote(key) or Path(key).is_absolute():
+            continue
+        new = str(absolute(key))
+        if new in found and new not in ledger:
+            store.move_ledger(key, new)
+            moved.append((key, new))
+    return moved
 
 
 def record(plan: RunPlan, store: Store, path: str, outcome: dict) -> None:

@@ -62,7 +62,7 @@ ROADMAP = [
     Column("layout_evidence", STR, "Which labels and rules decided the region, period and status, in words ('region: row 'HELSE VEST' (labels down the left, 100% of the box in its band)'), or why none was given."),
     Column("due_date", DATE, "Delivery date stated for the item."),
     Column("document_date", DATE, "The document's date (meeting date, else 'Sist oppdatert')."),
-    Column("source_path", STR, "Path of the source document as given to veikart ingest."),
+    Column("source_path", STR, "The source document: its absolute path (the folders resolved, the file's own name as found), the same from any working directory; or its URL."),
     Column("source_sha256", STR, "SHA-256 of the source document's bytes."),
     Column("source_format", STR, "pptx, pdf, html, text, docx, xlsx, or a legacy/ODF format read after conversion (ppt, doc, xls, odp, odt, ods)."),
     Column("page", INT, "1-based page number (slide number for PPTX)."),
@@ -81,7 +81,7 @@ ROADMAP = [
 ]
 
 DOCUMENTS = [
-    Column("source_path", STR, "Path of the document as given to veikart ingest."),
+    Column("source_path", STR, "The document: its absolute path (the folders resolved, the file's own name as found), or its URL."),
     Column("source_sha256", STR, "SHA-256 of the document's bytes (empty when unreadable)."),
     Column("source_uri", STR, "Where a remote document was fetched from: its http(s)://, s3:// or webdav(s):// URL (its bytes are kept in STATE/mirror under source_sha256); empty for a local file."),
     Column("source_format", STR, "As in roadmap (empty when not recognized)."),

@@ -319,6 +319,11 @@ class Store:
                         (path, sha256, pipeline_key, status, error, exit_code, result_file,
                          run_id, now()))
 
+    def move_ledger(self, old: str, new: str) -> None:
+        """Key the ledger row of ``old`` by ``new`` (the same file, named from the root)."""
+        with self.connect() as con:
+            con.execute("UPDATE ingested SET path=? WHERE path=?", (new, old))
+
     def ledger(self) -> dict[str, dict]:
         with self.connect() as con:
             return {r["path"]: dict(r) for r in con.execute("SELECT * FROM ingested")}

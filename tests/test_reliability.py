@@ -282,24 +282,33 @@ def test_a_killed_runs_prefect_server_is_stopped_by_the_next_run(tmp_path):
 
 def test_another_working_directory_keeps_every_document(prefect_harness, tmp_path,
                                                         monkeypatch):
-    """The same output folder reached from another directory: the stored results are still
-    found, the earlier rows stay, the same files under their new relative names are one
-    document each."""
+    """The same output folder reached from another directory: the documents are known by
+    their absolute paths, so the same files are the same documents (unchanged, not read
+    again) and every earlier row stays. A ledger an earlier release keyed by relative paths
+    takes the absolute ones."""
     from flows.ingest import ingest_flow
+    from state import Store
 
     (tmp_path / "a" / "inbox").mkdir(parents=True)
-    shutil.copy(SAMPLES / f"{DIST}.pptx", tmp_path / "a" / "inbox" / "deck.pptx")
+    deck = tmp_path / "a" / "inbox" / "deck.pptx"
+    shutil.copy(SAMPLES / f"{DIST}.pptx", deck)
     monkeypatch.chdir(tmp_path / "a")
     first = ingest_flow(inputs=["inbox"], out="out")
     items = first["items"]
     assert items > 20
     monkeypatch.chdir(tmp_path)
     second = ingest_flow(inputs=["a/inbox"], out="a/out")
-    assert second["items"] == items
+    assert second["items"] == items and second["skipped"] == [str(deck)]
     docs = pd.read_parquet(tmp_path / "a" / "out" / "documents.parquet")
-    assert set(docs.status) == {"ok", "duplicate"}
+    assert list(docs.status) == ["ok"]
     roadmap = pd.read_parquet(tmp_path / "a" / "out" / "roadmap.parquet")
-    assert roadmap.item_id.is_unique and set(roadmap.source_path) == {"a/inbox/deck.pptx"}
+    assert roadmap.item_id.is_unique and set(roadmap.source_path) == {str(deck)}
+    # as an earlier release left it: keyed by the path relative to where it ran
+    Store(tmp_path / "a" / "out" / "state").move_ledger(str(deck), "inbox/deck.pptx")
+    monkeypatch.chdir(tmp_path / "a")
+    third = ingest_flow(inputs=["inbox"], out="out")
+    assert third["skipped"] == [str(deck)] and third["items"] == items
+    assert list(Store(tmp_path / "a" / "out" / "state").ledger()) == [str(deck)]
 
 
 @pytest.fixture
