@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import re
 import shutil
 
 import numpy as np
@@ -19,7 +20,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 5
+METHOD = 6
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -156,6 +157,10 @@ def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
     return out
 
 
+#: A "word" that is only a box's edge or a swatch as tesseract reads it ("|", "[]", "]").
+_EDGE = re.compile(r"[|\[\]{}]+")
+
+
 def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                psm: int = 3) -> tuple[list[Block], float | None, list]:
     """OCR ``image``; boxes are multiplied by ``scale`` (points per pixel).
@@ -194,7 +199,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             data = raw
     lines: dict[tuple[int, int, int], list[int]] = {}
     for i, word in enumerate(data["text"]):
-        if word.strip() and float(data["conf"][i]) >= 0:
+        if word.strip() and float(data["conf"][i]) >= 0 and not _EDGE.fullmatch(word.strip()):
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
             lines.setdefault(key, []).append(i)
     paragraphs: dict[tuple, list[Line]] = {}

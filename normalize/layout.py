@@ -400,6 +400,28 @@ def _nearest(colour: str, legend: list[tuple[str, str, str, str]], kind: str
 
 
 # -- reading a page ------------------------------------------------------------------------
+#: A word that is only strokes: a rule, a bar's edge or a dashed marker OCR read as text.
+_MARKS = re.compile(r"[=_|~\[\]{}]+")
+
+
+def _without_marks(text: str) -> str:
+    r"""A label's words without the strokes read before or after them (a box's edge in a
+    scan's "| Helse Vest ]", a rule's "2025 ==="); dashes stay (an arrow read as "2027 —"
+    means "and later"), and so does anything between words.
+
+    >>> _without_marks("| Helse Vest ]"), _without_marks("2025\n===")
+    ('Helse Vest', '2025')
+    >>> _without_marks("2027 —"), _without_marks("2023 | 2024")
+    ('2027 —', '2023 | 2024')
+    """
+    words = text.split()
+    while words and _MARKS.fullmatch(words[0]):
+        words.pop(0)
+    while words and _MARKS.fullmatch(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
 def find_labels(cands: list[Candidate]) -> list[Label]:
     """Period headers, time ticks and region labels among the candidates; a region label
     wrapped over two lines ("HELSE" / "MIDT-NORGE") is joined."""
@@ -408,7 +430,7 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
     for i, cand in enumerate(cands):
         if i in used or cand.bbox is None or len(cand.text) > MAX_LABEL_CHARS:
             continue
-        text = " ".join(cand.text.split())
+        text = _without_marks(cand.text)
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
         nxt = cands[i + 1] if i + 1 < len(cands) else None
@@ -946,12 +968,15 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
     else:
         lo, hi = min(lb.bbox[0] for lb in chosen), max(lb.bbox[2] for lb in chosen)
     out = []
+    tall = median(lb.bbox[3] - lb.bbox[1] for lb in chosen)
     for i, c in enumerate(cands):
         if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
             continue
         a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
         if not (lo - 2 <= a and b <= hi + 2) or sum(ch.isalpha() for ch in c.text) < 2:
             continue
+        if c.bbox[3] - c.bbox[1] < 0.5 * tall:
+            continue  # specks or a rule's edge read as letters ("nn"), not a header
         along = (c.bbox[0], c.bbox[2]) if direction == "x" else (c.bbox[1], c.bbox[3])
         near = 0.8 * (c.bbox[3] - c.bbox[1]) if direction == "y" else 0.0
         if any(min(along[1], o1 + near) > max(along[0], o0 - near) for lb in chosen + out
