@@ -402,3 +402,87 @@ def test_plain_explanations_name_what_matched_without_jargon():
                                 "ikke sikre nok.")
     assert explain(row("Timer 2.0", ("Timer 2.0", "Timer 2.0", 0.99), status="auto"),
                    nb).waiting is None
+
+
+def test_a_state_folder_from_before_token_versions_keeps_its_reviewers_and_log(tmp_path):
+    """The migration adds the token version: the old reviewers sign in with their tokens
+    (version 1), the decision log is as it was and stays append-only."""
+    from state.store import MIGRATIONS, _hash, _statements
+
+    folder = tmp_path / "state"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
+    for number, script in enumerate(MIGRATIONS[:6], start=1):
+        for statement in _statements(script):
+            con.execute(statement)
+        con.execute(f"PRAGMA user_version = {number}")
+    con.execute("INSERT INTO reviewers(name, token_sha256, created_at) VALUES "
+                "('kari', ?, '2024-01-01T00:00:00+00:00')", (_hash("kari-token"),))
+    for action, revokes in (("match", None), ("undo", 1), ("ignore", None)):
+        con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
+                    "initiative_id, revokes) VALUES ('2024-01-01T00:00:00+00:00', 'kari', "
+                    "'i1', 'timer 2.0', 'item', ?, 'timer-2-0', ?)", (action, revokes))
+    old_log = [tuple(r) for r in con.execute("SELECT * FROM decisions ORDER BY id")]
+    con.close()
+    store = Store(folder)
+    assert store.version == len(MIGRATIONS) == 7
+    assert store.session_for("kari-token") == ("kari", 1) and store.token_version("kari") == 1
+    with store.connect() as con:
+        assert [tuple(r) for r in con.execute("SELECT * FROM decisions ORDER BY id")] == old_log
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("DELETE FROM decisions")
+    store.end_sessions("kari")
+    assert store.session_for("kari-token") == ("kari", 2)
+    assert store.remove_reviewer("kari") and store.session_for("kari-token") is None
+
+
+@pytest.mark.parametrize("args, says", [
+    (["review", "import", "missing.json"], "cannot read it"),
+    (["review", "import", "."], "cannot read it"),
+    (["review", "import", "binary.json"], "not UTF-8"),
+    (["review", "import", "broken.json"], "not JSON"),
+    (["review", "import", "list.json"], "no list of decisions"),
+    (["review", "import", "half.json"], "decision 2 has no at"),
+    (["review", "import", "bad_time.json"], "not ISO 8601"),
+    (["review", "import", "orphan_undo.json"], "an undo of a decision the export does not"),
+    (["review", "add-reviewer", ""], "not a reviewer name"),
+    (["review", "add-reviewer", "kari nordmann"], "not a reviewer name"),
+    (["review", "--port", "99999"], "not a port"),
+    (["review", "decide", "x"], "one of the arguments"),
+    (["review", "list", "--status", "done"], "not a match status"),
+])
+def test_review_mistakes_exit_2_in_one_line(args, says, tmp_path, monkeypatch, capsys):
+    """Argument mistakes and bad import files are the user's (exit code 2): one line, no
+    traceback; a bad import appends nothing, not even its good entries."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roadmap.parquet").write_bytes(b"")  # a dataset is there (none is read)
+    good = {"at": "2024-01-01T00:00:00+00:00", "reviewer": "kari", "item_id": "i1",
+            "norm_text": "x", "scope": "item", "action": "ignore", "id": 1}
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe{}")
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    (tmp_path / "list.json").write_text("[1, 2]", "utf-8")
+    for name, second in (("half", {"id": 2, "reviewer": "ola"}),
+                         ("bad_time", {**good, "id": 2, "at": "igår"}),
+                         ("orphan_undo", {**good, "id": 2, "action": "undo", "revokes": 9})):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"decisions": [good, second]}))
+    assert main([*args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err and "Traceback" not in err, err
+    assert Store(out / "state").decisions() == []
+
+
+def test_an_export_that_cannot_be_written_is_an_output_error(ingested_inbox, capsys):
+    _, out = ingested_inbox
+    assert main(["review", "export", str(out / "no" / "such" / "folder.json"), "--out",
+                 str(out)]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the export" in err
+
+
+def test_the_clis_statuses_are_the_match_statuses():
+    from normalize.model import MatchStatus
+    from veikart.cli import STATUSES
+
+    assert set(STATUSES) == {s.value for s in MatchStatus}
