@@ -233,10 +233,6 @@ class Store:
                               "AND active=1", (_hash(token),)).fetchone()
         return (row["name"], row["token_version"]) if row else None
 
-    def reviewer_for(self, token: str) -> str | None:
-        found = self.session_for(token)
-        return found[0] if found else None
-
     def token_version(self, name: str) -> int | None:
         """The version of an active reviewer's token (None: no such active reviewer). A
         session is good while it holds this version."""

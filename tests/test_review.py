@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import sqlite3
+from contextlib import contextmanager
 
+import httpx
 import pandas as pd
 import pytest
-from conftest import DIST, SAMPLES
+from conftest import DIST, SAMPLES, serving
 from fixtures import damaged_text_layer_pdf, hostile_deck
 
 from review.service import ReviewService
@@ -402,6 +406,184 @@ def test_plain_explanations_name_what_matched_without_jargon():
                                 "ikke sikre nok.")
     assert explain(row("Timer 2.0", ("Timer 2.0", "Timer 2.0", 0.99), status="auto"),
                    nb).waiting is None
+
+
+# ---------------------------------------------------------------- hostile requests (#15)
+# The real app over real HTTP (uvicorn on 127.0.0.1, configured as `veikart review` runs it).
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options",
+                    "referrer-policy")
+
+
+@pytest.fixture(scope="module")
+def guarded(prefect_harness, tmp_path_factory):
+    """A dataset of its own for the tests below (they add reviewers and decisions)."""
+    from flows.ingest import ingest_flow
+
+    base = tmp_path_factory.mktemp("guarded")
+    (base / "inbox").mkdir()
+    hostile_deck(base / "inbox" / "a.pptx", REVIEW_TEXTS)
+    ingest_flow(inputs=[str(base / "inbox")], out=str(base / "out"))
+    return base / "out"
+
+
+@contextmanager
+def app_at(out):
+    """The review app over ``out`` served on 127.0.0.1; yields (url, service)."""
+    from review.app import create_app
+
+    service = ReviewService(out)
+    with serving(create_app(service)) as url:
+        yield url, service
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def sign_in(url: str, token: str) -> httpx.Client:
+    """A client signed in with ``token`` (its CSRF token in ``client.csrf``)."""
+    client = httpx.Client(base_url=url)
+    answer = client.post("/login", data={"token": token, "next": "/",
+                                         "csrf": csrf_of(client.get("/login").text)})
+    assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
+    client.csrf = csrf_of(client.get("/").text)
+    return client
+
+
+def first_bytes(url: str, head: list[str], body: bytes = b"") -> bytes:
+    """Send a request's head and the first bytes of its body, never the rest, and return
+    the head of the answer. A server that waits for the whole body answers nothing: the
+    socket's timeout then fails the test."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(("\r\n".join([*head, f"Host: {host}:{port}", "", ""])).encode() + body)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    return answer
+
+
+def item_of(out, text: str) -> str:
+    return roadmap(out).loc[text].item_id
+
+
+def test_an_anonymous_body_is_not_read(guarded):
+    """An anonymous POST declaring 900 MB is answered at once (401, the sign-in page) from
+    its head alone: the body is never read."""
+    with app_at(guarded) as (url, _):
+        item = item_of(guarded, "Digital dialog")
+        form = ["Content-Type: application/x-www-form-urlencoded", "Content-Length: 900000000"]
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", *form], b"a" * 1000)
+        assert answer.startswith(b"HTTP/1.1 401 ")
+        assert b"content-security-policy" in answer.lower()
+
+
+def test_no_route_answers_without_a_good_session(guarded):
+    """The routes leave the sign-in check to the gate: every one of them, by every method it
+    takes, sends a client without a session to the sign-in page (a page by a redirect, the
+    rest with 401) and does nothing; only the sign-in form and the static files are open."""
+    from fastapi.routing import APIRoute
+
+    from review.app import create_app
+
+    service = ReviewService(guarded)
+    app = create_app(service)
+    before = len(service.store.decisions())
+    routes = [(method, re.sub(r"{\w+}", "x", r.path)) for r in app.routes
+              if isinstance(r, APIRoute) and r.path != "/login" for method in r.methods]
+    assert len(routes) >= 6
+    with serving(app) as url:
+        client = httpx.Client(base_url=url)
+        for method, path in routes:
+            answer = client.request(method, path, data={"action": "ignore"})
+            if method == "GET" and not path.endswith(".png"):
+                assert (answer.status_code, answer.headers["location"].split("?")[0]) == (
+                    303, "/login"), path
+            else:
+                assert answer.status_code == 401 and 'action="/login"' in answer.text, path
+        assert client.get("/login").status_code == 200
+        assert client.get("/static/review.css").status_code == 200
+    assert len(service.store.decisions()) == before
+
+
+def test_a_sign_in_leads_only_to_a_page_of_the_app(guarded):
+    """`next` is the queue or an item: one that leads off the site (browsers read `/\\host`
+    as `//host`) leads to the queue."""
+    with app_at(guarded) as (url, service):
+        client = httpx.Client(base_url=url)
+        item = item_of(guarded, "Timer 2.0")
+        assert f'name="next" value="/item/{item}"' in client.get(
+            "/login", params={"next": f"/item/{item}"}).text
+        token = service.store.add_reviewer("siri")
+        for off_site in ("/\\evil.example", "//evil.example", "https://evil.example"):
+            csrf = csrf_of(client.get("/login").text)
+            done = client.post("/login", data={"token": token, "csrf": csrf, "next": off_site})
+            assert done.headers["location"] == "/", off_site
+
+
+def test_signing_out_ends_every_session_of_the_reviewer(guarded):
+    """A copied session cookie stops working when its reviewer signs out: the copy gets the
+    sign-in page (saying the session ended), and its decision is not recorded."""
+    with app_at(guarded) as (url, service):
+        client = sign_in(url, service.store.add_reviewer("ola"))
+        stolen = dict(client.cookies)
+
+        def copy() -> httpx.Client:
+            return httpx.Client(base_url=url, cookies=stolen)
+
+        item = item_of(guarded, "Helsekontakt for fastleger")
+        assert copy().get(f"/item/{item}").status_code == 200
+        assert client.post("/logout", data={"csrf": client.csrf}).status_code == 303
+        later = copy()
+        again = later.get(f"/item/{item}")
+        assert again.status_code == 303 and again.headers["location"] == \
+            f"/login?next=%2Fitem%2F{item}"
+        assert "Økten din er avsluttet" in later.get(again.headers["location"]).text
+        before = len(service.store.decisions())
+        late = copy().post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                         "action": "ignore"})
+        assert late.status_code == 401 and 'action="/login"' in late.text
+        assert "Økten din er avsluttet" in late.text
+        assert all(h in late.headers for h in SECURITY_HEADERS)
+        assert len(service.store.decisions()) == before
+
+
+def test_a_new_token_ends_the_sessions_of_the_old_one(guarded, capsys):
+    with app_at(guarded) as (url, service):
+        old = service.store.add_reviewer("kai")
+        client = sign_in(url, old)
+        assert main(["review", "add-reviewer", "kai", "--out", str(guarded)]) == 0
+        new = capsys.readouterr().out.split("token ")[1].split()[0]
+        assert client.get("/").status_code == 303  # to the sign-in page
+        wrong = httpx.Client(base_url=url)
+        csrf = csrf_of(wrong.get("/login").text)
+        assert wrong.post("/login", data={"token": old, "csrf": csrf}).status_code == 401
+        sign_in(url, new)
+
+
+def test_a_removed_reviewer_is_signed_out_and_their_decisions_stay(guarded, capsys):
+    with app_at(guarded) as (url, service):
+        token = service.store.add_reviewer("per")
+        client = sign_in(url, token)
+        item = item_of(guarded, "Pasientskjema i DIPS – Skjema – strukturerte data")
+        assert client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                         "action": "ignore"}).status_code == 303
+        assert main(["review", "remove-reviewer", "per", "--out", str(guarded)]) == 0
+        assert "per removed" in capsys.readouterr().out
+        assert "per" not in service.store.reviewers()
+        assert client.get("/").status_code == 303
+        fresh = httpx.Client(base_url=url)
+        csrf = csrf_of(fresh.get("/login").text)
+        assert fresh.post("/login", data={"token": token, "csrf": csrf}).status_code == 401
+        assert [d.reviewer for d in service.store.decisions() if d.item_id == item] == ["per"]
+        row = roadmap(guarded).loc["Pasientskjema i DIPS – Skjema – strukturerte data"]
+        assert (row.match_status, row.decided_by) == ("ignored", "per")
+    assert main(["review", "remove-reviewer", "per", "--out", str(guarded)]) == 7
+    assert "no reviewer 'per' to remove" in capsys.readouterr().err
+    assert main(["review", "add-reviewer", "per", "--out", str(guarded)]) == 0  # back again
 
 
 def test_a_state_folder_from_before_token_versions_keeps_its_reviewers_and_log(tmp_path):

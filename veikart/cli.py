@@ -178,29 +178,27 @@ def cmd_review(args: argparse.Namespace) -> int:
                          f"{', '.join(STATUSES)})")
     service = _review_service(args)
     if action == "serve":
-        import uvicorn
-
-        from review.app import create_app
+        from review.app import create_app, server
 
         if not service.store.reviewers():
             _err("no reviewers yet: create one with `veikart review add-reviewer NAME "
                  f"--out {args.out}`")
             return ExitCode.bad_args
         print(f"veikart review: http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        uvicorn.run(create_app(service), host="127.0.0.1", port=args.port, log_level="warning")
+        server(create_app(service), args.port).run()
         return ExitCode.ok
     if action == "add-reviewer":
         token = service.store.add_reviewer(args.name)
         print(f"reviewer {args.name}: token {token}")
         print("give the token to the reviewer; it is not shown again (add-reviewer again "
-              "makes a new one)")
+              "makes a new one and ends the sessions signed in with the old one)")
         return ExitCode.ok
     if action == "remove-reviewer":
         if not service.store.remove_reviewer(args.name):
             raise ReviewError(f"no reviewer {args.name!r} to remove (reviewers: "
                               f"{', '.join(service.store.reviewers()) or 'none'})")
-        print(f"reviewer {args.name} removed: the token no longer signs in; their decisions "
-              "stay in the log")
+        print(f"reviewer {args.name} removed: the token no longer signs in and their sessions "
+              "have ended; their decisions stay in the log")
         return ExitCode.ok
     if action == "list":
         from review.service import Filters
@@ -397,10 +395,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = review_parser("serve", "serve the review web app on 127.0.0.1")
     r.add_argument("--port", type=port, default=keep)
     r = review_parser("add-reviewer", "create a reviewer and print their sign-in token (again: "
-                                      "a new token)")
+                                      "a new token, the old one's sessions end)")
     r.add_argument("name", type=reviewer_name)
-    r = review_parser("remove-reviewer", "take a reviewer's access away (their token stops "
-                                         "working; their decisions stay)")
+    r = review_parser("remove-reviewer", "take a reviewer's access away (their token and "
+                                         "sessions end; their decisions stay)")
     r.add_argument("name")
     r = review_parser("list", "print the review queue")
     r.add_argument("--json", action="store_true", help="one JSON object per line")
