@@ -1,14 +1,15 @@
 """The reviewers' web app (FastAPI, server-rendered pages, a few lines of JavaScript for the
 keyboard). Every page needs a signed-in reviewer, checked before a request's body is read
-(``review.guard``); every form carries a CSRF token; all text is escaped by Jinja2; nothing
-is read from disk but the dataset, the state folder and this package's own templates and
-static files. Pages are in
+(``review.guard``); every form carries a CSRF token; all text is escaped by Jinja2 and no
+query text is shown back but a checked path of the app; nothing is read from disk but the
+dataset, the state folder and this package's own templates and static files. Pages are in
 Norwegian bokmål unless the reviewer picks English (``review.i18n``); errors are pages of
 the app too, in the same language (a client that asks for JSON gets JSON)."""
 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import secrets
 from pathlib import Path
@@ -24,14 +25,23 @@ from starlette.authentication import AuthenticationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import HTTPConnection
 
 from veikart.files import atomic_write_text
 
 from . import i18n
 from .explain import explain
-from .guard import ReviewerGate
+from .guard import (
+    BodyLimit,
+    LoginAttempts,
+    ResponseHeaders,
+    ReviewerGate,
+    TooManyTries,
+    client_address,
+)
 from .service import Filters, Recorded, Refused, ReviewError, ReviewService
+from .settings import Settings
 
 HERE = Path(__file__).resolve().parent
 SHORTCUTS = [("1 2 3", "key_match"), ("r", "key_reject"), ("i", "key_ignore"),
@@ -45,7 +55,8 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 #: An error page's title and text by status code, and by what was not found. (Without a
 #: good session the answer is the sign-in page, not an error page.)
 ERRORS = {400: ("e400_title", "e400_text"), 403: ("e403_title", "e403_text"),
-          404: ("e404_title", "e404_text"), 500: ("e500_title", "e500_text")}
+          404: ("e404_title", "e404_text"), 413: ("e413_title", "e413_text"),
+          500: ("e500_title", "e500_text")}
 #: The pages a sign-in may lead back to: the queue or an item (nothing else is shown back).
 NEXT = re.compile(r"/item/[A-Za-z0-9_-]{1,64}")
 NOT_FOUND = {"item": ("e404_item_title", "e404_item_text"),
@@ -88,8 +99,11 @@ def reviewer(request: HTTPConnection) -> str | None:
 
 
 def server(app: FastAPI, port: int, log_level: str = "warning") -> uvicorn.Server:
-    """The app served on 127.0.0.1 only (``veikart review``, and the tests)."""
-    return uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level))
+    """The app served on 127.0.0.1 only, reading no forwarding headers (every client is
+    local, so a client's own ``X-Forwarded-For`` would pick its address for the login
+    limit)."""
+    return uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level,
+                                         proxy_headers=False, server_header=False))
 
 
 def in_force_label(t: i18n.Translator, decision, names: dict[str, str]) -> str:
@@ -114,14 +128,21 @@ def confirmation(t: i18n.Translator, done: Recorded, names: dict[str, str]) -> l
     return lines
 
 
-def create_app(service: ReviewService) -> FastAPI:
+def create_app(service: ReviewService, settings: Settings | None = None) -> FastAPI:
+    """The app; ``settings`` (default: from the environment) limit what a request may do."""
+    settings = settings or Settings.from_env()
+    attempts = LoginAttempts(settings.login_tries, settings.login_window)
     app = FastAPI(title="veikart review", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
 
     def at_the_gate(conn: HTTPConnection, exc: AuthenticationError) -> Response:
-        """No good session: the sign-in page, said why."""
+        """No good session, or too many failed sign-ins: the sign-in page, said why."""
         request = Request(conn.scope)
+        if isinstance(exc, TooManyTries):
+            return sign_in_page(request, 429, "too_many_tries", next_page(request.url.path),
+                                {"Retry-After": str(math.ceil(exc.wait))},
+                                minutes=math.ceil(exc.wait / 60))
         notice = "session_ended" if exc.ended else "sign_in_first"
         if exc.ended:
             request.session.clear()
@@ -132,23 +153,18 @@ def create_app(service: ReviewService) -> FastAPI:
                 {"next": next_page(request.url.path)}), 303)
         return sign_in_page(request, 401, notice, next_page(request.url.path))
 
-    # the last added runs first: the session cookie, then who is signed in, before a byte
-    # of the body is read
-    app.add_middleware(AuthenticationMiddleware, backend=ReviewerGate(service.store),
+    # the last added runs first: headers on everything, the host, the body's size, the
+    # session cookie, then who is signed in, all before a byte of the body is read
+    app.add_middleware(AuthenticationMiddleware, backend=ReviewerGate(service.store, attempts),
                        on_error=at_the_gate)
     app.add_middleware(SessionMiddleware, secret_key=_secret(service),
                        session_cookie="veikart_review", same_site="strict", https_only=False,
                        max_age=12 * 3600)
-
-    @app.middleware("http")
-    async def headers_and_language(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.update(HEADERS)
-        chosen = request.query_params.get("lang")
-        if chosen in i18n.MESSAGES:  # the reviewer picked a language: keep it
-            response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 24 * 3600,
-                                samesite="strict", httponly=True)
-        return response
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.hosts),
+                       www_redirect=False)
+    app.add_middleware(ResponseHeaders, headers=HEADERS, cookie=i18n.COOKIE,
+                       languages=i18n.MESSAGES)
 
     def csrf_token(request: Request) -> str:
         if "csrf" not in request.session:
@@ -160,8 +176,13 @@ def create_app(service: ReviewService) -> FastAPI:
             raise HTTPException(403, "the form's CSRF token is missing or wrong")
 
     def base_context(request: Request, lang: str) -> dict:
+        """What every page has; the language link keeps only the page's own filters (and a
+        checked ``next``), never other text of the query."""
         other = i18n.Translator(lang)("other_language_code")
-        query = {k: v for k, v in request.query_params.items() if k != "lang"}
+        kept = ("document", "region", "status", "q") if reviewer(request) else ()
+        query = {k: v for k, v in request.query_params.items() if k in kept}
+        if request.url.path == "/login":
+            query["next"] = next_page(request.query_params.get("next", "/"))
         return {"t": i18n.Translator(lang), "lang": lang,
                 "switch_url": request.url.path + "?" + urlencode({**query, "lang": other})}
 
@@ -224,7 +245,9 @@ def create_app(service: ReviewService) -> FastAPI:
         check_csrf(request, csrf)
         found = service.store.session_for(token.strip())
         if found is None:
+            attempts.failed(client_address(request))
             return sign_in_page(request, 401, "unknown_token", next)
+        attempts.succeeded(client_address(request))
         request.session.clear()
         request.session.update(reviewer=found[0], token_version=found[1],
                                csrf=secrets.token_urlsafe(24))

@@ -427,12 +427,14 @@ def guarded(prefect_harness, tmp_path_factory):
 
 
 @contextmanager
-def app_at(out):
-    """The review app over ``out`` served on 127.0.0.1; yields (url, service)."""
+def app_at(out, **settings):
+    """The review app over ``out`` served on 127.0.0.1, with ``settings`` (review.settings)
+    where given; yields (url, service)."""
     from review.app import create_app
+    from review.settings import Settings
 
     service = ReviewService(out)
-    with serving(create_app(service)) as url:
+    with serving(create_app(service, Settings(**settings))) as url:
         yield url, service
 
 
@@ -470,15 +472,33 @@ def item_of(out, text: str) -> str:
     return roadmap(out).loc[text].item_id
 
 
-def test_an_anonymous_body_is_not_read(guarded):
+def test_a_body_is_not_read_before_the_sign_in_check_nor_beyond_the_limit(guarded):
     """An anonymous POST declaring 900 MB is answered at once (401, the sign-in page) from
-    its head alone: the body is never read."""
-    with app_at(guarded) as (url, _):
+    its head alone; a signed-in reviewer's, or one to the open sign-in form, gets 413; a
+    body sent in chunks is cut off once it passes the limit."""
+    with app_at(guarded, max_body=64 * 1024) as (url, service):
         item = item_of(guarded, "Digital dialog")
         form = ["Content-Type: application/x-www-form-urlencoded", "Content-Length: 900000000"]
         answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", *form], b"a" * 1000)
         assert answer.startswith(b"HTTP/1.1 401 ")
         assert b"content-security-policy" in answer.lower()
+        answer = first_bytes(url, ["POST /login HTTP/1.1", *form], b"token=")
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        client = sign_in(url, service.store.add_reviewer("bodil"))
+        cookie = f"Cookie: veikart_review={client.cookies['veikart_review']}"
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", *form, cookie])
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        chunk = b"%x\r\n%s\r\n" % (16 * 1024, b"a" * 16 * 1024)
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", form[0], cookie,
+                                   "Transfer-Encoding: chunked"], chunk * 8)  # no last chunk
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        big = client.post(f"/item/{item}/decide", data={"csrf": client.csrf, "action": "ignore",
+                                                        "new_name": "x" * 70_000})
+        assert big.status_code == 413 and "For mye på en gang" in big.text
+        assert service.store.decisions() == []  # nothing of it was recorded
+        small = client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                          "action": "defer"})
+        assert small.status_code == 303 and service.store.decisions()[-1].action == "defer"
 
 
 def test_no_route_answers_without_a_good_session(guarded):
@@ -507,6 +527,53 @@ def test_no_route_answers_without_a_good_session(guarded):
         assert client.get("/login").status_code == 200
         assert client.get("/static/review.css").status_code == 200
     assert len(service.store.decisions()) == before
+
+
+def test_failed_sign_ins_are_limited_per_client_address(guarded):
+    """After the allowed failures the sign-in form answers 429 with Retry-After, even for
+    the right token, and a forged X-Forwarded-For does not make a new client of it."""
+    with app_at(guarded, login_tries=3, login_window=600) as (url, service):
+        token = service.store.add_reviewer("tor")
+        client = httpx.Client(base_url=url)
+        csrf = csrf_of(client.get("/login").text)
+        for n in range(3):
+            wrong = client.post("/login", data={"token": f"wrong-{n}", "csrf": csrf})
+            assert wrong.status_code == 401 and "Ukjent tilgangsnøkkel" in wrong.text
+        for headers in ({}, {"X-Forwarded-For": "10.9.8.7"}):
+            refused = client.post("/login", data={"token": token, "csrf": csrf},
+                                  headers=headers)
+            assert refused.status_code == 429 and "For mange mislykkede" in refused.text
+            assert 0 < int(refused.headers["retry-after"]) <= 600
+            assert all(h in refused.headers for h in SECURITY_HEADERS)
+        assert client.get("/").status_code == 303  # not signed in
+    with app_at(guarded, login_tries=3) as (url, service):  # another app: its own count
+        sign_in(url, token)
+
+
+def test_only_local_host_names_are_answered(guarded):
+    """DNS rebinding: a page of another site whose name points to 127.0.0.1 sends its own
+    name as Host; the app answers only 127.0.0.1, localhost and the names it is given."""
+    with app_at(guarded) as (url, _):
+        port = url.rsplit(":", 1)[1]
+        evil = httpx.get(url + "/login", headers={"Host": f"rebind.example:{port}"})
+        assert evil.status_code == 400 and "Logg inn" not in evil.text
+        assert all(h in evil.headers for h in SECURITY_HEADERS)
+        for name in ("127.0.0.1", "localhost"):
+            assert httpx.get(url + "/login", headers={"Host": f"{name}:{port}"}).status_code == 200
+    from review.settings import LOCAL_HOSTS
+
+    with app_at(guarded, hosts=(*LOCAL_HOSTS, "review.lan")) as (url, _):
+        assert httpx.get(url + "/login", headers={"Host": "review.lan"}).status_code == 200
+
+
+def test_the_sign_in_page_shows_no_text_of_the_query(guarded):
+    """Nothing of the query comes back (the language link kept all of it), and `?error=`
+    shows no message: an error is said only by the answer to a failed sign-in."""
+    with app_at(guarded) as (url, _):
+        page = httpx.get(url + "/login", params={"error": "Ring 555-EVIL", "x": "Ring 666-EVIL",
+                                                 "next": "/Ring 777-EVIL"})
+        assert page.status_code == 200 and "EVIL" not in page.text
+        assert "login-notice" not in page.text
 
 
 def test_a_sign_in_leads_only_to_a_page_of_the_app(guarded):
@@ -584,6 +651,39 @@ def test_a_removed_reviewer_is_signed_out_and_their_decisions_stay(guarded, caps
     assert main(["review", "remove-reviewer", "per", "--out", str(guarded)]) == 7
     assert "no reviewer 'per' to remove" in capsys.readouterr().err
     assert main(["review", "add-reviewer", "per", "--out", str(guarded)]) == 0  # back again
+
+
+def test_every_error_answer_is_a_page_with_the_security_headers(guarded, monkeypatch):
+    """A bad form, a forged form, an unknown page or method, a body too big, an unknown
+    decision action (refused, said on the item page) and a server error: each answer has
+    the headers, and none records anything."""
+    with app_at(guarded, max_body=4096) as (url, service):
+        client = sign_in(url, service.store.add_reviewer("eva"))
+        item = item_of(guarded, "Timer 2.0")
+        before = len(service.store.decisions())
+        answers = {
+            400: client.post(f"/item/{item}/decide", data={"csrf": client.csrf},
+                             files={"action": ("a.txt", b"match")}),
+            403: client.post(f"/item/{item}/decide", data={"csrf": "forged", "action": "ignore"}),
+            404: client.get("/item/no-such-item"),
+            405: client.get("/logout"),
+            413: client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                           "action": "x" * 5000}),
+        }
+        unknown = client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                             "action": "explode"})
+        assert unknown.status_code == 303 and unknown.headers["location"] == f"/item/{item}"
+        shown = client.get(f"/item/{item}")
+        assert "Ukjent handling «explode»" in shown.text
+        monkeypatch.setattr(service, "queue", lambda *a, **k: 1 / 0)
+        answers[500] = client.get("/")
+        for code, answer in answers.items():
+            assert answer.status_code == code, (code, answer.text[:200])
+            assert 'id="error-title"' in answer.text, code
+            assert all(h in answer.headers for h in SECURITY_HEADERS), code
+        for answer in (unknown, shown):
+            assert all(h in answer.headers for h in SECURITY_HEADERS)
+        assert len(service.store.decisions()) == before
 
 
 def test_a_state_folder_from_before_token_versions_keeps_its_reviewers_and_log(tmp_path):
