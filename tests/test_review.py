@@ -325,16 +325,25 @@ def test_defer_never_reopens_a_decided_item(ingested_inbox):
         assert roadmap(out).loc["Timer 2.0"].decision == "defer"
 
 
-def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+def old_state(folder, migrations: int) -> sqlite3.Connection:
+    """A state folder as a release that had only the first ``migrations`` made it; the
+    connection is left open to fill it."""
     from state.store import MIGRATIONS, _statements
 
-    folder = tmp_path / "state"
     folder.mkdir()
     con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:5], start=1):
+    for number, script in enumerate(MIGRATIONS[:migrations], start=1):
         for statement in _statements(script):
             con.execute(statement)
         con.execute(f"PRAGMA user_version = {number}")
+    return con
+
+
+def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+    from state.store import MIGRATIONS
+
+    folder = tmp_path / "state"
+    con = old_state(folder, 5)
     con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
                 "initiative_id) VALUES ('2024-01-01T00:00:00+00:00', 'kari', 'i1', 'x', "
                 "'item', 'match', 'timer-2-0')")
@@ -689,15 +698,10 @@ def test_every_error_answer_is_a_page_with_the_security_headers(guarded, monkeyp
 def test_a_state_folder_from_before_token_versions_keeps_its_reviewers_and_log(tmp_path):
     """The migration adds the token version: the old reviewers sign in with their tokens
     (version 1), the decision log is as it was and stays append-only."""
-    from state.store import MIGRATIONS, _hash, _statements
+    from state.store import MIGRATIONS, _hash
 
     folder = tmp_path / "state"
-    folder.mkdir()
-    con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:6], start=1):
-        for statement in _statements(script):
-            con.execute(statement)
-        con.execute(f"PRAGMA user_version = {number}")
+    con = old_state(folder, 6)
     con.execute("INSERT INTO reviewers(name, token_sha256, created_at) VALUES "
                 "('kari', ?, '2024-01-01T00:00:00+00:00')", (_hash("kari-token"),))
     for action, revokes in (("match", None), ("undo", 1), ("ignore", None)):
