@@ -27,6 +27,10 @@ NB = {
     "token": "Tilgangsnøkkel",
     "token_hint": "En administrator lager nøkler med kommandoen",
     "unknown_token": "Ukjent tilgangsnøkkel. Sjekk at du limte inn hele nøkkelen.",
+    "sign_in_first": "Du må logge inn før du kan gjøre dette.",
+    "session_ended": "Økten din er avsluttet (logget ut, ny nøkkel eller tilgangen fjernet). "
+                     "Logg inn igjen.",
+    "too_many_tries": "For mange mislykkede innlogginger herfra. Prøv igjen om {minutes} min.",
     # queue
     "queue": "Gjennomgangskø",
     "document": "Dokument",
@@ -176,8 +180,8 @@ NB = {
     "e403_title": "Skjemaet ble ikke godtatt",
     "e403_text": "Skjemaet var for gammelt eller kom ikke fra denne siden (CSRF-kontroll). "
                  "Gå tilbake, last siden på nytt og prøv igjen.",
-    "e401_title": "Du må logge inn",
-    "e401_text": "Logg inn med tilgangsnøkkelen din først.",
+    "e413_title": "For mye på en gang",
+    "e413_text": "Forespørselen var større enn appen tar imot. Ingenting er lagret.",
     "e400_title": "Det gikk ikke",
     "e400_text": "Forespørselen manglet noe eller var feil.",
     "e500_title": "Noe gikk galt",
@@ -199,6 +203,10 @@ EN = {
     "token": "Reviewer token",
     "token_hint": "An administrator creates tokens with the command",
     "unknown_token": "Unknown token. Check that you pasted all of it.",
+    "sign_in_first": "Sign in before you do this.",
+    "session_ended": "Your session has ended (signed out, a new token or access removed). "
+                     "Sign in again.",
+    "too_many_tries": "Too many failed sign-ins from here. Try again in {minutes} min.",
     "queue": "Review queue",
     "document": "Document",
     "region": "Region",
@@ -342,8 +350,8 @@ EN = {
     "e403_title": "The form was not accepted",
     "e403_text": "The form was too old or did not come from this page (CSRF check). Go back, "
                  "reload the page and try again.",
-    "e401_title": "Sign in first",
-    "e401_text": "Sign in with your reviewer token first.",
+    "e413_title": "Too much at once",
+    "e413_text": "The request was larger than the app takes. Nothing was saved.",
     "e400_title": "That did not work",
     "e400_text": "The request was missing something or was wrong.",
     "e500_title": "Something went wrong",

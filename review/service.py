@@ -180,7 +180,8 @@ class ReviewService:
         catalogue = self.catalogue()
         text = row["text"]
         if action not in ("match", "reject", "new", "alias", "ignore", "defer"):
-            raise Refused("err_unknown_action", f"unknown action {action!r}", action=action)
+            raise Refused("err_unknown_action", f"unknown action {action[:40]!r}",
+                          action=action[:40])  # shown back: not all of whatever was sent
         if action in ("match", "alias", "reject") and initiative_id not in catalogue.by_id:
             raise Refused("err_unknown_initiative",
                           f"no initiative {initiative_id!r} in the catalogue", id=initiative_id)

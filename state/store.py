@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from veikart.errors import StateError
+from veikart.errors import StateError, UsageError
 from veikart.files import atomic_write
 
 STATE_ENV = "VEIKART_STATE"
@@ -131,6 +131,12 @@ MIGRATIONS = [
     CREATE TRIGGER decisions_append_only_delete BEFORE DELETE ON decisions
         BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
     """,
+    # A review session holds the version of its reviewer's token it signed in with; a new
+    # token, signing out and removing the reviewer raise the version, which ends every
+    # session that holds an older one. Reviewers of an older state start at version 1.
+    """
+    ALTER TABLE reviewers ADD COLUMN token_version INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 
@@ -210,19 +216,47 @@ class Store:
 
     # ---------------------------------------------------------------- reviewers
     def add_reviewer(self, name: str) -> str:
-        """Create (or re-key) a reviewer; returns the new sign-in token, shown once."""
+        """Create (or re-key) a reviewer; returns the new sign-in token, shown once. Re-keying
+        raises the token's version: the sessions signed in with the old token end."""
         token = secrets.token_urlsafe(18)
         with self.connect() as con:
             con.execute("INSERT INTO reviewers(name, token_sha256, created_at) VALUES (?,?,?) "
                         "ON CONFLICT(name) DO UPDATE SET token_sha256=excluded.token_sha256, "
-                        "active=1", (name, _hash(token), now()))
+                        "active=1, token_version=token_version+1", (name, _hash(token), now()))
         return token
 
-    def reviewer_for(self, token: str) -> str | None:
+    def session_for(self, token: str) -> tuple[str, int] | None:
+        """The active reviewer who holds ``token`` and their token's version (a session
+        keeps it), or None."""
         with self.connect() as con:
-            row = con.execute("SELECT name FROM reviewers WHERE token_sha256=? AND active=1",
-                              (_hash(token),)).fetchone()
-        return row["name"] if row else None
+            row = con.execute("SELECT name, token_version FROM reviewers WHERE token_sha256=? "
+                              "AND active=1", (_hash(token),)).fetchone()
+        return (row["name"], row["token_version"]) if row else None
+
+    def token_version(self, name: str) -> int | None:
+        """The version of an active reviewer's token (None: no such active reviewer). A
+        session is good while it holds this version."""
+        with self.connect() as con:
+            row = con.execute("SELECT token_version FROM reviewers WHERE name=? AND active=1",
+                              (name,)).fetchone()
+        return row["token_version"] if row else None
+
+    def end_sessions(self, name: str) -> None:
+        """End every session of the reviewer (signing out): the token stays, its version
+        goes up."""
+        with self.connect() as con:
+            con.execute("UPDATE reviewers SET token_version=token_version+1 WHERE name=?",
+                        (name,))
+
+    def remove_reviewer(self, name: str) -> bool:
+        """Take a reviewer's access away: the token no longer signs in, their sessions end,
+        their decisions stay in the log (``add_reviewer`` gives them a new token). False when
+        there is no such active reviewer."""
+        with self.connect() as con:
+            cur = con.execute("UPDATE reviewers SET active=0, token_sha256='', "
+                              "token_version=token_version+1 WHERE name=? AND active=1",
+                              (name,))
+        return cur.rowcount > 0
 
     def reviewers(self) -> list[str]:
         with self.connect() as con:
@@ -274,10 +308,10 @@ class Store:
                            "overlay": self.overlay()}, ensure_ascii=False, indent=2)
 
     def import_json(self, text: str) -> int:
-        """Append the decisions and overlay entries of an export not already here."""
-        data = json.loads(text)
-        if not isinstance(data, dict) or "decisions" not in data:
-            raise StateError("not a veikart decision export")
+        """Append the decisions and overlay entries of an export not already here. The whole
+        export is checked first: a file that is not one appends nothing (``UsageError``)."""
+        data = _export(text)
+
         def key(d: dict) -> tuple:
             return (d["at"], d["reviewer"], d["item_id"], d["action"], d.get("initiative_id"),
                     d.get("new_name"), d.get("scope"))
@@ -285,17 +319,14 @@ class Store:
         seen = {key(d.__dict__): d.id for d in self.decisions()}
         ids: dict[int, int] = {}  # the export's decision ids -> this log's (for undos)
         added = 0
-        for d in sorted(data["decisions"], key=lambda d: d.get("id") or 0):
+        for d in sorted(data["decisions"], key=_export_id):
             if key(d) in seen:
                 if d.get("id") is not None:
                     ids[d["id"]] = seen[key(d)]
                 continue
             revokes = d.get("revokes")
             if revokes is not None:
-                if revokes not in ids:
-                    raise StateError("not a veikart decision export: an undo of a decision "
-                                     "the export does not hold")
-                revokes = ids[revokes]
+                revokes = ids[revokes]  # an earlier decision of the export (checked)
             new_id = self.decide(d["reviewer"], d["item_id"], d["norm_text"], d["action"],
                                  d["scope"], d.get("initiative_id"), d.get("new_name"),
                                  d.get("note"), at=d["at"], revokes=revokes)
@@ -383,6 +414,65 @@ class Store:
             return None
         target = self.folder / "sources" / f"{sha256}{row['suffix']}"
         return target if target.is_file() else None
+
+
+def _export(text: str) -> dict:
+    """The decision export in ``text``, every entry checked (``UsageError`` names the first
+    that is wrong), so that an import appends all of it or nothing."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise UsageError(f"not a veikart decision export: not JSON ({err.msg}, line "
+                         f"{err.lineno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("decisions"), list) or \
+            not isinstance(data.get("overlay", []), list):
+        raise UsageError("not a veikart decision export: no list of decisions")
+    earlier: set[int] = set()
+    for number, d in enumerate(sorted(data["decisions"], key=_export_id), start=1):
+        problem = _decision_problem(d, earlier)
+        if problem:
+            raise UsageError(f"not a veikart decision export: decision {number} {problem}")
+        if d.get("id") is not None:
+            earlier.add(d["id"])
+    for number, o in enumerate(data.get("overlay", []), start=1):
+        if not isinstance(o, dict) or o.get("kind") not in ("initiative", "alias") or not all(
+                isinstance(o.get(k), str) and o[k] for k in ("reviewer", "initiative_id", "name")):
+            raise UsageError(f"not a veikart decision export: catalogue entry {number} is not "
+                             "an initiative or alias with its reviewer, id and name")
+    return data
+
+
+def _export_id(d) -> int:
+    """The order of an export's decisions (their ids; entries without one first)."""
+    value = d.get("id") if isinstance(d, dict) else None
+    return value if isinstance(value, int) else 0
+
+
+def _decision_problem(d, earlier: set[int]) -> str | None:
+    """What is wrong with one decision of an export (None: nothing). ``earlier``: the ids of
+    the export's decisions before it, which an undo may revoke."""
+    if not isinstance(d, dict):
+        return "is not an object"
+    for name in ("at", "reviewer", "item_id", "norm_text"):
+        if not isinstance(d.get(name), str) or (name != "norm_text" and not d[name]):
+            return f"has no {name}"
+    for name in ("initiative_id", "new_name", "note"):
+        if d.get(name) is not None and not isinstance(d[name], str):
+            return f"has a {name} that is not text"
+    for name in ("id", "revokes"):
+        if d.get(name) is not None and (type(d[name]) is not int):
+            return f"has an {name} that is not a number"
+    if d.get("action") not in ACTIONS or d.get("scope") not in SCOPES:
+        return f"has an unknown action or scope ({d.get('action')!r}, {d.get('scope')!r})"
+    if (d["action"] == "undo") != (d.get("revokes") is not None):
+        return "is an undo without the decision it revokes, or revokes without being an undo"
+    if d.get("revokes") is not None and d["revokes"] not in earlier:
+        return "is an undo of a decision the export does not hold"
+    try:
+        datetime.fromisoformat(d["at"])
+    except ValueError:
+        return f"has a time that is not ISO 8601 ({d['at']!r})"
+    return None
 
 
 def _hash(token: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,29 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(app):
+    """``app`` served by uvicorn on a free port of 127.0.0.1, configured as ``veikart review``
+    serves it (``review.app.server``); yields its URL."""
+    import threading
+    import time
+
+    from review.app import server
+
+    port = free_port()
+    running = server(app, port, log_level="critical")
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not running.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
 
 
 def page_texts(out: Path) -> dict[tuple[str, int], str]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import socket
 import sqlite3
+from contextlib import contextmanager
 
+import httpx
 import pandas as pd
 import pytest
-from conftest import DIST, SAMPLES
+from conftest import DIST, SAMPLES, serving
 from fixtures import damaged_text_layer_pdf, hostile_deck
 
 from review.service import ReviewService
@@ -321,16 +325,25 @@ def test_defer_never_reopens_a_decided_item(ingested_inbox):
         assert roadmap(out).loc["Timer 2.0"].decision == "defer"
 
 
-def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+def old_state(folder, migrations: int) -> sqlite3.Connection:
+    """A state folder as a release that had only the first ``migrations`` made it; the
+    connection is left open to fill it."""
     from state.store import MIGRATIONS, _statements
 
-    folder = tmp_path / "state"
     folder.mkdir()
     con = sqlite3.connect(folder / "state.sqlite", isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:5], start=1):
+    for number, script in enumerate(MIGRATIONS[:migrations], start=1):
         for statement in _statements(script):
             con.execute(statement)
         con.execute(f"PRAGMA user_version = {number}")
+    return con
+
+
+def test_a_state_folder_from_before_undo_is_migrated_with_its_log(tmp_path):
+    from state.store import MIGRATIONS
+
+    folder = tmp_path / "state"
+    con = old_state(folder, 5)
     con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
                 "initiative_id) VALUES ('2024-01-01T00:00:00+00:00', 'kari', 'i1', 'x', "
                 "'item', 'match', 'timer-2-0')")
@@ -402,3 +415,360 @@ def test_plain_explanations_name_what_matched_without_jargon():
                                 "ikke sikre nok.")
     assert explain(row("Timer 2.0", ("Timer 2.0", "Timer 2.0", 0.99), status="auto"),
                    nb).waiting is None
+
+
+# ---------------------------------------------------------------- hostile requests (#15)
+# The real app over real HTTP (uvicorn on 127.0.0.1, configured as `veikart review` runs it).
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options",
+                    "referrer-policy")
+
+
+@pytest.fixture(scope="module")
+def guarded(prefect_harness, tmp_path_factory):
+    """A dataset of its own for the tests below (they add reviewers and decisions)."""
+    from flows.ingest import ingest_flow
+
+    base = tmp_path_factory.mktemp("guarded")
+    (base / "inbox").mkdir()
+    hostile_deck(base / "inbox" / "a.pptx", REVIEW_TEXTS)
+    ingest_flow(inputs=[str(base / "inbox")], out=str(base / "out"))
+    return base / "out"
+
+
+@contextmanager
+def app_at(out, **settings):
+    """The review app over ``out`` served on 127.0.0.1, with ``settings`` (review.settings)
+    where given; yields (url, service)."""
+    from review.app import create_app
+    from review.settings import Settings
+
+    service = ReviewService(out)
+    with serving(create_app(service, Settings(**settings))) as url:
+        yield url, service
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def sign_in(url: str, token: str) -> httpx.Client:
+    """A client signed in with ``token`` (its CSRF token in ``client.csrf``)."""
+    client = httpx.Client(base_url=url)
+    answer = client.post("/login", data={"token": token, "next": "/",
+                                         "csrf": csrf_of(client.get("/login").text)})
+    assert answer.status_code == 303 and answer.headers["location"] == "/", answer.text
+    client.csrf = csrf_of(client.get("/").text)
+    return client
+
+
+def first_bytes(url: str, head: list[str], body: bytes = b"") -> bytes:
+    """Send a request's head and the first bytes of its body, never the rest, and return
+    the head of the answer. A server that waits for the whole body answers nothing: the
+    socket's timeout then fails the test."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(("\r\n".join([*head, f"Host: {host}:{port}", "", ""])).encode() + body)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    return answer
+
+
+def item_of(out, text: str) -> str:
+    return roadmap(out).loc[text].item_id
+
+
+def test_a_body_is_not_read_before_the_sign_in_check_nor_beyond_the_limit(guarded):
+    """An anonymous POST declaring 900 MB is answered at once (401, the sign-in page) from
+    its head alone; a signed-in reviewer's, or one to the open sign-in form, gets 413; a
+    body sent in chunks is cut off once it passes the limit."""
+    with app_at(guarded, max_body=64 * 1024) as (url, service):
+        item = item_of(guarded, "Digital dialog")
+        form = ["Content-Type: application/x-www-form-urlencoded", "Content-Length: 900000000"]
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", *form], b"a" * 1000)
+        assert answer.startswith(b"HTTP/1.1 401 ")
+        assert b"content-security-policy" in answer.lower()
+        answer = first_bytes(url, ["POST /login HTTP/1.1", *form], b"token=")
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        client = sign_in(url, service.store.add_reviewer("bodil"))
+        cookie = f"Cookie: veikart_review={client.cookies['veikart_review']}"
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", *form, cookie])
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        chunk = b"%x\r\n%s\r\n" % (16 * 1024, b"a" * 16 * 1024)
+        answer = first_bytes(url, [f"POST /item/{item}/decide HTTP/1.1", form[0], cookie,
+                                   "Transfer-Encoding: chunked"], chunk * 8)  # no last chunk
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        big = client.post(f"/item/{item}/decide", data={"csrf": client.csrf, "action": "ignore",
+                                                        "new_name": "x" * 70_000})
+        assert big.status_code == 413 and "For mye på en gang" in big.text
+        assert service.store.decisions() == []  # nothing of it was recorded
+        small = client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                          "action": "defer"})
+        assert small.status_code == 303 and service.store.decisions()[-1].action == "defer"
+
+
+def test_no_route_answers_without_a_good_session(guarded):
+    """The routes leave the sign-in check to the gate: every one of them, by every method it
+    takes, sends a client without a session to the sign-in page (a page by a redirect, the
+    rest with 401) and does nothing; only the sign-in form and the static files are open."""
+    from fastapi.routing import APIRoute
+
+    from review.app import create_app
+
+    service = ReviewService(guarded)
+    app = create_app(service)
+    before = len(service.store.decisions())
+    routes = [(method, re.sub(r"{\w+}", "x", r.path)) for r in app.routes
+              if isinstance(r, APIRoute) and r.path != "/login" for method in r.methods]
+    assert len(routes) >= 6
+    with serving(app) as url:
+        client = httpx.Client(base_url=url)
+        for method, path in routes:
+            answer = client.request(method, path, data={"action": "ignore"})
+            if method == "GET" and not path.endswith(".png"):
+                assert (answer.status_code, answer.headers["location"].split("?")[0]) == (
+                    303, "/login"), path
+            else:
+                assert answer.status_code == 401 and 'action="/login"' in answer.text, path
+        assert client.get("/login").status_code == 200
+        assert client.get("/static/review.css").status_code == 200
+    assert len(service.store.decisions()) == before
+
+
+def test_failed_sign_ins_are_limited_per_client_address(guarded):
+    """After the allowed failures the sign-in form answers 429 with Retry-After, even for
+    the right token, and a forged X-Forwarded-For does not make a new client of it."""
+    with app_at(guarded, login_tries=3, login_window=600) as (url, service):
+        token = service.store.add_reviewer("tor")
+        client = httpx.Client(base_url=url)
+        csrf = csrf_of(client.get("/login").text)
+        for n in range(3):
+            wrong = client.post("/login", data={"token": f"wrong-{n}", "csrf": csrf})
+            assert wrong.status_code == 401 and "Ukjent tilgangsnøkkel" in wrong.text
+        for headers in ({}, {"X-Forwarded-For": "10.9.8.7"}):
+            refused = client.post("/login", data={"token": token, "csrf": csrf},
+                                  headers=headers)
+            assert refused.status_code == 429 and "For mange mislykkede" in refused.text
+            assert 0 < int(refused.headers["retry-after"]) <= 600
+            assert all(h in refused.headers for h in SECURITY_HEADERS)
+        assert client.get("/").status_code == 303  # not signed in
+    with app_at(guarded, login_tries=3) as (url, service):  # another app: its own count
+        sign_in(url, token)
+
+
+def test_only_local_host_names_are_answered(guarded):
+    """DNS rebinding: a page of another site whose name points to 127.0.0.1 sends its own
+    name as Host; the app answers only 127.0.0.1, localhost and the names it is given."""
+    with app_at(guarded) as (url, _):
+        port = url.rsplit(":", 1)[1]
+        evil = httpx.get(url + "/login", headers={"Host": f"rebind.example:{port}"})
+        assert evil.status_code == 400 and "Logg inn" not in evil.text
+        assert all(h in evil.headers for h in SECURITY_HEADERS)
+        for name in ("127.0.0.1", "localhost"):
+            assert httpx.get(url + "/login", headers={"Host": f"{name}:{port}"}).status_code == 200
+    from review.settings import LOCAL_HOSTS
+
+    with app_at(guarded, hosts=(*LOCAL_HOSTS, "review.lan")) as (url, _):
+        assert httpx.get(url + "/login", headers={"Host": "review.lan"}).status_code == 200
+
+
+def test_the_sign_in_page_shows_no_text_of_the_query(guarded):
+    """Nothing of the query comes back (the language link kept all of it), and `?error=`
+    shows no message: an error is said only by the answer to a failed sign-in."""
+    with app_at(guarded) as (url, _):
+        page = httpx.get(url + "/login", params={"error": "Ring 555-EVIL", "x": "Ring 666-EVIL",
+                                                 "next": "/Ring 777-EVIL"})
+        assert page.status_code == 200 and "EVIL" not in page.text
+        assert "login-notice" not in page.text
+
+
+def test_a_sign_in_leads_only_to_a_page_of_the_app(guarded):
+    """`next` is the queue or an item: one that leads off the site (browsers read `/\\host`
+    as `//host`) leads to the queue."""
+    with app_at(guarded) as (url, service):
+        client = httpx.Client(base_url=url)
+        item = item_of(guarded, "Timer 2.0")
+        assert f'name="next" value="/item/{item}"' in client.get(
+            "/login", params={"next": f"/item/{item}"}).text
+        token = service.store.add_reviewer("siri")
+        for off_site in ("/\\evil.example", "//evil.example", "https://evil.example"):
+            csrf = csrf_of(client.get("/login").text)
+            done = client.post("/login", data={"token": token, "csrf": csrf, "next": off_site})
+            assert done.headers["location"] == "/", off_site
+
+
+def test_signing_out_ends_every_session_of_the_reviewer(guarded):
+    """A copied session cookie stops working when its reviewer signs out: the copy gets the
+    sign-in page (saying the session ended), and its decision is not recorded."""
+    with app_at(guarded) as (url, service):
+        client = sign_in(url, service.store.add_reviewer("ola"))
+        stolen = dict(client.cookies)
+
+        def copy() -> httpx.Client:
+            return httpx.Client(base_url=url, cookies=stolen)
+
+        item = item_of(guarded, "Helsekontakt for fastleger")
+        assert copy().get(f"/item/{item}").status_code == 200
+        assert client.post("/logout", data={"csrf": client.csrf}).status_code == 303
+        later = copy()
+        again = later.get(f"/item/{item}")
+        assert again.status_code == 303 and again.headers["location"] == \
+            f"/login?next=%2Fitem%2F{item}"
+        assert "Økten din er avsluttet" in later.get(again.headers["location"]).text
+        before = len(service.store.decisions())
+        late = copy().post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                         "action": "ignore"})
+        assert late.status_code == 401 and 'action="/login"' in late.text
+        assert "Økten din er avsluttet" in late.text
+        assert all(h in late.headers for h in SECURITY_HEADERS)
+        assert len(service.store.decisions()) == before
+
+
+def test_a_new_token_ends_the_sessions_of_the_old_one(guarded, capsys):
+    with app_at(guarded) as (url, service):
+        old = service.store.add_reviewer("kai")
+        client = sign_in(url, old)
+        assert main(["review", "add-reviewer", "kai", "--out", str(guarded)]) == 0
+        new = capsys.readouterr().out.split("token ")[1].split()[0]
+        assert client.get("/").status_code == 303  # to the sign-in page
+        wrong = httpx.Client(base_url=url)
+        csrf = csrf_of(wrong.get("/login").text)
+        assert wrong.post("/login", data={"token": old, "csrf": csrf}).status_code == 401
+        sign_in(url, new)
+
+
+def test_a_removed_reviewer_is_signed_out_and_their_decisions_stay(guarded, capsys):
+    with app_at(guarded) as (url, service):
+        token = service.store.add_reviewer("per")
+        client = sign_in(url, token)
+        item = item_of(guarded, "Pasientskjema i DIPS – Skjema – strukturerte data")
+        assert client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                         "action": "ignore"}).status_code == 303
+        assert main(["review", "remove-reviewer", "per", "--out", str(guarded)]) == 0
+        assert "per removed" in capsys.readouterr().out
+        assert "per" not in service.store.reviewers()
+        assert client.get("/").status_code == 303
+        fresh = httpx.Client(base_url=url)
+        csrf = csrf_of(fresh.get("/login").text)
+        assert fresh.post("/login", data={"token": token, "csrf": csrf}).status_code == 401
+        assert [d.reviewer for d in service.store.decisions() if d.item_id == item] == ["per"]
+        row = roadmap(guarded).loc["Pasientskjema i DIPS – Skjema – strukturerte data"]
+        assert (row.match_status, row.decided_by) == ("ignored", "per")
+    assert main(["review", "remove-reviewer", "per", "--out", str(guarded)]) == 7
+    assert "no reviewer 'per' to remove" in capsys.readouterr().err
+    assert main(["review", "add-reviewer", "per", "--out", str(guarded)]) == 0  # back again
+
+
+def test_every_error_answer_is_a_page_with_the_security_headers(guarded, monkeypatch):
+    """A bad form, a forged form, an unknown page or method, a body too big, an unknown
+    decision action (refused, said on the item page) and a server error: each answer has
+    the headers, and none records anything."""
+    with app_at(guarded, max_body=4096) as (url, service):
+        client = sign_in(url, service.store.add_reviewer("eva"))
+        item = item_of(guarded, "Timer 2.0")
+        before = len(service.store.decisions())
+        answers = {
+            400: client.post(f"/item/{item}/decide", data={"csrf": client.csrf},
+                             files={"action": ("a.txt", b"match")}),
+            403: client.post(f"/item/{item}/decide", data={"csrf": "forged", "action": "ignore"}),
+            404: client.get("/item/no-such-item"),
+            405: client.get("/logout"),
+            413: client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                           "action": "x" * 5000}),
+        }
+        unknown = client.post(f"/item/{item}/decide", data={"csrf": client.csrf,
+                                                             "action": "explode"})
+        assert unknown.status_code == 303 and unknown.headers["location"] == f"/item/{item}"
+        shown = client.get(f"/item/{item}")
+        assert "Ukjent handling «explode»" in shown.text
+        monkeypatch.setattr(service, "queue", lambda *a, **k: 1 / 0)
+        answers[500] = client.get("/")
+        for code, answer in answers.items():
+            assert answer.status_code == code, (code, answer.text[:200])
+            assert 'id="error-title"' in answer.text, code
+            assert all(h in answer.headers for h in SECURITY_HEADERS), code
+        for answer in (unknown, shown):
+            assert all(h in answer.headers for h in SECURITY_HEADERS)
+        assert len(service.store.decisions()) == before
+
+
+def test_a_state_folder_from_before_token_versions_keeps_its_reviewers_and_log(tmp_path):
+    """The migration adds the token version: the old reviewers sign in with their tokens
+    (version 1), the decision log is as it was and stays append-only."""
+    from state.store import MIGRATIONS, _hash
+
+    folder = tmp_path / "state"
+    con = old_state(folder, 6)
+    con.execute("INSERT INTO reviewers(name, token_sha256, created_at) VALUES "
+                "('kari', ?, '2024-01-01T00:00:00+00:00')", (_hash("kari-token"),))
+    for action, revokes in (("match", None), ("undo", 1), ("ignore", None)):
+        con.execute("INSERT INTO decisions(at, reviewer, item_id, norm_text, scope, action, "
+                    "initiative_id, revokes) VALUES ('2024-01-01T00:00:00+00:00', 'kari', "
+                    "'i1', 'timer 2.0', 'item', ?, 'timer-2-0', ?)", (action, revokes))
+    old_log = [tuple(r) for r in con.execute("SELECT * FROM decisions ORDER BY id")]
+    con.close()
+    store = Store(folder)
+    assert store.version == len(MIGRATIONS) == 7
+    assert store.session_for("kari-token") == ("kari", 1) and store.token_version("kari") == 1
+    with store.connect() as con:
+        assert [tuple(r) for r in con.execute("SELECT * FROM decisions ORDER BY id")] == old_log
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            con.execute("DELETE FROM decisions")
+    store.end_sessions("kari")
+    assert store.session_for("kari-token") == ("kari", 2)
+    assert store.remove_reviewer("kari") and store.session_for("kari-token") is None
+
+
+@pytest.mark.parametrize("args, says", [
+    (["review", "import", "missing.json"], "cannot read it"),
+    (["review", "import", "."], "cannot read it"),
+    (["review", "import", "binary.json"], "not UTF-8"),
+    (["review", "import", "broken.json"], "not JSON"),
+    (["review", "import", "list.json"], "no list of decisions"),
+    (["review", "import", "half.json"], "decision 2 has no at"),
+    (["review", "import", "bad_time.json"], "not ISO 8601"),
+    (["review", "import", "orphan_undo.json"], "an undo of a decision the export does not"),
+    (["review", "add-reviewer", ""], "not a reviewer name"),
+    (["review", "add-reviewer", "kari nordmann"], "not a reviewer name"),
+    (["review", "--port", "99999"], "not a port"),
+    (["review", "decide", "x"], "one of the arguments"),
+    (["review", "list", "--status", "done"], "not a match status"),
+])
+def test_review_mistakes_exit_2_in_one_line(args, says, tmp_path, monkeypatch, capsys):
+    """Argument mistakes and bad import files are the user's (exit code 2): one line, no
+    traceback; a bad import appends nothing, not even its good entries."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roadmap.parquet").write_bytes(b"")  # a dataset is there (none is read)
+    good = {"at": "2024-01-01T00:00:00+00:00", "reviewer": "kari", "item_id": "i1",
+            "norm_text": "x", "scope": "item", "action": "ignore", "id": 1}
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe{}")
+    (tmp_path / "broken.json").write_text("{", "utf-8")
+    (tmp_path / "list.json").write_text("[1, 2]", "utf-8")
+    for name, second in (("half", {"id": 2, "reviewer": "ola"}),
+                         ("bad_time", {**good, "id": 2, "at": "igår"}),
+                         ("orphan_undo", {**good, "id": 2, "action": "undo", "revokes": 9})):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"decisions": [good, second]}))
+    assert main([*args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err and "Traceback" not in err, err
+    assert Store(out / "state").decisions() == []
+
+
+def test_an_export_that_cannot_be_written_is_an_output_error(ingested_inbox, capsys):
+    _, out = ingested_inbox
+    assert main(["review", "export", str(out / "no" / "such" / "folder.json"), "--out",
+                 str(out)]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write the export" in err
+
+
+def test_the_clis_statuses_are_the_match_statuses():
+    from normalize.model import MatchStatus
+    from veikart.cli import STATUSES
+
+    assert set(STATUSES) == {s.value for s in MatchStatus}

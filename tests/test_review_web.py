@@ -10,13 +10,11 @@ import io
 import json
 import os
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import MOTE39, ROOT, SAMPLES, free_port
+from conftest import MOTE39, ROOT, SAMPLES, serving
 from fixtures import hostile_deck
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,8 +31,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is
 
 @pytest.fixture(scope="module")
 def site(prefect_harness, tmp_path_factory):
-    import uvicorn
-
     from flows.ingest import ingest_flow
     from review.app import create_app
     from review.service import ReviewService
@@ -48,17 +44,8 @@ def site(prefect_harness, tmp_path_factory):
     ingest_flow(inputs=[str(inbox)], out=str(out))
     service = ReviewService(out)
     token = service.store.add_reviewer("kari")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port,
-                                           log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", token, out, service
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(service)) as url:
+        yield url, token, out, service
 
 
 @pytest.fixture(scope="module")
@@ -132,6 +119,41 @@ def test_anonymous_requests_are_refused(page, site):
     assert page.request.get(f"{url}/item/{item_id}/crop.png").status == 401
     assert page.request.post(f"{url}/item/{item_id}/undo", form={"csrf": "x"}).status == 401
     assert rows(out).loc["Digital dialog"].match_status == "pending"
+
+
+def test_a_session_that_has_ended_gets_the_sign_in_page(browser, site):
+    """A reviewer at work whose session ends (a new token from the shell, or signing out
+    elsewhere) is shown the sign-in page on the next click, saying why, with nothing
+    recorded; signing in again leads back to the item."""
+    url, _, out, service = site
+    context, page = new_page(browser)
+    try:
+        sign_in(page, url, service.store.add_reviewer("ola"))
+        item_id = rows(out).loc["Timer 2.0"].item_id
+        page.goto(f"{url}/item/{item_id}")
+        before = len(service.store.decisions())
+        token = service.store.add_reviewer("ola")  # re-issued: the old sessions end
+        with page.expect_navigation() as answer:
+            page.keyboard.press("i")
+        assert answer.value.status == 401 and page.inner_text("h1") == "Logg inn"
+        assert "Økten din er avsluttet" in page.inner_text("#login-notice")
+        assert len(service.store.decisions()) == before
+        page.fill("input[name=token]", token)
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{url}/item/{item_id}")
+        stolen = context.cookies()
+        with page.expect_navigation():
+            page.click("header form button[type=submit]")  # sign out
+        other, copy = new_page(browser)
+        try:
+            other.add_cookies(stolen)  # the cookie from before signing out
+            copy.goto(f"{url}/item/{item_id}")
+            assert copy.url.startswith(url + "/login") and "Økten din er avsluttet" in \
+                copy.inner_text("#flash")
+        finally:
+            other.close()
+    finally:
+        context.close()
 
 
 def test_reviewer_resolves_an_item_with_the_keyboard_and_is_told_what_was_saved(page, site):
@@ -402,7 +424,9 @@ def test_pages_pass_axe_without_serious_violations(browser, site):
         try:
             page.goto(url + "/login")
             assert serious_violations(page) == [], "login"
-            page.goto(url + "/login?error=1")
+            page.fill("input[name=token]", "not-a-token")  # the error is the answer's own
+            page.click("form.login button[type=submit]")
+            page.wait_for_selector("#login-notice")
             assert serious_violations(page) == [], "login with an error"
             sign_in(page, url, token)
             assert serious_violations(page) == [], "queue"

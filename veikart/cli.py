@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ExitCode, VeikartError
+from .errors import ExitCode, OutputError, ReviewError, UsageError, VeikartError
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -137,8 +138,6 @@ def _checked_schedule(cron: str, timezone: str) -> None:
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
 
-    from .errors import UsageError
-
     try:
         CronSchedule(cron=cron, timezone=timezone)
     except ValidationError as err:
@@ -210,29 +209,47 @@ def _review_service(args: argparse.Namespace):
                          str(args.catalogue) if getattr(args, "catalogue", None) else None)
 
 
+def _read_export(file: Path) -> str:
+    """The text of a decision export (``-``: stdin); a file that cannot be read is the user's
+    mistake (exit code 2), said in one line."""
+    try:
+        return sys.stdin.read() if str(file) == "-" else file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        reason = getattr(err, "strerror", None) or "not UTF-8 text"
+        raise UsageError(f"{file}: cannot read it as a decision export ({reason})") from None
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     action = getattr(args, "review_command", None) or "serve"
     if not getattr(args, "out", None):
         _err("review needs --out DIR (the dataset folder)")
         return ExitCode.bad_args
+    if action == "list" and args.status not in STATUSES:
+        raise UsageError(f"--status {args.status}: not a match status (one of "
+                         f"{', '.join(STATUSES)})")
     service = _review_service(args)
     if action == "serve":
-        import uvicorn
-
-        from review.app import create_app
+        from review.app import create_app, server
 
         if not service.store.reviewers():
             _err("no reviewers yet: create one with `veikart review add-reviewer NAME "
                  f"--out {args.out}`")
             return ExitCode.bad_args
         print(f"veikart review: http://127.0.0.1:{args.port}/ (Ctrl-C stops)")
-        uvicorn.run(create_app(service), host="127.0.0.1", port=args.port, log_level="warning")
+        server(create_app(service), args.port).run()
         return ExitCode.ok
     if action == "add-reviewer":
         token = service.store.add_reviewer(args.name)
         print(f"reviewer {args.name}: token {token}")
         print("give the token to the reviewer; it is not shown again (add-reviewer again "
-              "makes a new one)")
+              "makes a new one and ends the sessions signed in with the old one)")
+        return ExitCode.ok
+    if action == "remove-reviewer":
+        if not service.store.remove_reviewer(args.name):
+            raise ReviewError(f"no reviewer {args.name!r} to remove (reviewers: "
+                              f"{', '.join(service.store.reviewers()) or 'none'})")
+        print(f"reviewer {args.name} removed: the token no longer signs in and their sessions "
+              "have ended; their decisions stay in the log")
         return ExitCode.ok
     if action == "list":
         from review.service import Filters
@@ -284,13 +301,19 @@ def cmd_review(args: argparse.Namespace) -> int:
     if action == "export":
         text = service.store.export_json()
         if args.file and str(args.file) != "-":
-            args.file.write_text(text + "\n", encoding="utf-8")
+            try:
+                args.file.write_text(text + "\n", encoding="utf-8")
+            except OSError as err:
+                raise OutputError(f"{args.file}: cannot write the export ({err.strerror})") \
+                    from None
         else:
             print(text)
         return ExitCode.ok
     if action == "import":
-        text = sys.stdin.read() if str(args.file) == "-" else args.file.read_text("utf-8")
-        added = service.store.import_json(text)
+        try:
+            added = service.store.import_json(_read_export(args.file))
+        except UsageError as err:
+            raise UsageError(f"{args.file}: {err}") from None
         service.republish()
         print(f"imported {added} decisions")
         return ExitCode.ok
@@ -310,8 +333,43 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+#: The values of ``match_status`` (``normalize.model.MatchStatus``, which a test holds this
+#: to; importing it here would load the matcher for every command).
+STATUSES = ("pending", "auto", "reviewed", "unmatched", "ignored")
+REVIEWER_NAME = re.compile(r"[\w.@-]{1,64}")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a mistake said in one line (exit code 2), pointing to ``--help``."""
+
+    def error(self, message: str):
+        self.exit(ExitCode.bad_args, f"{self.prog}: error: {message} (see {self.prog} "
+                                     "--help)\n")
+
+
+def port(text: str) -> int:
+    """A TCP port number, for argparse."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def reviewer_name(text: str) -> str:
+    """A reviewer's name, for argparse: letters, digits and ``._@-``, at most 64."""
+    if not REVIEWER_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a reviewer name (letters, digits "
+                                         "and . _ @ -, at most 64)")
+    return text
+
+
+def _default_reviewer() -> str:
+    """$USER when it is a reviewer name, else ``cli``."""
+    user = os.environ.get("USER", "")
+    return user if REVIEWER_NAME.fullmatch(user) else "cli"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="veikart", description="Helsenorge roadmap material in, a roadmap dataset out.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -346,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
     p.add_argument("--state", type=Path, help="state folder")
     p.add_argument("--dask-address", metavar="tcp://HOST:PORT", help="Dask cluster to use")
-    p.add_argument("--port", type=int, default=4200,
+    p.add_argument("--port", type=port, default=4200,
                    help="port of the local Prefect server started when PREFECT_API_URL is "
                         "not set (default 4200)")
     p.add_argument("--run-now", action="store_true", help="also run once right away")
@@ -373,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--state", type=Path, help="state folder (default: OUT/state or "
                                               "$VEIKART_STATE)")
     p.add_argument("--catalogue", type=Path, help="catalogue YAML (default: the bundled one)")
-    p.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    p.add_argument("--port", type=port, default=8765, help="port on 127.0.0.1 (default 8765)")
     p.set_defaults(func=cmd_review)
     rsub = p.add_subparsers(dest="review_command")
     keep = argparse.SUPPRESS
@@ -386,8 +444,12 @@ def build_parser() -> argparse.ArgumentParser:
         return r
 
     r = review_parser("serve", "serve the review web app on 127.0.0.1")
-    r.add_argument("--port", type=int, default=keep)
-    r = review_parser("add-reviewer", "create a reviewer and print their sign-in token")
+    r.add_argument("--port", type=port, default=keep)
+    r = review_parser("add-reviewer", "create a reviewer and print their sign-in token (again: "
+                                      "a new token, the old one's sessions end)")
+    r.add_argument("name", type=reviewer_name)
+    r = review_parser("remove-reviewer", "take a reviewer's access away (their token and "
+                                         "sessions end; their decisions stay)")
     r.add_argument("name")
     r = review_parser("list", "print the review queue")
     r.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -405,11 +467,11 @@ def build_parser() -> argparse.ArgumentParser:
     how.add_argument("--defer", action="store_true", help="decide later")
     r.add_argument("--all-identical", action="store_true",
                    help="apply to every item with the same normalized text, also later ones")
-    r.add_argument("--reviewer", default=os.environ.get("USER", "cli"),
+    r.add_argument("--reviewer", type=reviewer_name, default=_default_reviewer(),
                    help="who decides (default: $USER)")
     r = review_parser("undo", "take back the decision in force on an item (appends to the log)")
     r.add_argument("item_id")
-    r.add_argument("--reviewer", default=os.environ.get("USER", "cli"),
+    r.add_argument("--reviewer", type=reviewer_name, default=_default_reviewer(),
                    help="who undoes it (default: $USER)")
     r = review_parser("export", "write the decision log and catalogue overlay as JSON")
     r.add_argument("file", nargs="?", type=Path, help="file (default: stdout)")
@@ -431,7 +493,10 @@ def _on_sigterm(_signum, _frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help (0), or a mistake said in one line (2)
+        return int(done.code or 0)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     try:

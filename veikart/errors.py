@@ -21,8 +21,7 @@ class ExitCode(IntEnum):
     child_process_error = 6
     #: A review request that cannot be done: no dataset, an unknown item or initiative.
     review_error = 7
-    #: The state folder cannot be used as asked: a bad decision export, the dataset's
-    #: catalogue gone.
+    #: The state folder cannot be used as asked: the dataset's catalogue gone.
     state_error = 8
     #: Another ingest held the output's state folder for longer than ``--wait``.
     locked = 9
@@ -61,6 +60,8 @@ class OcrError(VeikartError):
 
 
 class OutputError(VeikartError):
+    """A file veikart was asked to write (the dataset, an export) could not be written."""
+
     exit_code = ExitCode.output_error
 
 
@@ -69,7 +70,9 @@ class CatalogueError(VeikartError):
 
 
 class UsageError(VeikartError):
-    """Arguments that cannot be used (a cron string that is none, an unknown time zone)."""
+    """The command was given something it cannot take: a bad argument (a cron string that is
+    none, an unknown time zone), or a file that is not what it should be (a decision export
+    that is not one). The user's mistake, not a bug."""
 
     exit_code = ExitCode.bad_args
 
