@@ -19,6 +19,9 @@ from PIL import Image
 
 from . import colors
 
+#: How far beyond its found box a dark shape's fill is looked for (a tilted band, an
+#: arrow's head).
+DARK_REACH_PT = 4.0
 #: The reduced width shapes are looked for at: big enough for a 10 pt legend swatch, small
 #: enough that a page costs a few tens of milliseconds.
 WORK_WIDTH = 1400
@@ -357,6 +360,30 @@ FILL_EDGE_PT = 2.0
 DARK_RIM_PT = 2.0
 
 
+def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int) -> None:
+    """Turn a dark shape's light text into dark text on paper, in place. The shape's found
+    box is a rectangle, but a band left a little tilted by the scan, or an arrow, reaches
+    over and under it, and a label cut there is lost: so each column is turned from the
+    first to the last of its dark pixels within ``reach`` pixels of the box (the fill, and
+    the text it encloses), and nothing beyond. The fill's own edge, its outline and its
+    ``rim`` pixels at the sides become paper: tesseract reads an edge as letters ("HL")."""
+    x0, y0, x1, y1 = shape.box
+    top, left = max(0, y0 - reach), max(0, x0 - reach)
+    window = arr[top:y1 + reach, left:x1 + reach]
+    dark = window < (shape.level + 255.0) / 2
+    rows = np.arange(window.shape[0])[:, None]
+    cols = np.arange(window.shape[1])[None, :] + left
+    first = np.argmax(dark, axis=0)
+    last = window.shape[0] - 1 - np.argmax(dark[::-1], axis=0)
+    inside = (rows >= first) & (rows <= last) & dark.any(axis=0)
+    turned = 255.0 - np.clip((window - shape.level) * (255.0 / max(255.0 - shape.level, 1.0)),
+                             0, 255)
+    turned[np.abs(window - shape.level) <= 24] = 255.0  # the fill itself: paper
+    edge = (rows <= first + 1) | (rows >= last - 1) | (cols < x0 + rim) | (cols >= x1 - rim)
+    turned[edge & inside] = 255.0
+    window[inside] = turned[inside]
+
+
 def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float
                   ) -> Image.Image:
     """A copy of a greyscale page image that tesseract reads better: inside each pale
@@ -378,12 +405,7 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
             rim = arr[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g]
             rim[np.abs(rim - s.level) <= 14] = 255.0
         elif x1 - x0 >= min_w and y1 - y0 >= min_h:  # dark: its light text becomes dark
-            # its rim (paper at rounded corners, an outline) would turn black: paper instead
-            rim = max(1, round(DARK_RIM_PT / points_per_pixel))
-            core = inner[rim:-rim, rim:-rim]
-            core[:] = 255.0 - np.clip((core - s.level) * (255.0 / max(255.0 - s.level, 1.0)),
-                                      0, 255)
-            for band in (inner[:rim], inner[-rim:], inner[:, :rim], inner[:, -rim:]):
-                band[:] = 255.0
+            _darken_light_text(arr, s, round(DARK_REACH_PT / points_per_pixel),
+                               max(1, round(DARK_RIM_PT / points_per_pixel)))
     return Image.fromarray(arr.astype(np.uint8))
 

@@ -911,6 +911,8 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
         period_axis = _best_axis("period", periods_in, cands, page.shapes, page_area,
                                  _inside(boxes, region_axis), only=period_axis.direction,
                                  taken=taken)
+    if period_axis is not None:
+        _only_the_last_open(period_axis)
     for axis in (period_axis, region_axis):
         if axis is not None:
             axis_indexes |= {i for lb in axis.labels for i in lb.indexes}
@@ -925,6 +927,18 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
         skip |= {i for lb in regions_in for i in lb.indexes if not lb.weak}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
                       page.shapes, page_area, centres)
+
+
+def _only_the_last_open(axis: Axis) -> None:
+    """"And later" is said of the latest period only: a header of an earlier year that
+    reads open ("2024 —": a scan's rule or a band's edge read as a dash) is that year alone."""
+    starts = [lb.value.start for lb in axis.labels
+              if isinstance(lb.value, lexicon.Period) and lb.value.start is not None]
+    for label in axis.labels:
+        value = label.value
+        if (isinstance(value, lexicon.Period) and value.start is not None
+                and value.end is None and value.start < max(starts)):
+            label.value = lexicon.Period(str(value.start), value.start, value.start)
 
 
 def _row_headings(cands: list[Candidate], axis: Axis | None, known: set[int]) -> set[int]:
