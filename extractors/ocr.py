@@ -20,7 +20,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 7
+METHOD = 8
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -219,9 +219,32 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                 Line(text, tuple(v * scale for v in pixel_box), color=ink))
     blocks = []
     for plines in paragraphs.values():
-        for part in _by_frame(plines, shapes):
-            blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
+        for framed in _by_frame(plines, shapes):
+            for part in _by_column(framed):
+                blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
     return blocks, _mean_conf(data), shapes
+
+
+def _by_column(lines: list[Line]) -> list[list[Line]]:
+    """A paragraph's lines cut where one does not stand over the next at all: tesseract
+    sometimes strings a row label and the items of the row's cells, column after column,
+    into one paragraph; the lines of a real paragraph always share some width.
+
+    >>> [[ln.text for ln in part] for part in _by_column([Line("2023", (20, 0, 60, 10)),
+    ...     Line("Timer", (200, 12, 260, 22)), Line("2.0", (200, 24, 230, 34))])]
+    [['2023'], ['Timer', '2.0']]
+    """
+    parts: list[list[Line]] = []
+    for line in lines:
+        if parts and _overlap_x(parts[-1][-1].bbox, line.bbox):
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+    return parts
+
+
+def _overlap_x(a, b) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0])
 
 
 def _by_frame(lines: list[Line], shapes: list[Shape]) -> list[list[Line]]:

@@ -989,7 +989,7 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
         a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
         if not (lo - 2 <= a and b <= hi + 2) or sum(ch.isalpha() for ch in c.text) < 2:
             continue
-        if c.bbox[3] - c.bbox[1] < 0.5 * tall:
+        if c.bbox[3] - c.bbox[1] < 0.7 * tall:
             continue  # specks or a rule's edge read as letters ("nn"), not a header
         along = (c.bbox[0], c.bbox[2]) if direction == "x" else (c.bbox[1], c.bbox[3])
         near = 0.8 * (c.bbox[3] - c.bbox[1]) if direction == "y" else 0.0
