@@ -354,10 +354,45 @@ def text_colour(image: Image.Image, box: tuple[int, int, int, int]) -> str | Non
 #: A dark shape is turned to dark text on paper for OCR only when it is at least this big
 #: (points, width and height): a header or a bar, not a bold letter with its bowl filled.
 MIN_INVERT_PT = (40.0, 12.0)
+#: A long thin dark shape is a band with a label in it too (an arrow band of periods).
+MIN_BAND_PT = (100.0, 6.0)
 #: How far beyond a pale shape's found box its fill is still made paper (points).
 FILL_EDGE_PT = 2.0
 #: The rim of a dark shape that is made paper rather than turned (points).
 DARK_RIM_PT = 2.0
+
+
+def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[Found]:
+    """Dark shapes found as pieces of one: a band whose light text cuts its fill in two is
+    found left and right of the text. Two pieces of about the same grey on one row are one
+    shape when, in nearly every column between them, the fill shows above or below the
+    text."""
+    out: list[Found] = []
+    for s in sorted(dark, key=lambda f: (f.box[0], f.box[1])):
+        last = out[-1] if out else None
+        if last is not None and _one_band(arr, last, s, reach):
+            box = (last.box[0], min(last.box[1], s.box[1]), max(last.box[2], s.box[2]),
+                   max(last.box[3], s.box[3]))
+            out[-1] = Found(box, last.fill, last.line, last.geometry
+                            if last.box[2] >= s.box[2] else s.geometry, last.level)
+        else:
+            out.append(s)
+    return out
+
+
+def _one_band(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
+    (_, ay0, ax1, ay1), (bx0, by0, _, by1) = a.box, b.box
+    if abs(a.level - b.level) > 24 or bx0 <= ax1:
+        return False
+    overlap = min(ay1, by1) - max(ay0, by0)
+    if overlap < 0.5 * min(ay1 - ay0, by1 - by0):
+        return False
+    top, bottom = max(0, min(ay0, by0) - reach), max(ay1, by1) + reach
+    gap = arr[top:bottom, ax1:bx0]
+    if gap.size == 0:
+        return False
+    filled = (np.abs(gap - (a.level + b.level) / 2) <= 24).any(axis=0)
+    return filled.mean() >= 0.9
 
 
 def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int) -> None:
@@ -393,7 +428,12 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
     keeps every box's text where it is. Nothing outside a shape changes."""
     arr = np.asarray(grey, dtype=np.float32).copy()
     min_w, min_h = (v / points_per_pixel for v in MIN_INVERT_PT)
-    for s in sorted((s for s in shapes if s.level is not None),
+    band_w, band_h = (v / points_per_pixel for v in MIN_BAND_PT)
+    reach = round(DARK_REACH_PT / points_per_pixel)
+    pale = [s for s in shapes if s.level is not None and s.level >= INK_LUMA]
+    dark = _joined_across_text(arr, [s for s in shapes if s.level is not None
+                                     and s.level < INK_LUMA], reach)
+    for s in sorted(pale + dark,
                     key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
         x0, y0, x1, y1 = s.box
         inner = arr[y0:y1, x0:x1]
@@ -404,8 +444,9 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
             g = max(1, round(FILL_EDGE_PT / points_per_pixel))
             rim = arr[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g]
             rim[np.abs(rim - s.level) <= 14] = 255.0
-        elif x1 - x0 >= min_w and y1 - y0 >= min_h:  # dark: its light text becomes dark
-            _darken_light_text(arr, s, round(DARK_REACH_PT / points_per_pixel),
-                               max(1, round(DARK_RIM_PT / points_per_pixel)))
+        elif (x1 - x0 >= min_w and y1 - y0 >= min_h) or (x1 - x0 >= band_w
+                                                          and y1 - y0 >= band_h):
+            # dark (a header, or a long thin band): its light text becomes dark
+            _darken_light_text(arr, s, reach, max(1, round(DARK_RIM_PT / points_per_pixel)))
     return Image.fromarray(arr.astype(np.uint8))
 

@@ -422,6 +422,16 @@ def _without_marks(text: str) -> str:
     return " ".join(words)
 
 
+def _label_text(cand: Candidate) -> str:
+    """The text a candidate would be a label by: its text without strokes around it, and
+    without a line of specks under it (a scan's "2023-2024" over a stray "I")."""
+    lines = [ln.text for ln in cand.lines if ln.text.strip()]
+    kept = [ln for ln in lines if sum(ch.isalnum() for ch in ln) > 2]
+    if len(lines) > 1 and kept and len(kept) < len(lines):
+        return _without_marks("\n".join(kept))
+    return _without_marks(cand.text)
+
+
 def find_labels(cands: list[Candidate]) -> list[Label]:
     """Period headers, time ticks and region labels among the candidates; a region label
     wrapped over two lines ("HELSE" / "MIDT-NORGE") is joined."""
@@ -430,7 +440,7 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
     for i, cand in enumerate(cands):
         if i in used or cand.bbox is None or len(cand.text) > MAX_LABEL_CHARS:
             continue
-        text = _without_marks(cand.text)
+        text = _label_text(cand)
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
         nxt = cands[i + 1] if i + 1 < len(cands) else None
