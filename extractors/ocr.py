@@ -20,7 +20,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 9
+METHOD = 10
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -211,7 +211,9 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                          max(data["left"][i] + data["width"][i] for i in seg),
                          max(data["top"][i] + data["height"][i] for i in seg))
             text = " ".join(data["text"][i].strip() for i in seg)
-            ink = pixels.text_colour(colour_image, pixel_box) if colour else None
+            # on a colour image dark text is black, said so; on a grey one its colour is
+            # unknown (None), so that no legend's "Svart: planlagt" is read into it
+            ink = (pixels.text_colour(colour_image, pixel_box) or "000000") if colour else None
             # a line cut at a column gap: each piece is a block of its own, to be stacked
             # with what lies under it by merge_stacked_blocks
             key = (block, par) if len(segments) == 1 else (block, par, line_num, n)

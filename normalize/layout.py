@@ -180,6 +180,9 @@ class PageLayout:
     page_area: float
     #: Every candidate's block and the middle of its text box.
     centres: list = field(default_factory=list)
+    #: Whether a line without a colour is in the default black (a typed page) or of a
+    #: colour nobody can tell (a page read by OCR from a grey image).
+    typed_colours: bool = True
 
     def place(self, cand: Candidate) -> Placement:
         """Region, period and status of one item, with the evidence for each."""
@@ -310,7 +313,7 @@ class PageLayout:
             if word:
                 out.evidence.append(f"status: '{word}' written in the item")
             return
-        text_colour = _text_colour(cand)
+        text_colour = _text_colour(cand, self.typed_colours)
         frame = frame if frame is not None else self._frame(cand)
         fill = frame.fill if frame is not None else cand.block.fill
         for colour, source, what in ((text_colour, "text-colour", "text"),
@@ -374,12 +377,14 @@ def _below(box: BBox, time: TimeAxis) -> bool:
     return (box[1] + box[3]) / 2 > top
 
 
-def _text_colour(cand: Candidate) -> str | None:
+def _text_colour(cand: Candidate, typed: bool = True) -> str | None:
+    """The colour most of the item's text is drawn in; a line without one is black on a
+    typed page and unknown on an OCR'd one (None)."""
     counts: dict[str | None, int] = {}
     for line in cand.lines:
         counts[line.color] = counts.get(line.color, 0) + len(line.text)
     best = max(counts, key=counts.get) if counts else None
-    return best or "000000"
+    return best or ("000000" if typed else None)
 
 
 def _nearest(colour: str, legend: list[tuple[str, str, str, str]], kind: str
@@ -936,7 +941,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
         page_region = _page_region(page, cands, axis_indexes, headings)
         skip |= {i for lb in regions_in for i in lb.indexes if not lb.weak}
     return PageLayout(period_axis, region_axis, time, page_region, legend, skip,
-                      page.shapes, page_area, centres)
+                      page.shapes, page_area, centres, typed_colours=not page.ocr)
 
 
 def _only_the_last_open(axis: Axis) -> None:
