@@ -184,6 +184,8 @@ _PERIOD = re.compile(
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
 #: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
 _PERIOD_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et)\s)(?:[^\s\d]{1,2}|\d)\s+(?=20\d\d)", re.I)
+#: The same glyph before a header of words: one or two letters that are no word.
+_TERM_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et|nå)\s)[^\s\d]{1,2}\s+(?=\w{3,})", re.I)
 _LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:(?:lenger|lengre|lang)\s+sikt|langsiktig|senere|"
                         r"fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
 #: The other columns of a "now, next, later" roadmap.
@@ -235,6 +237,8 @@ def period(text: str) -> Period | None:
     True
     >>> period("aa 2023-24").label, period("å 2027 -").label, period("i 2024") is None
     ('2023-2024', '2027→', True)
+    >>> period("Oo LENGER SIKT").label, period("i lang sikt") is None
+    ('Lenger sikt', True)
     >>> [period(t).label for t in ("2023/2024", "2023 til 2024", "2027 og senere", "Etter 2026",
     ...                             "På lengre sikt", "Senere", "År 2025", "2027 ff.")]
     ['2023-2024', '2023-2024', '2027→', '2027→', 'Lenger sikt', 'Lenger sikt', '2025', '2027→']
@@ -284,12 +288,13 @@ def _embedded(text: str) -> Period | None:
 
 
 def _period(text: str) -> Period | None:
-    if _LONG_TERM.match(text):
-        return Period("Lenger sikt", None, None)
-    if _SHORT_TERM.match(text):
-        return Period("Kort sikt", None, None)
-    if _MID_TERM.match(text):
-        return Period("Mellomlang sikt", None, None)
+    for words in (text, _TERM_JUNK.sub("", text)):  # "Oo LENGER SIKT": an icon before it
+        if _LONG_TERM.match(words):
+            return Period("Lenger sikt", None, None)
+        if _SHORT_TERM.match(words):
+            return Period("Kort sikt", None, None)
+        if _MID_TERM.match(words):
+            return Period("Mellomlang sikt", None, None)
     m = _UNTIL_YEAR.match(text)
     if m:
         return Period(f"Innen {m.group(1)}", None, int(m.group(1)))
