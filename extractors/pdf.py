@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
@@ -283,15 +284,52 @@ def has_page_image(page, share: float = 0.6) -> bool:
                >= share * area for im in page.images)
 
 
-def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) -> set[int]:
+def pages_with_images(path: Path, count: int) -> set[int] | None:
+    """Numbers of the pages that draw an image at all (at any depth of Form XObjects), found
+    by pdfium without laying a page out; None when pdfium cannot tell (it cannot open the
+    file, or finds another number of pages than pdfminer): then every page may have one."""
+    with path.open("rb") as fh:
+        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
+    try:
+        pdf = pdfium.PdfDocument(path.read_bytes()[offset:] if offset else str(path))
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if len(pdf) != count:
+            return None
+        found = set()
+        for index in range(count):
+            page = pdf[index]
+            try:
+                if any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
+                                                      max_depth=15)):
+                    found.add(index + 1)
+            finally:
+                page.close()
+        return found
+    except pdfium.PdfiumError:
+        return None
+    finally:
+        pdf.close()
+
+
+def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,
+                         with_images: set[int] | None = None) -> set[int]:
     """Numbers of the pages whose text layer reads as OCR-damaged and lies over a page image
     (a scan OCR'd without Norwegian): those are OCR'd again. One OCR engine made the whole
     layer, so the pages are judged together as well as one by one: a slide with one damaged
-    word is redone when the deck as a whole reads as damaged."""
+    word is redone when the deck as a whole reads as damaged. ``with_images``: the only
+    pages that may have a page image (see :func:`pages_with_images`); a page this looks at
+    is laid out and closed again, so no more than one page's objects are held at a time."""
     if text_check is None:
         return set()
-    texts = {p.page_number: text for p in pdf_pages if has_page_image(p)
-             and _usable(text := p.extract_text() or "")}
+    texts = {}
+    for p in pdf_pages:
+        if with_images is not None and p.page_number not in with_images:
+            continue
+        if has_page_image(p) and _usable(text := p.extract_text() or ""):
+            texts[p.page_number] = text
+        p.close()
     if texts and text_check("\n".join(texts.values())):
         return set(texts)
     return {number for number, text in texts.items() if text_check(text)}
@@ -302,6 +340,8 @@ def _text_layer_page(pdf_page) -> Page:
     page = upright(pdf_page)
     shapes = page_shapes(page)
     blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
+    if page is not pdf_page:
+        page.close()
     return Page(page.page_number, float(page.width), float(page.height), blocks,
                 text_source="text-layer", shapes=shapes, rotation=page.rotation)
 
@@ -319,6 +359,8 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
                                         f"OCR ({' '.join(str(err).split())})") from None
     page = turned(pdf_page, turn)
     shapes = page_shapes(page) + rules
+    if page is not pdf_page:
+        page.close()
     return Page(page.page_number, float(page.width), float(page.height),
                 merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
                 ocr=True, ocr_confidence=conf, shapes=shapes, rotation=page.rotation)
@@ -326,17 +368,23 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
 
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
+    """The document's pages, read one at a time: each page's laid-out objects are let go
+    once its Page is made (pdfplumber keeps them on the page otherwise, which for a 500-page
+    PDF came to more than 1 GB)."""
     pages = []
     with opened(path) as pdf:
         try:
             found = pdf_pages(pdf, path)
-            redo_pages = _damaged_over_images(found, text_check)
+            with_images = (pages_with_images(path, len(found)) if text_check is not None
+                           else None)
+            redo_pages = _damaged_over_images(found, text_check, with_images)
             for pdf_page in found:
                 redo = pdf_page.page_number in redo_pages
                 if has_usable_text(pdf_page) and not redo:
                     page = _text_layer_page(pdf_page)
                 else:
                     page = _ocr_page(pdf_page, ocr_dpi, origin.sha256, redo, path)
+                pdf_page.close()
                 pages.append(page.finalize())
         except PdfminerException as err:
             raise InputFileError(str(path), _pdf_reason(err)) from None

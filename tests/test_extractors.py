@@ -69,6 +69,21 @@ def test_pdf_text_layer(extracted):
     spans_hold(doc)
 
 
+def test_pages_with_images_are_found_without_laying_pages_out(tmp_path):
+    """The damage check lays out only the pages pdfium finds an image on; where pdfium
+    cannot tell, every page is looked at (None)."""
+    from extractors.pdf import pages_with_images
+
+    assert pages_with_images(SAMPLES / f"{MOTE39}_skannet.pdf", 2) == {1, 2}
+    assert pages_with_images(SAMPLES / f"{MOTE39}.pdf", 4) == set()
+    assert pages_with_images(SAMPLES / f"{MOTE39}.pdf", 5) is None  # pdfminer found 5
+    assert pages_with_images(corrupt_pdf(tmp_path / "bad.pdf"), 1) is None
+    banner = tmp_path / "banner.pdf"  # junk before the header: read from the header on
+    banner.write_bytes(b"X-Gateway: scanned\r\n" + (SAMPLES / f"{MOTE39}_skannet.pdf")
+                       .read_bytes())
+    assert pages_with_images(banner, 2) == {1, 2}
+
+
 def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
     doc = extracted(f"{MOTE39}_skannet.pdf")
     assert doc.extractor == "pdf+ocr"
