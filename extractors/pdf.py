@@ -1,5 +1,6 @@
 """PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
-lines), and OCR decided per page: a page without usable text is rendered and OCR'd.
+lines) over the characters pdfium reads (:mod:`extractors.pdftext`), and OCR decided per
+page: a page without usable text is rendered and OCR'd.
 
 Every page is read upright: a page whose text runs sideways or upside down as displayed (a
 /Rotate that turned upright text, text drawn turned) is laid out again turned, and a scan is
@@ -29,7 +30,7 @@ from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
-from . import cache, colors, limits, ocr
+from . import cache, colors, limits, ocr, pdftext
 from .detect import PDF_HEADER_WINDOW, pdf_header_offset
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page, Shape
@@ -146,6 +147,8 @@ def turned(page, degrees: int):
     obj = copy.copy(page.page_obj)
     obj.rotate = (page.rotation + degrees) % 360
     obj.attrs = {**obj.attrs, "Rotate": obj.rotate}
+    if isinstance(page, pdftext.PdfiumTextPage):
+        return page.turned_copy(obj)
     return PlumberPage(page.pdf, obj, page.page_number, page.initial_doctop)
 
 
@@ -284,6 +287,19 @@ def has_page_image(page, share: float = 0.6) -> bool:
                >= share * area for im in page.images)
 
 
+@contextlib.contextmanager
+def _pdfium(path: Path) -> Iterator[pdfium.PdfDocument | None]:
+    """``path`` opened by pdfium from its ``%PDF-`` header, or None when pdfium cannot."""
+    with path.open("rb") as fh:
+        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
+    pdf = pdftext.open_document(path, offset)
+    try:
+        yield pdf
+    finally:
+        if pdf is not None:
+            pdf.close()
+
+
 def pages_with_images(path: Path, count: int) -> set[int] | None:
     """Numbers of the pages that draw an image at all (at any depth of Form XObjects), found
     by pdfium without laying a page out; None when pdfium cannot tell (it cannot open the
@@ -335,13 +351,22 @@ def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,
     return {number for number, text in texts.items() if text_check(text)}
 
 
-def _text_layer_page(pdf_page) -> Page:
-    """A page read from its text layer, upright."""
+def _text_layer_page(pdf_page, text: pdftext.PageText | None = None) -> Page:
+    """A page read from its text layer, upright; with ``text`` (its characters as pdfium read
+    them), pdfminer only interprets what the page draws (see :mod:`extractors.pdftext`)."""
+    if text is not None:
+        fast = pdftext.PdfiumTextPage.of(pdf_page, text)
+        try:
+            _ = fast.layout  # laid out now: pdfminer and pdfium must agree on the forms
+        except pdftext.FormMismatch:
+            text = None  # pdfminer lays the characters out where it finds them
+        else:
+            pdf_page = fast
     page = upright(pdf_page)
     shapes = page_shapes(page)
     blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
-    if page is not pdf_page:
-        page.close()
+    for made in {id(page): page, id(pdf_page): pdf_page}.values():
+        made.close()
     return Page(page.page_number, float(page.width), float(page.height), blocks,
                 text_source="text-layer", shapes=shapes, rotation=page.rotation)
 
@@ -372,16 +397,20 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
     once its Page is made (pdfplumber keeps them on the page otherwise, which for a 500-page
     PDF came to more than 1 GB)."""
     pages = []
-    with opened(path) as pdf:
+    with opened(path) as pdf, _pdfium(path) as chars:
         try:
             found = pdf_pages(pdf, path)
+            if chars is not None and len(chars) != len(found):
+                chars = None  # pdfium and pdfminer see other page trees: pdfminer reads
             with_images = (pages_with_images(path, len(found)) if text_check is not None
                            else None)
             redo_pages = _damaged_over_images(found, text_check, with_images)
-            for pdf_page in found:
+            for index, pdf_page in enumerate(found):
                 redo = pdf_page.page_number in redo_pages
-                if has_usable_text(pdf_page) and not redo:
-                    page = _text_layer_page(pdf_page)
+                text = pdftext.read_page(chars, index) if chars is not None else None
+                usable = _usable(text.text) if text is not None else has_usable_text(pdf_page)
+                if usable and not redo:
+                    page = _text_layer_page(pdf_page, text)
                 else:
                     page = _ocr_page(pdf_page, ocr_dpi, origin.sha256, redo, path)
                 pdf_page.close()
