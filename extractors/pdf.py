@@ -352,16 +352,10 @@ def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,
 
 
 def _text_layer_page(pdf_page, text: pdftext.PageText | None = None) -> Page:
-    """A page read from its text layer, upright; with ``text`` (its characters as pdfium read
-    them), pdfminer only interprets what the page draws (see :mod:`extractors.pdftext`)."""
+    """A page read from its text layer, upright; with ``text`` (the page as pdfium read it)
+    pdfminer interprets nothing (see :mod:`extractors.pdftext`)."""
     if text is not None:
-        fast = pdftext.PdfiumTextPage.of(pdf_page, text)
-        try:
-            _ = fast.layout  # laid out now: pdfminer and pdfium must agree on the forms
-        except pdftext.FormMismatch:
-            text = None  # pdfminer lays the characters out where it finds them
-        else:
-            pdf_page = fast
+        pdf_page = pdftext.PdfiumTextPage.of(pdf_page, text)
     page = upright(pdf_page)
     shapes = page_shapes(page)
     blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
@@ -407,7 +401,8 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
             redo_pages = _damaged_over_images(found, text_check, with_images)
             for index, pdf_page in enumerate(found):
                 redo = pdf_page.page_number in redo_pages
-                text = pdftext.read_page(chars, index) if chars is not None else None
+                text = (pdftext.read_page(chars, index, pdftext.font_descents(pdf_page.page_obj))
+                        if chars is not None else None)
                 usable = _usable(text.text) if text is not None else has_usable_text(pdf_page)
                 if usable and not redo:
                     page = _text_layer_page(pdf_page, text)

@@ -1,36 +1,43 @@
-"""A PDF page's characters read by pdfium, laid out by pdfminer.
+"""A PDF text page read by pdfium, laid out by pdfminer.
 
-pdfminer spends most of a text page's time interpreting its text operators, and pdfplumber
-as much again turning every character into a dict. pdfium reads the same characters in a
-tenth of that, so a page read from its text layer is made of both: pdfminer interprets the
-page with its text operators skipped (the rectangles, paths, lines and images it draws, in
-the Form XObjects that hold them), pdfium gives the characters, with the box pdfminer would
-give each (origin, advance, the font's descent and size, through the character's matrix),
-its fill colour and its matrix, and pdfminer's own layout analysis (the same ``LAParams``)
-groups them into lines and boxes, each character in the Form XObject pdfium found it in.
-What comes out is a pdfplumber page like any other: ``chars``, ``objects``, ``rects``.
+pdfminer spends most of a text page's time interpreting its content stream, and pdfplumber
+as much again turning every character into a dict. pdfium reads the same page in a tenth of
+that, so a page read from its text layer is read by pdfium: its characters, each with the
+box pdfminer would give it (origin, advance, the font's descent and size, through the
+character's matrix), its fill colour and its matrix; the paths it paints, in user space, with
+their colours and how they are painted; and the Form XObjects that hold either. pdfminer's
+own code then makes of them what it would have made of the page: ``paint_path`` tells lines,
+rectangles and curves apart, and the layout analysis (the same ``LAParams``) groups the
+characters into lines and boxes, those of a form in its own figure. What comes out is a
+pdfplumber page like any other: ``chars``, ``objects``, ``rects``, ``curves``, ``lines``.
 
-Where pdfium cannot open a file, finds another number of pages or another nesting of Form
-XObjects than pdfminer, the page is read by pdfminer alone (:func:`text_of` gives None).
+A file pdfium cannot open, or whose pages it counts otherwise than pdfminer, is read by
+pdfminer alone (see :func:`extractors.pdf.extract_pdf`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.layout import LTChar, LTComponent, LTFigure, LTImage, LTPage, LTText
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTComponent, LTFigure, LTLayoutContainer, LTPage, LTText
 from pdfminer.pdffont import FontMetricsDB
-from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfinterp import PDFGraphicState
+from pdfminer.pdftypes import PDFException, PDFStream, dict_value, list_value, resolve1
+from pdfminer.psexceptions import PSException
+from pdfminer.psparser import PSLiteral, literal_name
 from pdfminer.utils import apply_matrix_pt, mult_matrix
 from pdfplumber.page import Page as PlumberPage
-from pdfplumber.page import PDFPageAggregatorWithMarkedContent
-from pdfplumber.utils.exceptions import PdfminerException
 
+#: The tag a PDF producer puts before the name of a font it embeds a subset of.
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
 #: pdfium's stand-ins: a hyphen at a line's end is reported as U+0002; no Unicode as 0.
 _HYPHEN, _NO_UNICODE = 0x02, (0, 0xFFFE, 0xFFFF)
 
@@ -54,10 +61,35 @@ class Char:
 
 
 @dataclass(frozen=True)
+class Drawing:
+    """A path the page paints, in user space, as pdfminer's ``paint_path`` takes it."""
+
+    ops: list[tuple]
+    stroke: bool
+    fill: bool
+    evenodd: bool
+    stroke_colour: tuple[float, ...]
+    fill_colour: tuple[float, ...]
+    width: float
+
+
+@dataclass
+class Form:
+    """The page or one Form XObject on it: the paths it paints and the forms it holds, in
+    the order it draws them."""
+
+    items: list[Drawing | Form] = field(default_factory=list)
+
+    @property
+    def forms(self) -> list[Form]:
+        return [item for item in self.items if isinstance(item, Form)]
+
+
+@dataclass(frozen=True)
 class PageText:
     chars: list[Char]
-    #: How many Form XObjects each page or form holds (by the path of :attr:`Char.form`).
-    forms: dict[tuple[int, ...], int]
+    #: What the page draws (see :class:`Form`); :attr:`Char.form` is a path into it.
+    drawn: Form
 
     @property
     def text(self) -> str:
@@ -76,27 +108,79 @@ def _address(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _forms(page) -> tuple[dict[int, tuple[int, ...]], dict[tuple[int, ...], int]]:
-    """Text object -> the path of Form XObjects it lies in; path -> how many forms it holds."""
+def _forms(page) -> tuple[dict[int, tuple[int, ...]], Form]:
+    """Text object -> the path of the Form XObjects it lies in, and what the page draws."""
     where: dict[int, tuple[int, ...]] = {}
-    counts: dict[tuple[int, ...], int] = {}
 
-    def walk(count: int, get, path: tuple[int, ...]) -> None:
-        forms = 0
+    def walk(count: int, get, path: tuple[int, ...], chain) -> Form:
+        form = Form()
         for i in range(count):
             obj = get(i)
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 where[_address(obj)] = path
+            elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                drawing = _drawing(obj, chain)
+                if drawing is not None:
+                    form.items.append(drawing)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                     lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k), path + (forms,))
-                forms += 1
-        counts[path] = forms
+                inner = mult_matrix(_object_matrix(obj), chain)
+                form.items.append(walk(pdfium_c.FPDFFormObj_CountObjects(obj),
+                                       lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                                       path + (len(form.forms),), inner))
+        return form
 
-    walk(pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k),
-         ())
-    return where, counts
+    drawn = walk(pdfium_c.FPDFPage_CountObjects(page),
+                 lambda k: pdfium_c.FPDFPage_GetObject(page, k), (), (1, 0, 0, 1, 0, 0))
+    return where, drawn
+
+
+def _object_matrix(obj) -> tuple[float, ...]:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return (1, 0, 0, 1, 0, 0)
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _colour(get, obj) -> tuple[float, ...] | None:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not get(obj, r, g, b, a):
+        return None
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+def _drawing(obj, chain) -> Drawing | None:
+    """A path object as the operators pdfminer would have seen (``m``, ``l``, ``c``, ``h``),
+    its points through its own matrix and its forms' into user space."""
+    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke):
+        return None
+    matrix = mult_matrix(_object_matrix(obj), chain)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    ops: list[tuple] = []
+    curve: list[float] = []
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = apply_matrix_pt(matrix, (x.value, y.value))
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            ops.append(("m", *point))
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            ops.append(("l", *point))
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            curve += point
+            if len(curve) == 6:  # two control points and the end: one "c"
+                ops.append(("c", *curve))
+                curve = []
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            ops.append(("h",))
+    width = ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetStrokeWidth(obj, width)
+    evenodd = fillmode.value == pdfium_c.FPDF_FILLMODE_ALTERNATE
+    return Drawing(ops, bool(stroke.value), fillmode.value != 0, evenodd,
+                   _colour(pdfium_c.FPDFPageObj_GetStrokeColor, obj) or (0.0,),
+                   _colour(pdfium_c.FPDFPageObj_GetFillColor, obj) or (0.0,), width.value)
 
 
 def _unicode(code: int) -> str:
@@ -107,8 +191,10 @@ def _unicode(code: int) -> str:
     return chr(code)
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int) -> PageText | None:
-    """The characters of page ``index`` (0-based) with their boxes; None when pdfium fails."""
+def read_page(pdf: pdfium.PdfDocument, index: int,
+              descents: dict[str, float] | None = None) -> PageText | None:
+    """Page ``index`` (0-based) as pdfium reads it; None when pdfium fails. ``descents``:
+    :func:`font_descents` of the page, for boxes exactly where pdfminer puts them."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
@@ -116,15 +202,15 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageText | None:
     try:
         textpage = page.get_textpage()
         try:
-            return _chars(page, textpage)
+            return _chars(page, textpage, descents or {})
         finally:
             textpage.close()
     finally:
         page.close()
 
 
-def _chars(page, textpage) -> PageText:
-    where, counts = _forms(page.raw)
+def _chars(page, textpage, descents: dict[str, float]) -> PageText:
+    where, drawn = _forms(page.raw)
     tp = textpage.raw
     x, y = ctypes.c_double(), ctypes.c_double()
     rect = pdfium_c.FS_RECTF()
@@ -147,7 +233,8 @@ def _chars(page, textpage) -> PageText:
         if key not in fonts:
             font = pdfium_c.FPDFTextObj_GetFont(obj)
             name = _font_name(font)
-            fonts[key] = (name, font, _standard_descent(name))
+            fonts[key] = (name, font, descents.get(_SUBSET.sub("", name),
+                                                   _standard_descent(name)))
         name, font, standard = fonts[key]
         if standard is not None:
             below = standard * size
@@ -165,7 +252,57 @@ def _chars(page, textpage) -> PageText:
             colour = (r.value / 255, g.value / 255, b.value / 255)
         chars.append(Char(text, box, m, (x.value, y.value), colour, name,
                           where.get(key, ())))
-    return PageText(chars, counts)
+    return PageText(chars, drawn)
+
+
+def font_descents(page_obj) -> dict[str, float]:
+    """Each font of a page's resources (and its forms'), by its /BaseFont: the descent per
+    unit of font size pdfminer gives it (the 14 standard fonts' own metrics for a simple font
+    of such a name, else its descriptor's /Descent, taken as negative). pdfium measures a
+    font by its program, which for some embedded fonts sits lower or higher."""
+    out: dict[str, float] = {}
+    seen: set[int] = set()
+
+    def visit(resources) -> None:
+        resources = dict_value(resources)
+        for ref in dict_value(resources.get("Font")).values():
+            spec = dict_value(ref)
+            name = spec.get("BaseFont")
+            if not isinstance(name, PSLiteral) or id(spec) in seen:
+                continue
+            seen.add(id(spec))
+            descent = _descent_of(spec, literal_name(name))
+            if descent is not None:  # pdfium names a subset without its "ABCDEF+" prefix
+                out.setdefault(_SUBSET.sub("", literal_name(name)), descent)
+        for ref in dict_value(resources.get("XObject")).values():
+            stream = resolve1(ref)
+            if (isinstance(stream, PDFStream) and id(stream) not in seen
+                    and literal_name(stream.get("Subtype")) == "Form"):
+                seen.add(id(stream))
+                visit(stream.get("Resources"))
+
+    # a damaged resource dictionary: pdfium's own measure of those fonts
+    with contextlib.suppress(PSException, PDFException, TypeError, ValueError, KeyError):
+        visit(page_obj.resources)
+    return out
+
+
+def _descent_of(spec: dict, name: str) -> float | None:
+    subtype = literal_name(spec.get("Subtype"))
+    if subtype in ("Type1", "MMType1", "TrueType"):
+        standard = _standard_descent(name)
+        if standard is not None:
+            return standard
+        descriptor = dict_value(spec.get("FontDescriptor"))
+    elif subtype == "Type0":
+        descendants = list_value(spec.get("DescendantFonts"))
+        descriptor = dict_value(dict_value(descendants[0]).get("FontDescriptor")) \
+            if descendants else {}
+    else:
+        return None  # Type3: measured by its font matrix
+    if "Descent" not in descriptor:
+        return None
+    return -abs(float(resolve1(descriptor["Descent"]))) / 1000
 
 
 def _standard_descent(name: str) -> float | None:
@@ -226,11 +363,12 @@ class _Char(LTChar):
         self.size = self.height  # as pdfminer has it for a horizontal font
 
 
-class _NoText(PDFPageInterpreter):
-    """pdfminer's interpreter with its text operators skipped: only what the page draws."""
-
-    def do_TJ(self, seq) -> None:  # the ', " and Tj operators call this one too
+def _bounds(container) -> tuple[float, float, float, float] | None:
+    boxes = [o.bbox for o in container]
+    if not boxes:
         return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+            max(b[3] for b in boxes))
 
 
 def _ctm(page_obj) -> tuple[float, ...]:
@@ -238,16 +376,6 @@ def _ctm(page_obj) -> tuple[float, ...]:
     (x0, y0, x1, y1) = page_obj.mediabox
     return {90: (0, -1, 1, 0, -y0, x1), 180: (-1, 0, 0, -1, x1, y1),
             270: (0, 1, -1, 0, y1, -x0)}.get(page_obj.rotate, (1, 0, 0, 1, -x0, -y0))
-
-
-def _is_image_figure(fig: LTFigure) -> bool:
-    """pdfminer wraps each image in a figure of its own name; a form's figure is a form."""
-    return (len(fig._objs) == 1 and isinstance(fig._objs[0], LTImage)
-            and fig._objs[0].name == fig.name)
-
-
-def _form_figures(container) -> list[LTFigure]:
-    return [o for o in container if isinstance(o, LTFigure) and not _is_image_figure(o)]
 
 
 class PdfiumTextPage(PlumberPage):
@@ -268,40 +396,41 @@ class PdfiumTextPage(PlumberPage):
 
     @property
     def layout(self) -> LTPage:
+        """The page as pdfminer lays it out, made from what pdfium read: the page and a
+        figure per Form XObject, the paths each paints (classified by pdfminer's own
+        ``paint_path``: lines, rectangles, curves), the characters, then the analysis."""
         if hasattr(self, "_layout"):
             return self._layout
-        device = PDFPageAggregatorWithMarkedContent(self.pdf.rsrcmgr, pageno=self.page_number,
-                                                    laparams=None)
-        try:
-            _NoText(self.pdf.rsrcmgr, device).process_page(self.page_obj)
-        except Exception as e:  # noqa: BLE001 - as pdfplumber's own layout does
-            raise PdfminerException(e) from None
-        layout: LTPage = device.get_result()
-        if not self._place(layout):
-            raise FormMismatch(self.page_number)
+        ctm = _ctm(self.page_obj)
+        x0, y0, x1, y1 = _matrix_rect(ctm, self.page_obj.mediabox)
+        layout = LTPage(self.page_number, (0, 0, abs(x1 - x0), abs(y1 - y0)))
+        device = PDFPageAggregator(self.pdf.rsrcmgr, pageno=self.page_number)
+        device.ctm = ctm
+        containers: dict[tuple[int, ...], LTLayoutContainer] = {}
+
+        def fill(container, form: Form, path: tuple[int, ...]) -> None:
+            containers[path] = container
+            forms = 0
+            for item in form.items:
+                if isinstance(item, Form):
+                    figure = LTFigure(f"form{len(containers)}", (0, 0, 0, 0), (1, 0, 0, 1, 0, 0))
+                    fill(figure, item, path + (forms,))
+                    forms += 1
+                    figure.set_bbox(_bounds(figure) or (0, 0, 0, 0))
+                    container.add(figure)
+                else:
+                    device.cur_item = container
+                    state = PDFGraphicState()
+                    state.linewidth = item.width
+                    state.scolor, state.ncolor = item.stroke_colour, item.fill_colour
+                    device.paint_path(state, item.stroke, item.fill, item.evenodd, item.ops)
+
+        fill(layout, self.text.drawn, ())
+        for ch in self.text.chars:
+            containers.get(ch.form, layout).add(_Char(ch, ctm))
         layout.analyze(self.pdf.laparams)
         self._layout = layout
         return layout
-
-    def _place(self, layout: LTPage) -> bool:
-        """Put each character into the page or form figure pdfium found it in; False when
-        pdfminer's figures are not pdfium's forms."""
-        containers = {(): layout}
-        pending = [((), layout)]
-        while pending:
-            path, container = pending.pop()
-            figures = _form_figures(container)
-            if len(figures) != self.text.forms.get(path, 0):
-                return False
-            for i, fig in enumerate(figures):
-                containers[path + (i,)] = fig
-                pending.append((path + (i,), fig))
-        ctm = _ctm(self.page_obj)
-        for ch in self.text.chars:
-            if ch.form not in containers:
-                return False
-            containers[ch.form].add(_Char(ch, ctm))
-        return True
 
     def process_object(self, obj):
         if not isinstance(obj, _Char):
@@ -318,7 +447,3 @@ class PdfiumTextPage(PlumberPage):
                 "doctop": self.initial_doctop + top, "mcid": None, "tag": None,
                 "stroking_color": obj.graphicstate.scolor,
                 "non_stroking_color": obj.graphicstate.ncolor}
-
-
-class FormMismatch(Exception):
-    """pdfminer and pdfium see other Form XObjects on a page: pdfminer reads its text."""

@@ -222,3 +222,35 @@ def test_cache_entries_are_json_data_and_round_trip(tmp_path, monkeypatch):
     assert again == first and again is not first
     entries[0].write_bytes(b"\x80\x04not json")
     assert extract(SAMPLES / f"{MOTE39}.pptx") == first  # read again, not crashed
+
+
+def test_a_text_page_read_by_pdfium_is_the_page_pdfminer_reads():
+    """pdfium's characters, laid out by pdfminer's analysis, give pdfminer's own lines and
+    boxes, and pdfium's paths pdfminer's rectangles, curves and lines; a black border drawn
+    in the default colour, which pdfminer leaves without a colour (and so dropped), is a
+    shape with its colour (the sample's table cells)."""
+    from extractors import pdf, pdftext
+
+    path = SAMPLES / f"{MOTE39}.pdf"
+    doc = pdftext.open_document(path)
+
+    def lines(page):
+        return [(round(ln["x0"], 2), round(ln["top"], 2), round(ln["bottom"], 2), ln["text"])
+                for ln in page.objects["textlinehorizontal"]]
+
+    def shapes(page):
+        return [(s.geometry, s.fill, s.line, tuple(round(v, 1) for v in s.bbox))
+                for s in pdf.page_shapes(page)]
+
+    with pdf.opened(path) as plumbed:
+        for index, page in enumerate(plumbed.pages):
+            read = pdftext.PdfiumTextPage.of(page, pdftext.read_page(
+                doc, index, pdftext.font_descents(page.page_obj)))
+            assert lines(read) == lines(page)
+            assert [c["text"] for c in read.chars] == [c["text"] for c in page.chars]
+            if index < 3:
+                assert shapes(read) == shapes(page)
+            else:  # the table: 16 cell borders, stroked in the default black
+                assert shapes(page) == []
+                assert [(s[0], s[2]) for s in shapes(read)] == [("rect", "000000")] * 16
+    doc.close()
