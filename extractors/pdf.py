@@ -271,8 +271,9 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
         hit = cache.load("ocr", name)
         if hit is not None:
             return hit
-    image = page.to_image(resolution=limits.render_dpi(float(page.width), float(page.height),
-                                                       dpi)).original
+    with pdftext.LOCK:  # pdfplumber renders with pdfium
+        image = page.to_image(resolution=limits.render_dpi(float(page.width),
+                                                           float(page.height), dpi)).original
     scale = float(page.width) / image.width
     result = ocr.read_page(image, scale)
     if name:
@@ -297,19 +298,18 @@ def _pdfium(path: Path) -> Iterator[pdfium.PdfDocument | None]:
         yield pdf
     finally:
         if pdf is not None:
-            pdf.close()
+            pdftext.close(pdf)
 
 
 def pages_with_images(path: Path, count: int) -> set[int] | None:
     """Numbers of the pages that draw an image at all (at any depth of Form XObjects), found
     by pdfium without laying a page out; None when pdfium cannot tell (it cannot open the
     file, or finds another number of pages than pdfminer): then every page may have one."""
-    with path.open("rb") as fh:
-        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
-    try:
-        pdf = pdfium.PdfDocument(path.read_bytes()[offset:] if offset else str(path))
-    except pdfium.PdfiumError:
-        return None
+    with pdftext.LOCK, _pdfium(path) as pdf:
+        return None if pdf is None else _image_pages(pdf, count)
+
+
+def _image_pages(pdf: pdfium.PdfDocument, count: int) -> set[int] | None:
     try:
         if len(pdf) != count:
             return None
@@ -325,8 +325,6 @@ def pages_with_images(path: Path, count: int) -> set[int] | None:
         return found
     except pdfium.PdfiumError:
         return None
-    finally:
-        pdf.close()
 
 
 def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,

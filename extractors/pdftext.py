@@ -21,6 +21,7 @@ import contextlib
 import ctypes
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,12 +97,23 @@ class PageText:
         return "".join(ch.text for ch in self.chars)
 
 
+#: pdfium is not thread-safe (two documents read at once in the flow's threads crashed the
+#: process), so every call into it, pdfplumber's rendering for OCR included, holds this.
+LOCK = threading.RLock()
+
+
 def open_document(path: Path, offset: int = 0) -> pdfium.PdfDocument | None:
     """``path`` opened by pdfium from its ``%PDF-`` header (``offset``), or None."""
-    try:
-        return pdfium.PdfDocument(path.read_bytes()[offset:] if offset else str(path))
-    except pdfium.PdfiumError:
-        return None
+    with LOCK:
+        try:
+            return pdfium.PdfDocument(path.read_bytes()[offset:] if offset else str(path))
+        except pdfium.PdfiumError:
+            return None
+
+
+def close(pdf: pdfium.PdfDocument) -> None:
+    with LOCK:
+        pdf.close()
 
 
 def _address(handle) -> int:
@@ -195,18 +207,19 @@ def read_page(pdf: pdfium.PdfDocument, index: int,
               descents: dict[str, float] | None = None) -> PageText | None:
     """Page ``index`` (0-based) as pdfium reads it; None when pdfium fails. ``descents``:
     :func:`font_descents` of the page, for boxes exactly where pdfminer puts them."""
-    try:
-        page = pdf[index]
-    except pdfium.PdfiumError:
-        return None
-    try:
-        textpage = page.get_textpage()
+    with LOCK:
         try:
-            return _chars(page, textpage, descents or {})
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            return None
+        try:
+            textpage = page.get_textpage()
+            try:
+                return _chars(page, textpage, descents or {})
+            finally:
+                textpage.close()
         finally:
-            textpage.close()
-    finally:
-        page.close()
+            page.close()
 
 
 def _chars(page, textpage, descents: dict[str, float]) -> PageText:
