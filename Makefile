@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 
-.PHONY: setup demo test lint samples bench lock clean
+.PHONY: setup demo test lint samples bench bench-throughput bench-baselines lock clean
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,16 @@ samples: setup
 
 bench: setup
 	$(PY) benchmarks/bench_ingest.py
+
+# issue #14's table: veikart against plain parsers, with peak memory (QUICK=1: a smaller run)
+bench-throughput: setup
+	$(PY) benchmarks/bench_throughput.py $(if $(QUICK),--quick)
+
+# the optional baselines (markitdown, OCRmyPDF) in an environment of their own
+BASELINES := benchmarks/.venv-baselines
+bench-baselines: setup
+	[ -x $(BASELINES)/bin/python ] || $(PY) -c "import venv; venv.create('$(BASELINES)', with_pip=True)"
+	$(BASELINES)/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements-baselines.txt
 
 lock: setup
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.new

@@ -18,6 +18,7 @@ from pathlib import Path
 from veikart import PIPELINE_VERSION
 from veikart.errors import InputFileError, VeikartError
 from veikart.files import sha256_file
+from veikart.memory import LONG_DOCUMENT, give_back
 
 from . import cache, convert, limits
 from .detect import MIMETYPES, detect_format, unreadable_reason
@@ -131,6 +132,8 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     finally:
         if read_path != path and cache.cache_dir() is None:
             shutil.rmtree(read_path.parent, ignore_errors=True)  # a one-off conversion
+    if len(doc.pages) >= LONG_DOCUMENT:  # the parser's trees go back to the system
+        give_back()
     limits.check_pages(path, len(doc.pages))
     doc.origin = Origin(origin.path, origin.sha256, fmt, size, len(doc.pages), origin.mimetype,
                         converted)

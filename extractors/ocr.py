@@ -3,11 +3,14 @@ into tesseract's own blocks, paragraphs and lines, converted from pixels to poin
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
 import re
 import shutil
+import tempfile
+from collections.abc import Iterator
 
 import numpy as np
 import pytesseract
@@ -88,12 +91,24 @@ LOW_CONFIDENCE = 70.0
 OSD_DPI = 200
 
 
+@contextlib.contextmanager
+def _image_file(image: Image.Image) -> Iterator[str]:
+    """``image`` as a PGM/PPM file for tesseract: written as it is in memory, where the PNG
+    pytesseract writes by default took 0.4 s a page to compress (and tesseract as long to
+    read back); the same pixels, so the same reading."""
+    with tempfile.TemporaryDirectory(prefix="veikart-ocr-") as folder:
+        path = os.path.join(folder, "page.pnm")
+        (image if image.mode in ("1", "L", "RGB") else image.convert("RGB")).save(path, "PPM")
+        yield path
+
+
 def _tesseract(image: Image.Image, lang: str, psm: int) -> dict:
     limits.check_time()
     try:
-        return pytesseract.image_to_data(image, lang=lang, config=f"--psm {psm}",
-                                         output_type=pytesseract.Output.DICT,
-                                         timeout=limits.helper_timeout())
+        with _image_file(image) as path:
+            return pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm}",
+                                             output_type=pytesseract.Output.DICT,
+                                             timeout=limits.helper_timeout())
     except RuntimeError as err:
         if "timeout" in str(err).lower():
             limits.check_time()  # the document's time is up, rather than tesseract's
@@ -328,9 +343,10 @@ def orientation(image: Image.Image, scale: float) -> int:
                               max(1, round(image.height * factor))), Image.Resampling.BILINEAR)
         dpi = OSD_DPI
     try:
-        osd = pytesseract.image_to_osd(image, config=f"--psm 0 --dpi {round(dpi)}",
-                                       output_type=pytesseract.Output.DICT,
-                                       timeout=limits.ocr_timeout())
+        with _image_file(image) as path:
+            osd = pytesseract.image_to_osd(path, config=f"--psm 0 --dpi {round(dpi)}",
+                                           output_type=pytesseract.Output.DICT,
+                                           timeout=limits.ocr_timeout())
     except (pytesseract.TesseractError, OSError, RuntimeError):
         # "Too few characters": a page with little text. Advisory only: a tesseract that
         # really fails fails the reading itself.

@@ -1,5 +1,6 @@
 """PDF backend (pdfplumber): the text layer with pdfminer's layout analysis (text boxes and
-lines), and OCR decided per page: a page without usable text is rendered and OCR'd.
+lines) over the characters pdfium reads (:mod:`extractors.pdftext`), and OCR decided per
+page: a page without usable text is rendered and OCR'd.
 
 Every page is read upright: a page whose text runs sideways or upside down as displayed (a
 /Rotate that turned upright text, text drawn turned) is laid out again turned, and a scan is
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
@@ -28,7 +30,7 @@ from pdfplumber.utils.text import LIGATURES
 
 from veikart.errors import InputFileError, OcrError
 
-from . import cache, colors, limits, ocr
+from . import cache, colors, limits, ocr, pdftext
 from .detect import PDF_HEADER_WINDOW, pdf_header_offset
 from .geometry import merge_stacked_blocks
 from .model import Block, Document, Line, Origin, Page, Shape
@@ -145,6 +147,8 @@ def turned(page, degrees: int):
     obj = copy.copy(page.page_obj)
     obj.rotate = (page.rotation + degrees) % 360
     obj.attrs = {**obj.attrs, "Rotate": obj.rotate}
+    if isinstance(page, pdftext.PdfiumTextPage):
+        return page.turned_copy(obj)
     return PlumberPage(page.pdf, obj, page.page_number, page.initial_doctop)
 
 
@@ -267,8 +271,9 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
         hit = cache.load("ocr", name)
         if hit is not None:
             return hit
-    image = page.to_image(resolution=limits.render_dpi(float(page.width), float(page.height),
-                                                       dpi)).original
+    with pdftext.LOCK:  # pdfplumber renders with pdfium
+        image = page.to_image(resolution=limits.render_dpi(float(page.width),
+                                                           float(page.height), dpi)).original
     scale = float(page.width) / image.width
     result = ocr.read_page(image, scale)
     if name:
@@ -283,25 +288,77 @@ def has_page_image(page, share: float = 0.6) -> bool:
                >= share * area for im in page.images)
 
 
-def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None) -> set[int]:
+@contextlib.contextmanager
+def _pdfium(path: Path) -> Iterator[pdfium.PdfDocument | None]:
+    """``path`` opened by pdfium from its ``%PDF-`` header, or None when pdfium cannot."""
+    with path.open("rb") as fh:
+        offset = pdf_header_offset(fh.read(PDF_HEADER_WINDOW)) or 0
+    pdf = pdftext.open_document(path, offset)
+    try:
+        yield pdf
+    finally:
+        if pdf is not None:
+            pdftext.close(pdf)
+
+
+def pages_with_images(path: Path, count: int) -> set[int] | None:
+    """Numbers of the pages that draw an image at all (at any depth of Form XObjects), found
+    by pdfium without laying a page out; None when pdfium cannot tell (it cannot open the
+    file, or finds another number of pages than pdfminer): then every page may have one."""
+    with pdftext.LOCK, _pdfium(path) as pdf:
+        return None if pdf is None else _image_pages(pdf, count)
+
+
+def _image_pages(pdf: pdfium.PdfDocument, count: int) -> set[int] | None:
+    try:
+        if len(pdf) != count:
+            return None
+        found = set()
+        for index in range(count):
+            page = pdf[index]
+            try:
+                if any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
+                                                      max_depth=15)):
+                    found.add(index + 1)
+            finally:
+                page.close()
+        return found
+    except pdfium.PdfiumError:
+        return None
+
+
+def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,
+                         with_images: set[int] | None = None) -> set[int]:
     """Numbers of the pages whose text layer reads as OCR-damaged and lies over a page image
     (a scan OCR'd without Norwegian): those are OCR'd again. One OCR engine made the whole
     layer, so the pages are judged together as well as one by one: a slide with one damaged
-    word is redone when the deck as a whole reads as damaged."""
+    word is redone when the deck as a whole reads as damaged. ``with_images``: the only
+    pages that may have a page image (see :func:`pages_with_images`); a page this looks at
+    is laid out and closed again, so no more than one page's objects are held at a time."""
     if text_check is None:
         return set()
-    texts = {p.page_number: text for p in pdf_pages if has_page_image(p)
-             and _usable(text := p.extract_text() or "")}
+    texts = {}
+    for p in pdf_pages:
+        if with_images is not None and p.page_number not in with_images:
+            continue
+        if has_page_image(p) and _usable(text := p.extract_text() or ""):
+            texts[p.page_number] = text
+        p.close()
     if texts and text_check("\n".join(texts.values())):
         return set(texts)
     return {number for number, text in texts.items() if text_check(text)}
 
 
-def _text_layer_page(pdf_page) -> Page:
-    """A page read from its text layer, upright."""
+def _text_layer_page(pdf_page, text: pdftext.PageText | None = None) -> Page:
+    """A page read from its text layer, upright; with ``text`` (the page as pdfium read it)
+    pdfminer interprets nothing (see :mod:`extractors.pdftext`)."""
+    if text is not None:
+        pdf_page = pdftext.PdfiumTextPage.of(pdf_page, text)
     page = upright(pdf_page)
     shapes = page_shapes(page)
     blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
+    for made in {id(page): page, id(pdf_page): pdf_page}.values():
+        made.close()
     return Page(page.page_number, float(page.width), float(page.height), blocks,
                 text_source="text-layer", shapes=shapes, rotation=page.rotation)
 
@@ -319,6 +376,8 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
                                         f"OCR ({' '.join(str(err).split())})") from None
     page = turned(pdf_page, turn)
     shapes = page_shapes(page) + rules
+    if page is not pdf_page:
+        page.close()
     return Page(page.page_number, float(page.width), float(page.height),
                 merge_stacked_blocks(blocks, shapes), text_source="re-ocr" if redo else "ocr",
                 ocr=True, ocr_confidence=conf, shapes=shapes, rotation=page.rotation)
@@ -326,18 +385,29 @@ def _ocr_page(pdf_page, dpi: int, content_key: str, redo: bool, path: Path) -> P
 
 def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 text_check: Callable[[str], bool] | None = None) -> Document:
+    """The document's pages, read one at a time: each page's laid-out objects are let go
+    once its Page is made (pdfplumber keeps them on the page otherwise, which for a 500-page
+    PDF came to more than 1 GB)."""
     pages = []
-    with opened(path) as pdf:
+    with opened(path) as pdf, _pdfium(path) as chars:
         try:
             found = pdf_pages(pdf, path)
-            redo_pages = _damaged_over_images(found, text_check)
-            for pdf_page in found:
+            if chars is not None and len(chars) != len(found):
+                chars = None  # pdfium and pdfminer see other page trees: pdfminer reads
+            with_images = (pages_with_images(path, len(found)) if text_check is not None
+                           else None)
+            redo_pages = _damaged_over_images(found, text_check, with_images)
+            for index, pdf_page in enumerate(found):
                 limits.check_time()
                 redo = pdf_page.page_number in redo_pages
-                if has_usable_text(pdf_page) and not redo:
-                    page = _text_layer_page(pdf_page)
+                text = (pdftext.read_page(chars, index, pdftext.font_descents(pdf_page.page_obj))
+                        if chars is not None else None)
+                usable = _usable(text.text) if text is not None else has_usable_text(pdf_page)
+                if usable and not redo:
+                    page = _text_layer_page(pdf_page, text)
                 else:
                     page = _ocr_page(pdf_page, ocr_dpi, origin.sha256, redo, path)
+                pdf_page.close()
                 pages.append(page.finalize())
         except PdfminerException as err:
             raise InputFileError(str(path), _pdf_reason(err)) from None

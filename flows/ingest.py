@@ -93,7 +93,7 @@ def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | Non
         pages += outcome["pages"]
         _progress(len(plan.records), len(plan.todo), pages, plan.clock)
     runs.record_failed_fetches(plan, store)
-    summary, tables = runs.finish(plan, publish_dataset(plan))
-    create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, tables),
+    summary, facts = runs.finish(plan, publish_dataset(plan))
+    create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, facts),
                              description=f"veikart run {plan.run_id}")
     return summary

@@ -99,8 +99,10 @@ def find_mentions(doc: Document, matcher: Matcher,
                     block.text):
                 continue
             sentences += [(page, block.char_start, sent) for sent in nlp(block.text).sents]
-    new = {sent.text: _windows(sent, matcher, phrases) for _, _, sent in sentences
-           if sent.text not in cache}
+    new = {}  # each distinct sentence once: a long deck repeats its notes slide after slide
+    for _, _, sent in sentences:
+        if sent.text not in cache and sent.text not in new:
+            new[sent.text] = _windows(sent, matcher, phrases)
     texts = list(dict.fromkeys(w for _, windows, _ in new.values() for w in windows))
     decided = dict(zip(texts, matcher.match_many(texts, floor=WINDOW_FLOOR), strict=True))
     if len(cache) + len(new) > SENTENCE_CACHE_SIZE:
@@ -136,6 +138,10 @@ def _windows(sent, matcher, phrases) -> tuple[list[tuple[int, int]], list[str], 
     exact = [(s, e) for _, s, e in phrases(sent.as_doc())]
     windows, spans = [], []
     tokens = list(sent)
+    # a window's text sliced from the document's (what Span.text gives, without a Span)
+    text = sent.doc.text
+    starts = [tok.idx for tok in tokens]
+    ends = [tok.idx + len(tok.text) for tok in tokens]
     words, prefixes = _anchors(matcher)
     for i, tok in enumerate(tokens):
         low = tok.lower_
@@ -145,7 +151,7 @@ def _windows(sent, matcher, phrases) -> tuple[list[tuple[int, int]], list[str], 
         for a in range(max(0, i - MAX_WINDOW + 1), i + 1):
             for b in range(i + 1, min(len(tokens), a + MAX_WINDOW) + 1):
                 spans.append((a, b))
-                windows.append(sent[a:b].text)
+                windows.append(text[starts[a]:ends[b - 1]])
     spans += exact
     windows += [sent[s:e].text for s, e in exact]
     return spans, windows, exact

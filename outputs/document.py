@@ -20,6 +20,7 @@ from normalize.repair import default_repairer
 from state import Store, results
 from veikart import PIPELINE_VERSION
 from veikart.errors import VeikartError
+from veikart.memory import LONG_DOCUMENT, give_back
 
 from .rows import (
     DocumentOutcome,
@@ -123,13 +124,22 @@ def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: 
         message = message if message.startswith(path) else f"{path}: {message}"
         return failed_record(path, message, int(err.exit_code))
     outcome = DocumentOutcome(path, "ok", document=doc, normalized=norm)
-    rows = {"roadmap": roadmap_rows(outcome, run_id), "mentions": mention_rows(outcome, run_id),
-            "pages": page_rows(outcome, run_id), "documents": [document_row(outcome, run_id)]}
-    folder = results.save(results.result_dir(Path(state), doc.origin.sha256, key),
-                          {name: to_arrow(name, rows[name]) for name in RESULT_TABLES})
-    return {"path": path, "status": "ok", "error": None, "sha256": doc.origin.sha256,
-            "exit_code": None, "result_file": str(folder), "pages": len(doc.pages),
-            "ocr_pages": sum(p.ocr for p in doc.pages), "items": len(norm.items)}
+    record = {"path": path, "status": "ok", "error": None, "sha256": doc.origin.sha256,
+              "exit_code": None, "result_file": None, "pages": len(doc.pages),
+              "ocr_pages": sum(p.ocr for p in doc.pages), "items": len(norm.items)}
+    tables = {}
+    for name, make in (("roadmap", roadmap_rows), ("mentions", mention_rows),
+                       ("pages", page_rows), ("documents", _document_rows)):
+        tables[name] = to_arrow(name, make(outcome, run_id))  # one table's dicts at a time
+    folder = results.save(results.result_dir(Path(state), doc.origin.sha256, key), tables)
+    del outcome, doc, norm, tables
+    if record["pages"] >= LONG_DOCUMENT:
+        give_back()
+    return {**record, "result_file": str(folder)}
+
+
+def _document_rows(outcome: DocumentOutcome, run_id: str) -> list[dict]:
+    return [document_row(outcome, run_id)]
 
 
 def _reusable(previous: dict[str, list[dict]] | None, ledger: dict[str, dict],

@@ -142,9 +142,13 @@ def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
 
 
 def apply_decisions(rows: list[dict], store: Store, catalogue: Catalogue) -> list[dict]:
+    """``rows`` as the reviewers decided them, in place: each model row is replaced by its
+    decided copy as it is made, so a long roadmap is never held twice."""
     index = DecisionIndex(store.decisions())
     full = reviewed_catalogue(catalogue, store)
-    return [apply_to_row(row, index, full) for row in rows]
+    for i, row in enumerate(rows):
+        rows[i] = apply_to_row(row, index, full)
+    return rows
 
 
 def write_overlay_file(store: Store) -> Path:

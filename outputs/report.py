@@ -6,7 +6,11 @@ as the slides draw it: regions down the side, periods across, initiatives colour
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from extractors.ocr import LOW_CONFIDENCE
 from normalize.lexicon import REGIONS
@@ -22,29 +26,69 @@ def _periods(latest: list[dict]) -> list[str]:
     return [p for _, p in sorted(seen)]
 
 
-def _counts(rows: list[dict], field: str) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for r in rows:
-        out[str(r[field])] = out.get(str(r[field]), 0) + 1
-    return dict(sorted(out.items()))
+@dataclass
+class Facts:
+    """What the report shows of the dataset, read from its Parquet files without holding a
+    table in memory: the roadmap's size and its items by status as Arrow counts, and only the
+    rows the report draws (the low-confidence pages, the latest statements, the changes)."""
+
+    items: int = 0
+    #: match status -> items, sorted by status.
+    match_status: dict[str, int] = field(default_factory=dict)
+    #: Pages read by OCR with a confidence under ``LOW_CONFIDENCE``.
+    unsure_pages: list[dict] = field(default_factory=list)
+    latest: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
 
 
-def low_confidence_pages(tables: dict[str, list[dict]]) -> list[str]:
-    """One line per page of the dataset whose OCR reads unsure (a mean word confidence under
+#: The columns of each table the report reads.
+_LATEST = ["initiative_id", "initiative_name", "region", "period", "period_start", "status",
+           "document_date"]
+_CHANGES = ["from_date", "to_date", "initiative_id", "initiative_name", "region", "change",
+            "before", "after"]
+
+
+def read_facts(out: Path) -> Facts:
+    """The report's facts from the dataset in ``out`` (tables that are not there count as
+    empty)."""
+    out = Path(out)
+
+    def table(name: str, columns: list[str], filters=None):
+        path = out / f"{name}.parquet"
+        return pq.read_table(path, columns=columns, filters=filters) if path.exists() else None
+
+    facts = Facts()
+    roadmap = table("roadmap", ["match_status"])
+    if roadmap is not None:
+        facts.items = roadmap.num_rows
+        counts = pc.value_counts(roadmap.column("match_status")).to_pylist()
+        facts.match_status = dict(sorted((str(c["values"]), c["counts"]) for c in counts))
+    pages = table("pages", ["source_path", "page", "ocr", "ocr_confidence"],
+                  [("ocr", "=", True), ("ocr_confidence", "<", LOW_CONFIDENCE)])
+    facts.unsure_pages = pages.to_pylist() if pages is not None else []
+    latest = table("roadmap_latest", _LATEST)
+    facts.latest = latest.to_pylist() if latest is not None else []
+    changes = table("roadmap_changes", _CHANGES)
+    facts.changes = changes.to_pylist() if changes is not None else []
+    return facts
+
+
+def low_confidence_pages(pages: list[dict]) -> list[str]:
+    """One line per page of ``pages`` whose OCR reads unsure (a mean word confidence under
     ``LOW_CONFIDENCE`` even after the page was turned upright): file, page and confidence.
 
-    >>> low_confidence_pages({"pages": [
+    >>> low_confidence_pages([
     ...     {"source_path": "skann.pdf", "page": 2, "ocr": True, "ocr_confidence": 41.3},
-    ...     {"source_path": "skann.pdf", "page": 1, "ocr": True, "ocr_confidence": 91.0}]})
+    ...     {"source_path": "skann.pdf", "page": 1, "ocr": True, "ocr_confidence": 91.0}])
     ['skann.pdf: page 2: OCR confidence 41']
     """
-    unsure = [p for p in tables.get("pages", []) if p["ocr"]
+    unsure = [p for p in pages if p["ocr"]
               and p["ocr_confidence"] is not None and p["ocr_confidence"] < LOW_CONFIDENCE]
     return [f"{p['source_path']}: page {p['page']}: OCR confidence {p['ocr_confidence']:.0f}"
             for p in sorted(unsure, key=lambda p: (p["source_path"], p["page"]))]
 
 
-def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
+def markdown_summary(summary: dict, facts: Facts) -> str:
     docs = summary["documents"]
     lines = [f"# veikart run {summary['run_id']}", "",
              f"- processed: {len(docs)} documents ({sum(d['status'] == 'ok' for d in docs)} ok, "
@@ -52,17 +96,17 @@ def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
              f"- skipped as unchanged: {len(summary['skipped'])}",
              f"- roadmap items in the dataset: {summary['items']}", "",
              "| match status | items |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in _counts(tables["roadmap"], "match_status").items()]
+    lines += [f"| {k} | {v} |" for k, v in facts.match_status.items()]
     failed = [d for d in docs if d["status"] == "failed"]
     if failed:
         lines += ["", "## Failed", ""] + [f"- {d['error']}" for d in failed]
     if summary.get("not_read"):
         lines += ["", "## Not read", ""] + [f"- {n}" for n in summary["not_read"]]
-    unsure = low_confidence_pages(tables)
+    unsure = low_confidence_pages(facts.unsure_pages)
     if unsure:
         lines += ["", f"## Pages read with low OCR confidence (under {LOW_CONFIDENCE:.0f})",
                   ""] + [f"- {line}" for line in unsure]
-    changes = _last_changes(tables)
+    changes = _last_changes(facts.changes)
     if changes:
         lines += ["", f"## Changes {changes[0]['from_date']} → {changes[0]['to_date']}", "",
                   "| initiative | region | change | before | after |", "|---|---|---|---|---|"]
@@ -71,8 +115,7 @@ def markdown_summary(summary: dict, tables: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _last_changes(tables) -> list[dict]:
-    changes = tables.get("roadmap_changes", [])
+def _last_changes(changes: list[dict]) -> list[dict]:
     if not changes:
         return []
     last = max(c["to_date"] for c in changes)
@@ -125,7 +168,7 @@ def _grid(latest: list[dict]) -> str:
             f"<tbody>{''.join(body)}</tbody></table>")
 
 
-def render_html(summary: dict, tables: dict[str, list[dict]]) -> str:
+def render_html(summary: dict, facts: Facts) -> str:
     esc = html.escape
     docs = summary["documents"]
     doc_rows = "".join(
@@ -133,10 +176,11 @@ def render_html(summary: dict, tables: dict[str, list[dict]]) -> str:
         f"<td>{d['items']}</td><td>{esc(d['error'] or '')}</td></tr>" for d in docs)
     skipped = "".join(f"<li>{esc(p)}</li>" for p in summary["skipped"])
     not_read = "".join(f"<li>{esc(n)}</li>" for n in summary.get("not_read", []))
-    unsure = "".join(f"<li>{esc(line)}</li>" for line in low_confidence_pages(tables))
+    unsure = "".join(f"<li>{esc(line)}</li>"
+                     for line in low_confidence_pages(facts.unsure_pages))
     status = "".join(f"<tr><td>{esc(k)}</td><td>{v}</td></tr>"
-                     for k, v in _counts(tables["roadmap"], "match_status").items())
-    changes = _last_changes(tables)
+                     for k, v in facts.match_status.items())
+    changes = _last_changes(facts.changes)
     change_rows = "".join(
         f"<tr><td>{esc(c['initiative_name'] or '')}</td><td>{esc(c['region'] or '')}</td>"
         f"<td>{esc(c['change'])}</td><td>{esc(c['before'] or '')}</td>"
@@ -159,7 +203,7 @@ font-size:.82rem}}
 unchanged, {summary['items']} roadmap items in the dataset.</p>
 <h2>The roadmap now</h2>
 <p>{legend}</p>
-{_grid(in_force(tables.get('roadmap_latest', []), tables.get('roadmap_changes', [])))}
+{_grid(in_force(facts.latest, facts.changes))}
 <h2>What changed {esc(since)}</h2>
 <table id="changes"><thead><tr><th>Initiative</th><th>Region</th><th>Change</th><th>Before</th>
 <th>After</th></tr></thead><tbody>{change_rows or '<tr><td colspan="5">Nothing</td></tr>'}
@@ -180,5 +224,5 @@ their text and items by hand.</p>
 """
 
 
-def write_report(out: Path, summary: dict, tables: dict[str, list[dict]]) -> Path:
-    return atomic_write_text(Path(out) / "report.html", render_html(summary, tables))
+def write_report(out: Path, summary: dict, facts: Facts) -> Path:
+    return atomic_write_text(Path(out) / "report.html", render_html(summary, facts))

@@ -30,9 +30,8 @@ from .publish import (
     publish,
     publish_runs,
     published_model,
-    read_tables,
 )
-from .report import write_report
+from .report import Facts, read_facts, write_report
 
 #: The state's folders only ingest writes into: temporary files left there by a killed run
 #: are removed at the start of the next (the dataset and the state's own files are swept by
@@ -188,13 +187,6 @@ def is_noop(plan: RunPlan) -> bool:
     return is_current(Path(plan.out), store, _fingerprint(plan, store, store.ledger()))
 
 
-def _count(statuses: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
-    return counts
-
-
 def publish_run(plan: RunPlan) -> dict[str, str]:
     """The dataset, with this run's row in runs. A run that changed nothing the dataset is
     made of writes only its runs row."""
@@ -227,21 +219,21 @@ def publish_run(plan: RunPlan) -> dict[str, str]:
                                           print_).items()}
 
 
-def finish(plan: RunPlan, files: dict[str, str]) -> tuple[dict, dict[str, list[dict]]]:
-    """The run's summary and the tables as published; writes the report."""
+def finish(plan: RunPlan, files: dict[str, str]) -> tuple[dict, Facts]:
+    """The run's summary and what the report shows of the dataset as published (read from
+    its files as counts and the few rows drawn, never the tables whole); writes the report."""
     ledger = plan.store.ledger()
-    tables = read_tables(Path(plan.out))
+    facts = read_facts(Path(plan.out))
     summary = {
         "run_id": plan.run_id, "out": plan.out, "files": files, "documents": plan.records,
         "skipped": plan.unchanged,
         "not_read": [f"{p}: {r}" for p, r in _not_read(plan, ledger)],
         "legacy_results": plan.legacy_results, "recovered": plan.recovered,
-        "items": len(tables["roadmap"]),
-        "match_status": _count([r["match_status"] for r in tables["roadmap"]]),
+        "items": facts.items, "match_status": facts.match_status,
         "failed_total": [e["error"] for e in ledger.values() if e["status"] == "failed"],
     }
-    files["report"] = str(write_report(Path(plan.out), summary, tables))
-    return summary, tables
+    files["report"] = str(write_report(Path(plan.out), summary, facts))
+    return summary, facts
 
 
 def noop_run(plan: RunPlan) -> dict:

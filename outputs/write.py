@@ -49,8 +49,14 @@ def write_table_file(path: Path, table: str, rows: list[dict]) -> None:
     atomic(path, lambda p: pq.write_table(arrow, p, compression="zstd"))
 
 
+#: DuckDB's own buffers while it copies the tables in (it spills to the file beyond this):
+#: without a limit (and with a thread per core), copying a 2,000-slide deck's tables added
+#: 160 MB at the run's peak; with this, 50 MB, in the same time.
+DUCKDB_MEMORY = "64MB"
+
+
 def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
     try:
         for name, table in tables.items():
             con.register("incoming", table)
@@ -101,8 +107,9 @@ def write_xlsx(path: Path, table: pa.Table) -> None:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in table.to_pylist():
-        sheet.append([_xlsx_value(row[name]) for name in names])
+    for batch in table.to_batches(max_chunksize=2000):  # never the whole table as dicts
+        for row in batch.to_pylist():
+            sheet.append([_xlsx_value(row[name]) for name in names])
     docs = book.create_sheet("Kolonner")
     docs.append(["column", "type", "meaning"])
     for column in TABLES["roadmap"]:

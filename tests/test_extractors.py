@@ -69,6 +69,21 @@ def test_pdf_text_layer(extracted):
     spans_hold(doc)
 
 
+def test_pages_with_images_are_found_without_laying_pages_out(tmp_path):
+    """The damage check lays out only the pages pdfium finds an image on; where pdfium
+    cannot tell, every page is looked at (None)."""
+    from extractors.pdf import pages_with_images
+
+    assert pages_with_images(SAMPLES / f"{MOTE39}_skannet.pdf", 2) == {1, 2}
+    assert pages_with_images(SAMPLES / f"{MOTE39}.pdf", 4) == set()
+    assert pages_with_images(SAMPLES / f"{MOTE39}.pdf", 5) is None  # pdfminer found 5
+    assert pages_with_images(corrupt_pdf(tmp_path / "bad.pdf"), 1) is None
+    banner = tmp_path / "banner.pdf"  # junk before the header: read from the header on
+    banner.write_bytes(b"X-Gateway: scanned\r\n" + (SAMPLES / f"{MOTE39}_skannet.pdf")
+                       .read_bytes())
+    assert pages_with_images(banner, 2) == {1, 2}
+
+
 def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
     doc = extracted(f"{MOTE39}_skannet.pdf")
     assert doc.extractor == "pdf+ocr"
@@ -208,3 +223,35 @@ def test_cache_entries_are_json_data_and_round_trip(tmp_path, monkeypatch):
     assert again == first and again is not first
     entries[0].write_bytes(b"\x80\x04not json")
     assert extract(SAMPLES / f"{MOTE39}.pptx") == first  # read again, not crashed
+
+
+def test_a_text_page_read_by_pdfium_is_the_page_pdfminer_reads():
+    """pdfium's characters, laid out by pdfminer's analysis, give pdfminer's own lines and
+    boxes, and pdfium's paths pdfminer's rectangles, curves and lines; a black border drawn
+    in the default colour, which pdfminer leaves without a colour (and so dropped), is a
+    shape with its colour (the sample's table cells)."""
+    from extractors import pdf, pdftext
+
+    path = SAMPLES / f"{MOTE39}.pdf"
+    doc = pdftext.open_document(path)
+
+    def lines(page):
+        return [(round(ln["x0"], 2), round(ln["top"], 2), round(ln["bottom"], 2), ln["text"])
+                for ln in page.objects["textlinehorizontal"]]
+
+    def shapes(page):
+        return [(s.geometry, s.fill, s.line, tuple(round(v, 1) for v in s.bbox))
+                for s in pdf.page_shapes(page)]
+
+    with pdf.opened(path) as plumbed:
+        for index, page in enumerate(plumbed.pages):
+            read = pdftext.PdfiumTextPage.of(page, pdftext.read_page(
+                doc, index, pdftext.font_descents(page.page_obj)))
+            assert lines(read) == lines(page)
+            assert [c["text"] for c in read.chars] == [c["text"] for c in page.chars]
+            if index < 3:
+                assert shapes(read) == shapes(page)
+            else:  # the table: 16 cell borders, stroked in the default black
+                assert shapes(page) == []
+                assert [(s[0], s[2]) for s in shapes(read)] == [("rect", "000000")] * 16
+    doc.close()

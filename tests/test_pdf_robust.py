@@ -75,8 +75,9 @@ def test_turned_pages_read_upright_in_the_upright_pages_coordinates(tmp_path, ro
 
 def test_a_page_turned_by_rotate_alone_no_longer_reads_one_letter_per_line(tmp_path):
     doc = extract(turned_text_pdf(tmp_path / "rot90.pdf", LINES, rotate=90))
-    assert doc.pages[0].text.splitlines()[:3] == ["Veikart Helse Nord", "\ufffd Timer 2.0",
-                                                  "\ufffd Pasientens prøvesvar"]
+    # the bullet as drawn: Helvetica's WinAnsi bullet has no ToUnicode entry, which pdfium
+    # reads by its encoding (pdfminer wrote "(cid:N)", that is U+FFFD)
+    assert doc.pages[0].text.splitlines()[:3] == LINES
 
 
 def test_review_crop_of_a_turned_page_shows_what_the_upright_page_shows(tmp_path):
@@ -176,9 +177,18 @@ def test_a_page_tree_that_leads_nowhere_fails_the_document_in_one_line(tmp_path,
 def test_a_damaged_page_tree_whose_pages_can_still_be_found_is_read(tmp_path):
     """With only ``/Type /Pages`` or ``/Root`` mangled, the page objects are still found."""
     src = turned_text_pdf(tmp_path / "good.pdf", LINES)
+
+    def read_alike(doc) -> list[tuple[int, str, tuple]]:
+        # pdfium does not open a file whose /Root points nowhere, so pdfminer reads it
+        # alone, and writes the bullet Helvetica has no ToUnicode entry for as U+FFFD
+        # (pdfium reads it as "•", a bullet's width wider): the same lines where they
+        # start, from top to bottom
+        return [(number, text.replace("\ufffd", "•"), (box[0], box[1], box[3]))
+                for number, text, box in _lines(doc)]
+
     for old, new in [(b"/Type /Pages", b"/Type /Pagez"), (b"/Root 4 0 R", b"/Root 99 0 R")]:
         doc = extract(mangled(src, tmp_path / "damaged.pdf", (old, new)))
-        assert _lines(doc) == _lines(extract(src))
+        assert read_alike(doc) == read_alike(extract(src))
 
 
 def test_cli_fails_the_broken_document_and_reports_the_dirty_scan(prefect_harness, tmp_path,

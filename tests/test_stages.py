@@ -4,7 +4,9 @@ the rows published from them (issue: architecture)."""
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 
+import pyarrow.parquet as pq
 from conftest import DIST, SAMPLES
 
 from outputs import document as stage
@@ -25,9 +27,13 @@ def test_a_run_without_prefect_plans_records_and_publishes(tmp_path):
         outcome = stage.ingest_one(path, plan.catalogue_path, plan.overlay, plan.state,
                                    plan.key, plan.run_id)
         runs.record(plan, store, path, outcome)
-    summary, tables = runs.finish(plan, runs.publish_run(plan))
-    assert summary["items"] == len(tables["roadmap"]) > 30
-    assert {r["source_path"] for r in tables["documents"]} == set(plan.todo)
+    summary, facts = runs.finish(plan, runs.publish_run(plan))
+    roadmap = pq.read_table(out / "roadmap.parquet").to_pylist()
+    assert summary["items"] == facts.items == len(roadmap) > 30
+    assert summary["match_status"] == dict(sorted(Counter(
+        r["match_status"] for r in roadmap).items()))
+    documents = pq.read_table(out / "documents.parquet", columns=["source_path"]).to_pylist()
+    assert {r["source_path"] for r in documents} == set(plan.todo)
     # the next plan finds nothing to read, and the dataset current
     again = runs.prepare([str(inbox)], str(out))
     assert again.todo == [] and sorted(again.unchanged) == sorted(plan.todo)
