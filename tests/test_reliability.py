@@ -199,9 +199,12 @@ def test_a_document_over_its_time_fails_with_the_limit_named(tmp_path, monkeypat
         extract(page)
 
 
-def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
-    """A service manager stopping the run: it ends within seconds with exit code 143 and one
-    line, keeps no lock, and the next run reads what is left."""
+@pytest.mark.parametrize("stop, code, said", [
+    ("SIGTERM", 143, "stopped (SIGTERM)"), ("SIGINT", 130, "interrupted")])
+def test_a_stopped_run_ends_in_seconds_and_the_next_run_goes_on(tmp_path, stop, code, said):
+    """A service manager stopping the run (SIGTERM), or Ctrl-C (SIGINT): it ends within
+    seconds with its exit code and one line, leaves no Prefect server and no lock, and the
+    next run reads what is left."""
     import signal
     import subprocess
     import sys
@@ -219,13 +222,13 @@ def test_sigterm_stops_a_run_with_143_and_the_next_run_goes_on(tmp_path):
     while not (out / "state" / "ingest.lock").exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(3)  # into the work
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(getattr(signal, stop))
     try:
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 143
-    assert "stopped (SIGTERM)" in err and "Traceback" not in err
+    assert proc.returncode == code
+    assert said in err and "Traceback" not in err
     assert _prefect_servers(tmp_path / "prefect") == []  # its server stopped with it
     done = subprocess.run([str(exe), "ingest", str(inbox), "--out", str(out), "--wait", "5"],
                           env=env, capture_output=True, text=True, timeout=600)
@@ -361,3 +364,29 @@ def test_an_output_folder_that_cannot_be_made_exits_4_in_one_line(tmp_path, inbo
         ExitCode.output_error
     err = capsys.readouterr().err.strip()
     assert err == f"veikart: error: {tmp_path / 'a-file' / 'out'}: cannot be made (Not a directory)"
+
+
+def test_three_ingests_at_once_each_keep_their_run_row(tmp_path):
+    """Three ingests started together on one output folder: they take turns (the lock), all
+    three succeed, and the runs table holds a row for each."""
+    import subprocess
+    import sys
+
+    inboxes = []
+    for i, name in enumerate((f"{DIST}.pptx", "produktstyret_mote39_2023-04-20.pptx",
+                              "prosjektside_digital_dialog.html")):
+        inboxes.append(tmp_path / f"inbox{i}")
+        inboxes[-1].mkdir()
+        shutil.copy(SAMPLES / name, inboxes[-1])
+    out = tmp_path / "out"
+    exe = Path(sys.executable).parent / "veikart"
+    procs = [subprocess.Popen([str(exe), "ingest", str(inbox), "--out", str(out), "--wait",
+                               "300"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for inbox in inboxes]
+    results = [(p.wait(timeout=600), p.stderr.read()) for p in procs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert any("waiting for it" in err for _, err in results)  # they did take turns
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 3 and runs.run_id.is_unique
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert len(docs) == 3 and set(docs.status) == {"ok"}
