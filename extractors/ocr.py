@@ -346,7 +346,7 @@ def orientation(image: Image.Image, scale: float) -> int:
         with _image_file(image) as path:
             osd = pytesseract.image_to_osd(path, config=f"--psm 0 --dpi {round(dpi)}",
                                            output_type=pytesseract.Output.DICT,
-                                           timeout=limits.ocr_timeout())
+                                           timeout=limits.helper_timeout())
     except (pytesseract.TesseractError, OSError, RuntimeError):
         # "Too few characters": a page with little text. Advisory only: a tesseract that
         # really fails fails the reading itself.
