@@ -115,7 +115,7 @@ def serve(sources: list[str], out: str, cron: str, catalogue: str | None = None,
 
     server = None
     api = os.environ.get("PREFECT_API_URL")
-    stop_orphans(lambda m: print(f"veikart: {m}", file=sys.stderr))
+    stop_orphans()
     if not api:
         home = Path(state) if state else Path(out) / "state"
         server = LocalPrefectServer(port, home / "prefect")

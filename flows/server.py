@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -57,9 +58,13 @@ def register(server_pid: int, owner_pid: int | None = None) -> Path:
     return atomic_write_text(registry() / f"{server_pid}.json", json.dumps(record))
 
 
-def stop_orphans(say=None) -> list[int]:
-    """Stop every registered server whose owner is gone; the pids stopped. A pid file that
-    cannot be read, or whose server is gone too, is removed."""
+def _say(message: str) -> None:
+    print(f"veikart: {message}", file=sys.stderr, flush=True)
+
+
+def stop_orphans(say: Callable[[str], None] | None = _say) -> list[int]:
+    """Stop every registered server whose owner is gone, saying so with ``say``; the pids
+    stopped. A pid file that cannot be read, or whose server is gone too, is removed."""
     stopped = []
     folder = registry()
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:

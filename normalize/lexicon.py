@@ -183,9 +183,10 @@ _PERIOD = re.compile(
     r"\bog\s+(?:senere|videre|fremover|framover|utover)\b)?[^\w]*$", re.I)
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
 #: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
-_PERIOD_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et)\s)(?:[^\s\d]{1,2}|\d)\s+(?=20\d\d)", re.I)
+_SHORT_WORDS = "i|på|pa|om|og|en|et"
+_PERIOD_JUNK = re.compile(rf"^(?!(?:{_SHORT_WORDS})\s)(?:[^\s\d]{{1,2}}|\d)\s+(?=20\d\d)", re.I)
 #: The same glyph before a header of words: one or two letters that are no word.
-_TERM_JUNK = re.compile(r"^(?!(?:i|på|pa|om|og|en|et|nå)\s)[^\s\d]{1,2}\s+(?=\w{3,})", re.I)
+_TERM_JUNK = re.compile(rf"^(?!(?:{_SHORT_WORDS}|nå)\s)[^\s\d]{{1,2}}\s+(?=\w{{3,}})", re.I)
 _LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:(?:lenger|lengre|lang)\s+sikt|langsiktig|senere|"
                         r"fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
 #: The other columns of a "now, next, later" roadmap.

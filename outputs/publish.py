@@ -16,8 +16,8 @@ import yaml
 from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
 from normalize.match import normalize_name
-from state import Decision, StateError, Store, locked
-from state.lock import PUBLISH_LOCK
+from state import Decision, StateError, Store
+from state.lock import publishing
 from veikart.files import atomic_write_text, content_id, sweep_temporaries
 
 from . import write
@@ -238,7 +238,7 @@ def previous_runs(out: Path) -> tuple[list[dict], str | None]:
 def publish_runs(out: Path, store: Store, runs: list[dict]) -> dict[str, Path]:
     """Only the runs table, for a run that changed nothing else (Parquet and the DuckDB
     table, the latter in one transaction)."""
-    with locked(store.folder, say=None, name=PUBLISH_LOCK):
+    with publishing(store.folder):
         return write.write_runs(Path(out), runs)
 
 
@@ -251,7 +251,7 @@ def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
     ``rows`` (a review decision) the kept model rows and the dataset's other tables are
     published again, with the recorded catalogue.
     """
-    with locked(store.folder, say=None, name=PUBLISH_LOCK):
+    with publishing(store.folder):
         for folder in (Path(out), store.folder):  # what a writer killed before us left
             sweep_temporaries(folder)
         return _publish(out, store, rows, catalogue, print_)

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from veikart.errors import LockedError
@@ -27,6 +27,12 @@ _guard = threading.Lock()
 
 def _say(message: str) -> None:
     print(f"veikart: {message}", file=sys.stderr, flush=True)
+
+
+def publishing(state: Path) -> AbstractContextManager[None]:
+    """Hold the state folder's publish lock (:data:`PUBLISH_LOCK`) while the dataset is
+    written, waiting for it silently: the other writer's publish takes seconds."""
+    return locked(state, say=None, name=PUBLISH_LOCK)
 
 
 @contextmanager

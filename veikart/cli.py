@@ -78,8 +78,6 @@ def _print_summary(summary: dict, out: Path) -> None:
 
 def _writable(*folders: Path) -> None:
     """Make the output and state folders, or say in one line why they cannot be (exit 4)."""
-    from .errors import OutputError
-
     for folder in folders:
         try:
             Path(folder).mkdir(parents=True, exist_ok=True)
@@ -105,7 +103,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     local = not any(is_remote(i) for i in options["inputs"])
     from flows.server import stop_orphans
 
-    stop_orphans(lambda m: print(f"veikart: {m}", file=sys.stderr))
+    stop_orphans()
     with locked(state_dir(args.out, args.state), wait=args.wait):
         plan = runs.prepare(**options) if local else None
         if plan is not None and runs.is_noop(plan):
