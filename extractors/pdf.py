@@ -394,8 +394,10 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
             found = pdf_pages(pdf, path)
             if chars is not None and len(chars) != len(found):
                 chars = None  # pdfium and pdfminer see other page trees: pdfminer reads
-            with_images = (pages_with_images(path, len(found)) if text_check is not None
-                           else None)
+            with_images = None  # pdfium, already open, tells (None: it cannot)
+            if text_check is not None and chars is not None:
+                with pdftext.LOCK:
+                    with_images = _image_pages(chars, len(found))
             redo_pages = _damaged_over_images(found, text_check, with_images)
             for index, pdf_page in enumerate(found):
                 limits.check_time()
