@@ -29,6 +29,9 @@ _NOTE_LINE = re.compile(
 _DASH = re.compile(r"^\s*[-–—]\s")
 _SENTENCE = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
 _VERSION_END = re.compile(r"\d\.\d+\.?$")
+#: A line that starts with a version number goes on with the name before it ("Digital
+#: behandlings- og egenbehandlingsplan" / "2.0 – nasjonalt prosjekt").
+_VERSION_START = re.compile(r"^\s*\d+\.\d+\b(?!\.)\s*(?:[-–—(]|[a-zæøå])")
 MAX_ITEM_WORDS = 16
 #: Page text sources whose paragraphs and list entries the file marks (typed, not read off
 #: an image or a text layer).
@@ -114,8 +117,9 @@ def _continues(prev: Line, line: Line, block_has_bullets: bool,
         return True
     if bullet_length(line.text) or line.bullet:
         return False
-    if sum(ch.isalpha() for ch in line.text) < 3 and line.text.strip():
-        return True  # "2.0", "12-16" left alone on a line
+    if (sum(ch.isalpha() for ch in line.text) < 3 and line.text.strip()) or \
+            _VERSION_START.match(line.text):
+        return True  # "2.0", "12-16" left alone on a line, or "2.0 – nasjonalt prosjekt"
     first = line.text.lstrip()[:1]
     cue = _reads_on(prev.text, line.text)
     if block_has_bullets:
@@ -149,14 +153,16 @@ def _soft_parts(line: Line) -> list[Line]:
     return out
 
 
-def _soft_continues(prev: Line, part: Line) -> bool:
+def _soft_continues(prev: Line, part: Line, head: str = "") -> bool:
     """After a soft line break, the text goes on with the same item when it reads so: it
     starts in lower case or with a bracket, the part before ends in a connective or a
     hyphen, or it is a note or a bare number; otherwise a new item starts (cells list their
     items one per line)."""
     text = part.text.strip()
+    if _open_start(prev.text, text, head):
+        return False
     return (not text or _reads_on(prev.text, text) or bool(_NOTE_LINE.match(text))
-            or sum(ch.isalpha() for ch in text) < 3)
+            or sum(ch.isalpha() for ch in text) < 3 or bool(_VERSION_START.match(text)))
 
 
 def _reads_on(before: str, text: str) -> bool:
@@ -166,9 +172,11 @@ def _reads_on(before: str, text: str) -> bool:
     return bool(first.islower() or first in "(«'\"’" or _CONNECTIVE_END.search(before.rstrip()))
 
 
-def _split_block(block: Block, one_item_per_line: bool) -> tuple[list[list[Line]], set[int]]:
-    """The block's lines grouped into items, and the ids of the lines that start after a
-    soft line break."""
+def _split_block(block: Block, one_item_per_line: bool, typed: bool = False
+                 ) -> tuple[list[list[Line]], set[int], set[int]]:
+    """The block's lines grouped into items, the ids of the lines that start after a soft
+    line break, and of those among them and the typed paragraphs that may read on
+    (``_open_start``)."""
     groups: list[list[Line]] = []
     lines = block.lines
     starts = [bool(bullet_length(ln.text) or ln.bullet) for ln in lines]
@@ -181,22 +189,43 @@ def _split_block(block: Block, one_item_per_line: bool) -> tuple[list[list[Line]
     dashes = sum(g in "-–—" for g in glyphs)
     dash_is_text = len(glyphs) - dashes > 0 and dashes < len(glyphs) - dashes
     soft: set[int] = set()
+    open_starts: set[int] = set()
     for line in lines:
         parts = _soft_parts(line)
         head = parts[0]
         joined = dash_is_text and _DASH.match(head.text) and not head.bullet
-        if groups and (joined or (not one_item_per_line and _continues(
+        if (groups and typed and not one_item_per_line and not joined
+                and _open_start(groups[-1][-1].text, head.text, groups[-1][0].text)):
+            soft.add(id(head))
+            open_starts.add(id(head))
+            groups.append([head])
+        elif groups and (joined or (not one_item_per_line and _continues(
                 groups[-1][-1], head, any(starts), item_pitch))):
             groups[-1].append(head)
         else:
             groups.append([head])
         for part in parts[1:]:
-            if _soft_continues(groups[-1][-1], part):
+            if _soft_continues(groups[-1][-1], part, groups[-1][0].text):
                 groups[-1].append(part)
             else:
                 soft.add(id(part))
+                if _open_start(groups[-1][-1].text, part.text, groups[-1][0].text):
+                    open_starts.add(id(part))
                 groups.append([part])
-    return groups, soft
+    return groups, soft, open_starts
+
+
+def _open_start(before: str, text: str, group_head: str = "") -> bool:
+    """A typed line or part that may go on with the item before it or start the next one,
+    so that ``join_by_catalogue`` decides: it starts with a quoted word ("tilhørende" /
+    "'Helseplattformen – sykehus' deles ..." against "«Ny» innføring av ...") or a typed
+    dash ("Barn og unge" / "- Nekting periode" against a dash per item), after a line that
+    does not end in a connective, in an item that did not start with a dash itself (dashes
+    that start every item are their bullets)."""
+    first = text.lstrip()[:1]
+    if first in "-–—" and _DASH.match(group_head):
+        return False
+    return bool(first) and first in "«'\"’-–—" and not _CONNECTIVE_END.search(before.rstrip())
 
 
 def candidates(page: Page) -> list[Candidate]:
@@ -215,7 +244,7 @@ def candidates(page: Page) -> list[Candidate]:
         # lines are grouped by bullets drawn in the text and by wrapping cues.
         per_line = (page.text_source in TYPED
                     and any(ln.bullet for ln in block.lines)) or block.kind == "list"
-        groups, soft = _split_block(block, per_line)
+        groups, soft, open_starts = _split_block(block, per_line, page.text_source in TYPED)
         for group in groups:
             skip = bullet_length(group[0].text)
             start = group[0].char_start + skip
@@ -225,6 +254,8 @@ def candidates(page: Page) -> list[Candidate]:
             if not joined.strip():
                 continue
             extras = {"soft_start": True} if id(group[0]) in soft else {}
+            if id(group[0]) in open_starts:
+                extras["open_start"] = True
             out.append(Candidate(group, block, index, start, end,
                                  bullet=bool(skip) or any(ln.bullet for ln in group),
                                  text=joined, bbox=_union([ln.bbox for ln in group]),
@@ -264,28 +295,35 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
     pairs = [k for k in range(len(cands) - 1)
              if cands[k].block_index == cands[k + 1].block_index
              and (not typed or cands[k + 1].extras.get("soft_start"))
-             and not bullet_length(cands[k + 1].lines[0].text)
+             and (cands[k + 1].extras.get("open_start")
+                  or not bullet_length(cands[k + 1].lines[0].text))
              and not cands[k + 1].lines[0].bullet and _adjacent(cands[k], cands[k + 1])]
     if not pairs:
         return cands
+    def whole(k: int) -> str:  # a dash that may be text stays in the joined name
+        b = cands[k + 1]
+        rest = [ln.text for ln in b.lines] if b.extras.get("open_start") else [b.text]
+        return join_lines([cands[k].text] + rest)
+
     texts = []
     for k in pairs:
-        texts += [cands[k].text, cands[k + 1].text, join_lines([cands[k].text,
-                                                                 cands[k + 1].text])]
+        texts += [cands[k].text, cands[k + 1].text, whole(k)]
     outcomes = match(texts)
     joined: dict[int, Candidate] = {}
     for n, k in enumerate(pairs):
         first, second, both = outcomes[3 * n: 3 * n + 3]
         parts_sure = first.status == "auto" and second.status == "auto"
-        whole = both.features.get("text_share", 0.0) >= 0.99  # matched as a whole, not a part
+        as_one = both.features.get("text_share", 0.0) >= 0.99  # matched whole, not a part
         better = both.score >= max(first.score, second.score)
-        if (both.status == "auto" and whole and better and not parts_sure
+        # a typed line that may read on (a quote, a dash) does unless both parts are names
+        reads_on = cands[k + 1].extras.get("open_start") and not parts_sure
+        if ((reads_on or (both.status == "auto" and as_one and better and not parts_sure))
                 and k not in joined and k - 1 not in joined):
             a, b = cands[k], cands[k + 1]
             extras = {key: v for key, v in {**b.extras, **a.extras}.items()
-                      if key != "soft_start" or a.extras.get("soft_start")}
+                      if key not in ("soft_start", "open_start") or a.extras.get(key)}
             joined[k] = Candidate(a.lines + b.lines, a.block, a.block_index, a.char_start,
-                                  b.char_end, a.bullet, join_lines([a.text, b.text]),
+                                  b.char_end, a.bullet, whole(k),
                                   _union([a.bbox, b.bbox]), extras)
     out, skip = [], False
     for k, cand in enumerate(cands):

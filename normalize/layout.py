@@ -974,9 +974,9 @@ def _row_headings(cands: list[Candidate], axis: Axis | None, known: set[int]) ->
         return set()
     right = max(cands[i].bbox[2] for i in column)
     items = [c.bbox[0] for i, c in enumerate(cands) if i not in column and i not in known
-             and c.bbox is not None and (c.bbox[1] + c.bbox[3]) / 2 > axis.edge
-             and c.bbox[0] > x0 + 6]
+             and c.bbox is not None and (c.bbox[1] + c.bbox[3]) / 2 > axis.edge]
     # a column of its own: every other text under the headers starts clearly right of it
+    # (short items at the start of a wider first column are items, not headings)
     if len(column) < 2 or not items or min(items) < right + 5:
         return set()
     return column

@@ -150,3 +150,57 @@ def test_body_placeholder_paragraphs_are_list_entries(tmp_path, matcher):
     norm = normalize_document(extract(path), matcher)
     assert [it.text for it in norm.items] == ["Pasientens prøvesvar", "Mine henvisninger fase 2",
                                               "Digitale kurs og opplæring"]
+
+
+def test_items_in_a_table_cell_split_by_line_breaks_quotes_and_dashes(tmp_path, matcher):
+    """Line breaks (``<a:br/>``) inside one paragraph part items, except where the text goes
+    on: a version number, a dash or a quote that only the catalogue can tell from a new
+    item. Dashes that start every paragraph are bullets; a row heading column is told from
+    short items at the start of a wider first column."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    from extractors import extract
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Felles veikart"
+    cells = [["", "2023-2024", "2025-2026"],
+             ["Helse Vest", "Timer 3.0\vSmarte brev\v«Ny» innføring av Digital dialog med "
+              "helsefaglig kontakt", "- Samvalg\n- Timebooking"],
+             ["Helse Nord", "Barn og unge\v- Nekting periode",
+              "Digital behandlings- og egenbehandlingsplan\v2.0 – nasjonalt prosjekt"]]
+    table = slide.shapes.add_table(3, 3, Pt(20), Pt(100), Pt(680), Pt(200)).table
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            parts = text.split("\n")
+            table.cell(r, c).text_frame.text = parts[0]
+            for extra in parts[1:]:
+                table.cell(r, c).text_frame.add_paragraph().text = extra
+    path = tmp_path / "breaks.pptx"
+    prs.save(str(path))
+    norm = normalize_document(extract(path), matcher)
+    got = {it.text: (it.region, it.period, it.initiative_id)
+           for it in norm.items}
+    assert got["Smarte brev"][:2] == ("Helse Vest", "2023-2024")
+    assert got["«Ny» innføring av Digital dialog med helsefaglig kontakt"][2] == \
+        "ny-innforing-dialog-helsefaglig-kontakt"
+    assert "Timer 3.0" in got and "Samvalg" in got and "Timebooking" in got
+    assert got["Barn og unge - Nekting periode"] == (
+        "Helse Nord", "2023-2024", "barn-unge-nektingperiode")
+    whole = [t for t in got if t.startswith("Digital behandlings- og egenbehandlingsplan 2.0")]
+    assert len(whole) == 1 and got[whole[0]][2] == "egenbehandlingsplan-2-0"
+    assert len(got) == 7
+
+
+def test_short_items_at_the_start_of_a_wide_first_column_are_not_row_headings(matcher):
+    """A header centred over a wide first column leaves its short items ("Samvalg") left of
+    the header's own box; they are items, not a column of row headings."""
+    page = [label(260, 40, "2023-2024", w=60), label(560, 40, "2025-2026", w=60),
+            label(20, 80, "Helse Vest", w=60), label(20, 200, "Helse Nord", w=60),
+            box(150, 80, ["Digitale kurs og opplæring for pasienter"], w=220),
+            box(150, 104, ["Samvalg"], w=60), box(150, 200, ["Timebooking"], w=70),
+            box(450, 80, ["Smarte brev"], w=120)]
+    got = placed(matcher, page)
+    assert got["Samvalg"] == ("Helse Vest", "2023-2024")
+    assert got["Timebooking"] == ("Helse Nord", "2023-2024")
