@@ -37,7 +37,7 @@ from extractors.geometry import frame_of, union
 from extractors.model import BBox, Page, Shape
 
 from . import lexicon
-from .items import Candidate
+from .items import Candidate, looks_like_item
 
 #: A label this much longer is not a label.
 MAX_LABEL_CHARS = 40
@@ -591,18 +591,20 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
             span[0], span[1] = min(span[0], lo), max(span[1], hi)
     # a label whose band holds nothing while the others hold items is likely misread
     empty = sum(1 for k in range(len(axis.labels)) if k not in spans) if spans else 0
-    total = 0.0
+    costs = []
     for band, (lo, hi) in spans.items():
         label = axis.labels[band]
         llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
                     else (label.extent[1], label.extent[3]))
         size = max(lhi - llo, 1.0)
         if axis.mode == "leading":
-            total += abs(llo - lo) / size
+            costs.append(abs(llo - lo) / size)
         else:
-            total += abs((llo + lhi) / 2 - (lo + hi) / 2) / size
+            costs.append(abs((llo + lhi) / 2 - (lo + hi) / 2) / size)
+    # the typical band decides (a period whose first sub-column is empty is one outlier)
+    typical = median(costs) if len(costs) >= 3 else sum(costs) / max(len(costs), 1)
     # an item the bands leave out (before a first label that "leads") weighs most
-    return 10.0 * lost + 3.0 * empty + round(total / max(len(spans), 1), 1)
+    return 10.0 * lost + 3.0 * empty + round(typical, 1)
 
 
 def _along(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
@@ -730,6 +732,16 @@ def _whitespace_bounds(axis: Axis, boxes: list[BBox],
         if not gaps:
             out.append(edge)
             continue
+        if axis.mode == "leading":
+            # a label heads the items that start under it: the edge is the white space just
+            # before them, however narrow (sub-columns of one period pack closer than the
+            # periods do), not the widest gap between the two labels
+            before = [g for g in gaps if g[0] <= hi - 1]
+            if before:
+                near = max(before, key=lambda g: g[0])
+                out.append(edge if near[0] <= edge <= near[1] else
+                           (near[0] + min(near[1], hi)) / 2)
+                continue
         free = [g for g in gaps if g[0] > lo + 1 and g[1] < hi - 1] or gaps
         widest = max(min(g[1], hi) - g[0] for g in free)
         shortlist = [g for g in gaps if min(g[1], hi + widest) - g[0] >= 0.75 * widest]
@@ -900,7 +912,9 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
                for c in cands if c.bbox is not None]
     boxes = []  # the items' boxes: the shape each is drawn on, else its text
     for i, c in enumerate(cands):
-        if c.bbox is not None and i not in label_indexes | skip | exclude:
+        # only what could be an item votes on how the bands lie (not a bare page number)
+        if c.bbox is not None and i not in label_indexes | skip | exclude \
+                and looks_like_item(c.text):
             frame = own_frame(c, page.shapes, centres, page_area)
             boxes.append(frame.bbox if frame is not None else c.bbox)
     ticks = [lb for lb in labels if lb.kind == "tick"]

@@ -204,3 +204,22 @@ def test_short_items_at_the_start_of_a_wide_first_column_are_not_row_headings(ma
     got = placed(matcher, page)
     assert got["Samvalg"] == ("Helse Vest", "2023-2024")
     assert got["Timebooking"] == ("Helse Nord", "2023-2024")
+
+
+def test_headers_that_lead_wide_columns_of_sub_columns(matcher):
+    """Short headers at the left of wide periods, each heading two sub-columns (the last
+    one's first sub-column empty): an item belongs to the header left of it, even where the
+    white space between sub-columns is wider than the one before the next header."""
+    page = [label(20, 60, "2023", w=50), label(300, 60, "2025-2026", w=60),
+            label(620, 60, "Lenger sikt", w=60),
+            box(40, 90, ["Timebooking", "Samvalg"], w=90),
+            box(180, 90, ["Smarte brev"], w=90),  # 2023's second sub-column
+            box(310, 90, ["Rekvisisjonshotell"], w=90),
+            box(450, 90, ["Behandlingsplan", "Timer 2.0"], w=150),  # ends 20 pt before a header
+            box(800, 90, ["Innsyn 12-16"], w=90),  # Lenger sikt's second sub-column
+            label(20, 520, "3", w=8)]  # a bare page number under every column votes on nothing
+    got = placed(matcher, page)
+    assert {t: p for t, (_, p) in got.items()} == {
+        "Timebooking": "2023", "Samvalg": "2023", "Smarte brev": "2023",
+        "Rekvisisjonshotell": "2025-2026", "Behandlingsplan": "2025-2026",
+        "Timer 2.0": "2025-2026", "Innsyn 12-16": "Lenger sikt"}
