@@ -44,6 +44,9 @@ SEGMENT_REST_MIN = 0.85
 TOP_K = 3
 _QUOTES = re.compile(r"[«»\"“”„'‘’`´]")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-\s*\n?\s*(?=[^\W\d_])")
+_COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+#: An en or em dash between two words is a separator, spaced or not ("unge–tilgang").
+_WORD_DASH = re.compile(r"(?<=[^\W_])[–—](?=[^\W_])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 #: "12–16 år" is written for "12-16": the dash folded, "år" after a range dropped.
 _AGE_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)(?:\s*år\b)?")
@@ -73,7 +76,7 @@ def normalize_name(text: str) -> str:
     _, status_span = lexicon.inline_status(text)
     for start, end in sorted(spans + ([status_span] if status_span else []), reverse=True):
         text = text[:start] + " " + text[end:]
-    text = _WORD_HYPHEN.sub("", _QUOTES.sub("", text.casefold()))
+    text = _WORD_HYPHEN.sub("", _QUOTES.sub("", _WORD_DASH.sub(" ", text.casefold())))
     words = []
     for token in _tokenizer()(text):
         word = token.text.strip(".,:;!?()[]{}•*–—-/\\&+")
@@ -88,8 +91,11 @@ def _with_short_forms(names: tuple[str, ...]) -> list[str]:
     out = list(names)
     for name in names:
         core, _ = lexicon.split_notes(name)  # "Etablering Datadeling DHO (DEIS)": no "(DEIS)"
+        # a compound's hyphen is also written as a dash between two words
+        # ("'Helseplattformen-sykehus'" as "'Helseplattformen – sykehus'")
+        spaced = _COMPOUND_HYPHEN.sub(" ", name)
         for short in (core, lexicon.without_leading_action(name),
-                      lexicon.without_leading_action(core)):
+                      lexicon.without_leading_action(core), spaced):
             if short and short not in out:
                 out.append(short)
     return out

@@ -19,6 +19,11 @@ from normalize.match import load_model, normalize_name
     ("Pasientens prøvesvar (HSØ, HN, HV)", "pasientens-provesvar"),
     ("Behandlings-\nhjelpemidler", "behandlingshjelpemidler"),
     ("Timevisning via Helsenorge (i drift)", "timevisning-via-helsenorge"),
+    # a compound's hyphen written as a spaced dash, and a dash between words without spaces
+    ("Brev til pasient tilhørende 'Helseplattformen – sykehus' deles via Helsenorge",
+     "brev-helseplattformen-sykehus"),
+    ("Forbedret CheckWare – løsning", "forbedret-checkware"),
+    ("Barn og unge–tilgang Helsenorge", "barn-unge-tilgang-helsenorge"),
 ])
 def test_hard_cases_are_auto_matched_right(matcher, text, initiative):
     m = matcher.match(text)
