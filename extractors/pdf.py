@@ -32,7 +32,7 @@ from veikart.errors import InputFileError, OcrError
 
 from . import cache, colors, limits, ocr, pdftext
 from .detect import PDF_HEADER_WINDOW, pdf_header_offset
-from .geometry import merge_stacked_blocks
+from .geometry import merge_stacked_blocks, union
 from .model import Block, Document, Line, Origin, Page, Shape
 
 #: A page whose text layer has fewer letters or digits than this is treated as an image.
@@ -50,6 +50,9 @@ _CID = re.compile(r"\(cid:\d+\)")
 _LIGATURES = str.maketrans(LIGATURES)
 #: OCR text layers space words widely; pdfminer then writes two spaces where one was meant.
 _SPACES = re.compile(r"[ \t]{2,}")
+#: How far apart (in line heights) the characters on either side of a table cell's edge
+#: must stand for a text line to be cut there (``_cut_at_cell_edges``).
+CELL_GAP = 0.6
 
 
 def _line_text(raw: str) -> str:
@@ -228,8 +231,10 @@ def _path_geometry(obj: dict) -> str:
     return "path" if x1 > x0 else "line"
 
 
-def text_layer_blocks(page) -> list[Block]:
-    """pdfminer text boxes as Blocks, each with its text lines (top-left coordinates)."""
+def text_layer_blocks(page, shapes: list[Shape] | None = None) -> list[Block]:
+    """pdfminer text boxes as Blocks, each with its text lines (top-left coordinates); a
+    line that runs across a table cell's edge (in ``shapes``) is cut there, and its box with
+    it (see ``_cut_at_cell_edges``)."""
     boxes = page.objects.get("textboxhorizontal", [])
     lines = page.objects.get("textlinehorizontal", [])
     # pdfplumber lists boxes and lines apart; boxes can overlap, and a line belongs to one
@@ -246,8 +251,95 @@ def text_layer_blocks(page) -> list[Block]:
         block_lines = [Line(_line_text(ln["text"]), _box(ln), color=colour[id(ln)])
                        for ln in members if _line_text(ln["text"])]
         if block_lines:
-            blocks.append(Block("textbox", block_lines, _box(box)))
+            blocks += _cut_at_cell_edges(Block("textbox", block_lines, _box(box)), page,
+                                         shapes or [])
     return blocks
+
+
+def _cell_edges(line: Line, shapes: list[Shape]) -> list[float]:
+    """x of the cell edges drawn across ``line``: vertical rules and the sides of filled
+    rectangles that reach over its middle, well inside its ends."""
+    x0, top, x1, bottom = line.bbox
+    middle = (top + bottom) / 2
+    edges = set()
+    for shape in shapes:
+        sx0, sy0, sx1, sy1 = shape.bbox
+        if not sy0 <= middle <= sy1:
+            continue
+        if shape.geometry == "line" and sx1 - sx0 <= 2.5:
+            edges.add(round((sx0 + sx1) / 2, 1))
+        elif shape.fill and shape.geometry == "rect":
+            edges.update((round(sx0, 1), round(sx1, 1)))
+    return sorted(e for e in edges if x0 + 2 < e < x1 - 2)
+
+
+def _cut_at_cell_edges(block: Block, page, shapes: list[Shape]) -> list[Block]:
+    """The block, or its pieces when a line runs over a table cell's edge: pdfminer joins
+    a cell's text with the next cell's on the same baseline when the cells' padding is
+    narrow ("HELSE MIDT-NORGE" and "- Timevisning ..."). A line is cut at an edge only where
+    no character crosses it and the characters on either side stand at least
+    ``CELL_GAP`` line heights apart; the pieces keep pdfminer's text. Every line of the
+    block then goes with the piece of the page between the cuts that holds its middle."""
+    if not shapes:
+        return [block]
+    cuts: set[float] = set()
+    pieces: list[Line] = []
+    for line in block.lines:
+        edges = _cell_edges(line, shapes) if line.bbox else []
+        if not edges:
+            pieces.append(line)
+            continue
+        x0, top, x1, bottom = line.bbox
+        chars = sorted((ch for ch in page.chars if ch["text"].strip()
+                        and top - 1 <= (float(ch["top"]) + float(ch["bottom"])) / 2 <= bottom + 1
+                        and x0 - 1 <= (float(ch["x0"]) + float(ch["x1"])) / 2 <= x1 + 1),
+                       key=lambda ch: float(ch["x0"]))
+        splits = []  # (number of characters left of the cut, the cut's x)
+        if sum(1 for ch in line.text if ch.strip()) != len(chars):
+            edges = []  # the text is not the characters one for one (a ligature spelled out)
+        for edge in edges:
+            left = [ch for ch in chars if float(ch["x1"]) <= edge + 0.5]
+            right = [ch for ch in chars if float(ch["x0"]) >= edge - 0.5]
+            if left and right and len(left) + len(right) == len(chars) and \
+                    float(right[0]["x0"]) - float(left[-1]["x1"]) >= CELL_GAP * (bottom - top):
+                splits.append((len(left), edge))
+        if not splits:
+            pieces.append(line)
+            continue
+        pieces += _split_line(line, splits, chars)
+        cuts.update(edge for _, edge in splits)
+    if not cuts:
+        return [block]
+    bounds = sorted(cuts)
+    groups: dict[int, list[Line]] = {}
+    for line in pieces:
+        centre = (line.bbox[0] + line.bbox[2]) / 2
+        groups.setdefault(bisect.bisect(bounds, centre), []).append(line)
+    return [Block(block.kind, lines, union([ln.bbox for ln in lines]))
+            for _, lines in sorted(groups.items())]
+
+
+def _split_line(line: Line, splits: list[tuple[int, float]], chars: list[dict]) -> list[Line]:
+    """``line`` cut after the given numbers of (non-blank) characters."""
+    out, start, seen, k = [], 0, 0, 0
+    counts = sorted(splits)
+    positions = []
+    for i, ch in enumerate(line.text):
+        if k < len(counts) and seen == counts[k][0]:
+            positions.append(i)
+            k += 1
+        seen += bool(ch.strip())
+    positions.append(len(line.text))
+    bounds = [0] + [n for n, _ in counts] + [len(chars)]
+    for n, end in enumerate(positions):
+        text = line.text[start:end].strip()
+        part = chars[bounds[n]:bounds[n + 1]]
+        if text and part:
+            box = (min(float(c["x0"]) for c in part), line.bbox[1],
+                   max(float(c["x1"]) for c in part), line.bbox[3])
+            out.append(Line(text, box, color=line.color))
+        start = end
+    return out
 
 
 def has_usable_text(page) -> bool:
@@ -356,7 +448,7 @@ def _text_layer_page(pdf_page, text: pdftext.PageText | None = None) -> Page:
         pdf_page = pdftext.PdfiumTextPage.of(pdf_page, text)
     page = upright(pdf_page)
     shapes = page_shapes(page)
-    blocks = merge_stacked_blocks(text_layer_blocks(page), shapes)
+    blocks = merge_stacked_blocks(text_layer_blocks(page, shapes), shapes)
     for made in {id(page): page, id(pdf_page): pdf_page}.values():
         made.close()
     return Page(page.page_number, float(page.width), float(page.height), blocks,

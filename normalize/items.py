@@ -190,11 +190,14 @@ def _split_block(block: Block, one_item_per_line: bool, typed: bool = False
     dash_is_text = len(glyphs) - dashes > 0 and dashes < len(glyphs) - dashes
     soft: set[int] = set()
     open_starts: set[int] = set()
+    # where paragraphs are typed, or no bullet but a dash is drawn (a table cell in a PDF),
+    # a line that starts with a quote or a dash may read on (``_open_start``)
+    open_lines = typed or len(glyphs) == dashes
     for line in lines:
         parts = _soft_parts(line)
         head = parts[0]
         joined = dash_is_text and _DASH.match(head.text) and not head.bullet
-        if (groups and typed and not one_item_per_line and not joined
+        if (groups and open_lines and not one_item_per_line and not joined
                 and _open_start(groups[-1][-1].text, head.text, groups[-1][0].text)):
             soft.add(id(head))
             open_starts.add(id(head))
@@ -220,11 +223,11 @@ def _open_start(before: str, text: str, group_head: str = "") -> bool:
     so that ``join_by_catalogue`` decides: it starts with a quoted word ("tilhørende" /
     "'Helseplattformen – sykehus' deles ..." against "«Ny» innføring av ...") or a typed
     dash ("Barn og unge" / "- Nekting periode" against a dash per item), after a line that
-    does not end in a connective, in an item that did not start with a dash itself (dashes
-    that start every item are their bullets)."""
+    does not end in a connective, in an item that did not start with that dash itself
+    (dashes that start every item are their bullets)."""
     first = text.lstrip()[:1]
-    if first in "-–—" and _DASH.match(group_head):
-        return False
+    if first in "-–—" and _DASH.match(group_head) and group_head.lstrip()[:1] == first:
+        return False  # the same dash as the item's own: a bullet ("- A" / "- B")
     return bool(first) and first in "«'\"’-–—" and not _CONNECTIVE_END.search(before.rstrip())
 
 

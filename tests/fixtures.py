@@ -231,6 +231,36 @@ def typeset_pdf(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def tight_table_pdf(path: Path, rows: list[list[str]], widths: list[float],
+                    padding: float = 3.0) -> Path:
+    """A table drawn the way office PDF exports draw one: a grey fill per cell with white
+    rules between, each cell's first line on the row's baseline, ``padding`` points from
+    the cell's left edge; a label long enough to end near its cell's right edge runs up to
+    the next cell's text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT))
+    height = 60 + 40 * len(rows)
+    c = canvas.Canvas(str(path), pagesize=(40 + sum(widths), height), invariant=1)
+    c.setFont("DejaVuSans", 8)
+    for r, row in enumerate(rows):
+        x, top = 20.0, height - 30 - 40 * r
+        for w, text in zip(widths, row, strict=True):
+            c.setFillColorRGB(0.95, 0.95, 0.95)
+            c.rect(x, top - 38, w, 38, stroke=0, fill=1)
+            c.setFillColorRGB(0, 0, 0)
+            for k, part in enumerate(text.split("\n")):
+                c.drawString(x + padding, top - 10 - 10 * k, part)
+            x += w
+        c.setStrokeColorRGB(1, 1, 1)
+    for k in range(len(widths) + 1):
+        x = 20 + sum(widths[:k])
+        c.line(x, 30, x, height - 30)
+    c.save()
+    return path
+
+
 def hostile_deck(path: Path, texts: list[str]) -> Path:
     """A small PPTX whose bullets are ``texts`` (hostile markup, names to review...)."""
     from pptx import Presentation

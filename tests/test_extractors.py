@@ -134,6 +134,33 @@ def test_pdf_ligatures_soft_hyphens_and_decomposed_letters_read_as_words(tmp_pat
     spans_hold(doc)
 
 
+def test_a_pdf_table_cell_is_not_joined_with_the_next_cell_on_its_baseline(tmp_path):
+    """pdfminer joins a label that ends close to its cell's edge with the next cell's first
+    line; the line is cut at the cell edge the page draws, and each piece keeps its text."""
+    from fixtures import tight_table_pdf
+
+    from extractors import pdf as pdf_module
+
+    path = tight_table_pdf(tmp_path / "tabell.pdf", [
+        ["HELSE MIDT-NORGE", "- Timevisning via Helsenorge\n- Samvalg", "- Smarte brev"],
+        ["HELSE VEST", "- Timer 2.0", "- Innsyn 12-16"]], widths=[88, 160, 120])
+    doc = extract(path)
+    blocks = [[ln.text for ln in b.lines] for b in doc.pages[0].blocks]
+    assert ["HELSE MIDT-NORGE"] in blocks
+    assert ["- Timevisning via Helsenorge", "- Samvalg"] in blocks
+    assert all(not any("NORGE -" in t or "NORGE-" in t for t in b) for b in blocks)
+    spans_hold(doc)
+    # the same cut never falls inside a word: with generous padding nothing is cut at all
+    loose = tight_table_pdf(tmp_path / "luftig.pdf", [["Helse Vest", "- Timer 2.0"]],
+                            widths=[120, 120], padding=6.0)
+    with pdf_module.opened(loose) as plumber:
+        page = pdf_module.pdf_pages(plumber, loose)[0]
+        plain = pdf_module.text_layer_blocks(page)
+        cut = pdf_module.text_layer_blocks(page, pdf_module.page_shapes(page))
+    assert [[ln.text for ln in b.lines] for b in plain] == \
+        [[ln.text for ln in b.lines] for b in cut]
+
+
 def test_plain_text(tmp_path):
     path = tmp_path / "notat.txt"
     path.write_text("Veikart\n\n• Timer 2.0\n• Pasientens prøvesvar\n\fSide to\n", "utf-8")
