@@ -59,6 +59,29 @@ def frame_of(box: BBox, shapes: list[Shape], max_area: float | None = None) -> S
     return best
 
 
+def filled_frame_under(box: BBox, shapes: list[Shape], max_area: float | None = None,
+                       share: float = 0.6) -> Shape | None:
+    """The smallest filled shape that holds ``box``'s width and most (``share``) of its
+    area: the box an item's text runs out of (a short bar with a wrapped name).
+
+    >>> filled_frame_under((10, 8, 40, 32), [Shape((5, 10, 45, 30), "C6EFCE")]).bbox
+    (5, 10, 45, 30)
+    """
+    best = None
+    size = max(area(box), 1e-6)
+    for shape in shapes:
+        sx0, sy0, sx1, sy1 = shape.bbox
+        if shape.geometry == "line" or not shape.fill or not (sx0 - 2 <= box[0]
+                                                              and box[2] <= sx1 + 2):
+            continue
+        overlap = max(0.0, min(sy1, box[3]) - max(sy0, box[1])) * (box[2] - box[0])
+        if overlap < share * size or (max_area is not None and area(shape.bbox) > max_area):
+            continue
+        if best is None or area(shape.bbox) < area(best.bbox):
+            best = shape
+    return best
+
+
 def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None) -> list[Block]:
     """Merge blocks that are one text box cut in pieces by the layout engine: stacked directly
     above each other, left edges aligned (within a hanging indent), no gap bigger than a line,

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from extractors import colors
-from extractors.geometry import frame_of, union
+from extractors.geometry import filled_frame_under, frame_of, union
 from extractors.model import BBox, Page, Shape
 
 from . import lexicon
@@ -340,7 +340,8 @@ def own_frame(cand: Candidate, shapes: list[Shape], centres: list, page_area: fl
     if block.frame is not None:  # the shape the extractor found the block drawn on
         frame = Shape(block.frame, block.fill, None, block.geometry or "rect")
     elif shapes:
-        frame = frame_of(cand.bbox, shapes, max_area=0.15 * page_area)
+        frame = frame_of(cand.bbox, shapes, max_area=0.15 * page_area) or \
+            filled_frame_under(cand.bbox, shapes, max_area=0.15 * page_area)
     else:
         return None
     if frame is None:

@@ -223,3 +223,27 @@ def test_headers_that_lead_wide_columns_of_sub_columns(matcher):
         "Timebooking": "2023", "Samvalg": "2023", "Smarte brev": "2023",
         "Rekvisisjonshotell": "2025-2026", "Behandlingsplan": "2025-2026",
         "Timer 2.0": "2025-2026", "Innsyn 12-16": "Lenger sikt"}
+
+
+def test_a_bar_whose_name_runs_out_of_it_keeps_its_fill_colour_status(matcher):
+    """A PDF draws a short timeline bar and its wrapped name apart; the name sticking out
+    above and below the bar still takes the bar's fill, and the legend's status with it."""
+    from extractors.model import Shape
+
+    green, yellow = "C6EFCE", "FFEB9C"
+    blocks = [label(20, 40, "2025", w=40), label(260, 40, "2026", w=40),
+              label(500, 40, "2027", w=40),
+              box(262, 76, ["Pasienten", "booker time", "selv"], w=50, bullets=False),
+              box(30, 80, ["Samsending av skjema og brev"], w=200, bullets=False),
+              label(40, 500, "Grønn boks – i drift", w=100),
+              label(300, 500, "Gul boks – pågår", w=100)]
+    shapes = [Shape((260, 80, 330, 104), green, None, "rect"),  # the text runs 4 pt over
+              Shape((25, 76, 240, 96), yellow, None, "rect"),
+              Shape((20, 498, 130, 512), green, None, "rect"),
+              Shape((290, 498, 410, 512), yellow, None, "rect")]
+    origin = Origin("bars.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="text-layer", shapes=shapes).finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    got = {it.text: (it.status, it.status_source) for it in norm.items}
+    assert got["Pasienten booker time selv"] == ("i drift", "fill-colour")
+    assert got["Samsending av skjema og brev"] == ("pågår", "fill-colour")
