@@ -51,6 +51,9 @@ LEADING_MARGIN = 6.0
 MIN_SHARE = 0.5
 #: The share of a timeline cell a bar may fall short of or overrun a cell edge by.
 EDGE_TOLERANCE = 0.2
+#: How much wider than any gap inside a row (column) of items the gaps between the rows
+#: must be for the items alone to draw the edges (``_cluster_bounds``).
+CLUSTER_GAP = 2.0
 #: Words that mark a "today" line on a timeline: not an item.
 _TODAY = re.compile(r"^\W*(i\s*dag|nå|today|dagens dato|vi er her)\W*$", re.I)
 _OPEN_GEOMETRIES = {"homePlate", "rightArrow", "chevron", "notchedRightArrow",
@@ -647,11 +650,54 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     axis = best[1]
     ruled = _separator_bounds(axis, shapes, page_area, boxes)
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
+    if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
+        axis.bounds = clustered
     axis.limits = _limits(labels, direction, axis.bounds)
     axis.unlabelled = _unlabelled_runs(axis, boxes)
     if shaped and direction == "y":
         axis.mode = "shapes"
     return axis
+
+
+def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
+    """Edges from the items alone, where they make it plain: the items fall into exactly as
+    many runs as there are labels, set apart by gaps ``CLUSTER_GAP`` times wider than any gap
+    inside a run and at least a line high, and each label lies on the run in its place or
+    clearly nearer to it than to any other. Then each edge is the middle of its gap, however
+    the labels sit on their rows (at the top, centred, under the items) or columns, even
+    where one deck mixes them."""
+    body = [b for b in boxes if axis.in_body(b)]
+    spans = sorted(_along(axis, body))
+    k = len(axis.labels)
+    if k < 2 or len(spans) < k:
+        return None
+    runs = [list(spans[0])]
+    for lo, hi in spans[1:]:
+        if lo <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    if len(runs) < k:
+        return None
+    gaps = sorted(((runs[i + 1][0] - runs[i][1], i) for i in range(len(runs) - 1)),
+                  reverse=True)
+    line = median(b[3] - b[1] for b in body)
+    inner = gaps[k - 1][0] if len(gaps) >= k else 0.0
+    if gaps[k - 2][0] < max(CLUSTER_GAP * inner, line):
+        return None
+    cuts = sorted(i for _, i in gaps[:k - 1])
+    firsts = [0] + [i + 1 for i in cuts]
+    lasts = cuts + [len(runs) - 1]
+    clusters = [(runs[a][0], runs[b][1]) for a, b in zip(firsts, lasts, strict=True)]
+    for j, label in enumerate(axis.labels):
+        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
+                    else (label.extent[1], label.extent[3]))
+        centre = (llo + lhi) / 2
+        away = [max(lo - centre, centre - hi, 0.0) for lo, hi in clusters]
+        # on its run, or clearly nearer to it than to any other
+        if any(n != j and away[j] > 0.5 * away[n] for n in range(k)):
+            return None
+    return [(runs[i][1] + runs[i + 1][0]) / 2 for i in cuts]
 
 
 def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:

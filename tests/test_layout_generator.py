@@ -163,8 +163,8 @@ def test_pdf_export_has_the_items_text(tmp_path):
 
 def test_fixtures_match_the_generator(tmp_path):
     written = gen.write_fixtures(tmp_path)
-    assert len(written) == 6
-    for family in ("swimlanes", "timeline", "table"):
-        fixture = gen.FIXTURE_DIR / f"{family}-dev-0.truth.json"
+    assert len(written) == 2 * len(gen.FIXTURE_DECKS)
+    for family, index in gen.FIXTURE_DECKS:
+        fixture = gen.FIXTURE_DIR / f"{family}-dev-{index}.truth.json"
         assert fixture.exists(), "run: scripts/layout_generator.py --fixtures"
         assert fixture.read_text("utf-8") == (tmp_path / fixture.name).read_text("utf-8")

@@ -247,3 +247,4 @@ def test_a_bar_whose_name_runs_out_of_it_keeps_its_fill_colour_status(matcher):
     got = {it.text: (it.status, it.status_source) for it in norm.items}
     assert got["Pasienten booker time selv"] == ("i drift", "fill-colour")
     assert got["Samsending av skjema og brev"] == ("pågår", "fill-colour")
+
