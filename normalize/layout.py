@@ -447,7 +447,12 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
     labels: list[Label] = []
     used: set[int] = set()
     for i, cand in enumerate(cands):
-        if i in used or cand.bbox is None or len(cand.text) > MAX_LABEL_CHARS:
+        if i in used or cand.bbox is None:
+            continue
+        if len(cand.lines) == 1 and (runs := lexicon.tick_runs(cand.text)):
+            labels += _joined_ticks(i, cand, runs)
+            continue
+        if len(cand.text) > MAX_LABEL_CHARS:
             continue
         text = _label_text(cand)
         tick = lexicon.time_tick(text)
@@ -482,6 +487,24 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         if region is not None and region != lexicon.NATIONAL:
             labels.append(Label("region", region, (i,), cand.bbox, text))
     return labels
+
+
+def _joined_ticks(index: int, cand: Candidate, runs: list[tuple[int, int]]) -> list[Label]:
+    """A time axis's ticks that the text layer joined into one line, each as a label of
+    its own, with the share of the line's box its characters take (ticks of one unit are
+    written alike, so their widths hardly differ)."""
+    x0, y0, x1, y1 = cand.bbox
+    per_char = (x1 - x0) / max(len(cand.text), 1)
+    out = []
+    for a, b in runs:
+        text = cand.text[a:b]
+        box = (x0 + a * per_char, y0, x0 + b * per_char, y1)
+        tick, per = lexicon.time_tick(text), lexicon.period(text)
+        if tick is not None and (per is None or per.start == per.end or tick.open):
+            out.append(Label("tick", tick, (index,), box, text))
+        if per is not None:
+            out.append(Label("period", per, (index,), box, text))
+    return out
 
 
 def _wrapped(reader, cand: Candidate, nxt: Candidate | None) -> tuple[object, str] | None:

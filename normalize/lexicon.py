@@ -539,6 +539,40 @@ def time_tick(text: str) -> Tick | None:
     return None
 
 
+#: One time tick inside a longer text (the unanchored forms of ``time_tick``).
+_TICK_ANY = re.compile(
+    rf"(?<!\w)(?:(?:[QK]\s?[1-4]|[1-4]\.\s*(?:kv\.?|kvartal)|H\s?[12]|[12]\.\s*halvår|"
+    rf"(?:{_MONTH_ALT})\.?)\s*[-–/]?\s*(?:20\d\d|'\d\d)|20\d\d(?:\s*(?:→|->|\+))?)(?!\w)",
+    re.I)
+
+
+def tick_runs(text: str) -> list[tuple[int, int]] | None:
+    """The spans of the ticks a time axis's labels make when a text layer joined them into
+    one line ("1. halvår 2024 2. halvår 2024 1. halvår 2025"): two or more ticks of one
+    unit, later each, with nothing but white space between them; else None.
+
+    >>> tick_runs("Q1 2025  Q2 2025 Q3 2025")
+    [(0, 7), (9, 16), (17, 24)]
+    >>> tick_runs("2025 Timer 2.0") is None, tick_runs("2024 2023") is None
+    (True, True)
+    >>> tick_runs("2025-2026") is None, tick_runs("2023 - 2024") is None
+    (True, True)
+    """
+    spans = [m.span() for m in _TICK_ANY.finditer(text)]
+    if len(spans) < 2:
+        return None
+    rest = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans],
+                                               [s for s, _ in spans] + [len(text)],
+                                               strict=True))
+    if any(not (ch.isspace() or ch in "|·•") for ch in rest) or period(text) is not None:
+        return None  # "2025-2026" is one period, not two ticks
+    ticks = [time_tick(text[a:b]) for a, b in spans]
+    if any(t is None for t in ticks) or len({t.unit for t in ticks}) != 1 or any(
+            b.start <= a.start for a, b in zip(ticks, ticks[1:], strict=False)):
+        return None
+    return spans
+
+
 #: Colour words as legends write them, with a typical shade of each.
 COLOUR_WORDS = {
     "grønn": "2E9E44", "grønt": "2E9E44", "grønne": "2E9E44", "gul": "F2C500", "gult": "F2C500",

@@ -248,3 +248,19 @@ def test_a_bar_whose_name_runs_out_of_it_keeps_its_fill_colour_status(matcher):
     assert got["Pasienten booker time selv"] == ("i drift", "fill-colour")
     assert got["Samsending av skjema og brev"] == ("pågår", "fill-colour")
 
+
+
+def test_time_axis_ticks_joined_into_one_line_by_the_text_layer(matcher):
+    """pdfminer writes a row of tick labels set close together as one line; each tick is
+    still a tick, and a bar's extent on the axis gives its years."""
+    ticks = " ".join(f"{h}. halvår {y}" for y in (2024, 2025, 2026, 2027) for h in (1, 2))
+    page = [label(100, 40, ticks, w=800),  # eight ticks, 100 pt each
+            label(20, 80, "Helse Vest", w=60), label(20, 200, "Helse Nord", w=60),
+            box(105, 80, ["Smarte brev"], w=90, bullets=False),  # 1. halvår 2024
+            box(310, 80, ["Timebooking"], w=180, bullets=False),  # 2025
+            box(505, 200, ["Samvalg"], w=290, bullets=False)]  # 2026 to 1. halvår 2027
+    got = {it.text: (it.region, it.period_start, it.period_end)
+           for it in normalize_document(doc_of(page), matcher).items}
+    assert got == {"Smarte brev": ("Helse Vest", 2024, 2024),
+                   "Timebooking": ("Helse Vest", 2025, 2025),
+                   "Samvalg": ("Helse Nord", 2026, 2027)}
