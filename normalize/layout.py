@@ -607,7 +607,7 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     """How badly the labels sit on the items their bands take, in label sizes: a label
     heading its band lines up with the start of its items ("leading"); a label centred on
     its column or lane lines up with their middle ("between"). Items left in no band cost
-    most, then labels left with no items."""
+    most, then labels left with no items and column headers beside all of theirs."""
     spans: dict[int, list[float]] = {}
     lost = 0
     for lo, hi in _along(axis, boxes):
@@ -619,11 +619,15 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     # a label whose band holds nothing while the others hold items is likely misread
     empty = sum(1 for k in range(len(axis.labels)) if k not in spans) if spans else 0
     costs = []
+    aside = 0  # column headers that stand wholly beside the items their bands take
     for band, (lo, hi) in spans.items():
         label = axis.labels[band]
         llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
                     else (label.extent[1], label.extent[3]))
         size = max(lhi - llo, 1.0)
+        # a header is drawn over (part of) its column, or leads it; a row label may sit
+        # under its items
+        aside += axis.direction == "x" and (hi < llo or (lo > lhi and axis.mode != "leading"))
         if axis.mode == "leading":
             costs.append(abs(llo - lo) / size)
         else:
@@ -631,7 +635,7 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     # the typical band decides (a period whose first sub-column is empty is one outlier)
     typical = median(costs) if len(costs) >= 3 else sum(costs) / max(len(costs), 1)
     # an item the bands leave out (before a first label that "leads") weighs most
-    return 10.0 * lost + 3.0 * empty + round(typical, 1)
+    return 10.0 * lost + 3.0 * (empty + aside) + round(typical, 1)
 
 
 def _along(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
@@ -686,9 +690,9 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
     """Edges from the items alone, where they make it plain: the items fall into exactly as
     many runs as there are labels, set apart by gaps ``CLUSTER_GAP`` times wider than any gap
     inside a run and at least a line high, and each label lies on the run in its place or
-    clearly nearer to it than to any other. Then each edge is the middle of its gap, however
-    the labels sit on their rows (at the top, centred, under the items) or columns, even
-    where one deck mixes them."""
+    clearly nearer to it than to any other (a column header over its column). Then each
+    edge is the middle of its gap, however the labels sit on their rows (at the top,
+    centred, under the items) or columns, even where one deck mixes them."""
     body = [b for b in boxes if axis.in_body(b)]
     spans = sorted(_along(axis, body))
     k = len(axis.labels)
@@ -715,6 +719,8 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
     for j, label in enumerate(axis.labels):
         llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
                     else (label.extent[1], label.extent[3]))
+        if axis.direction == "x" and not (llo <= clusters[j][1] and lhi >= clusters[j][0]):
+            return None  # a column header stands over its column
         centre = (llo + lhi) / 2
         away = [max(lo - centre, centre - hi, 0.0) for lo, hi in clusters]
         # on its run, or clearly nearer to it than to any other

@@ -1641,9 +1641,10 @@ def export_pdfs(made: list[tuple[DeckSpec, dict[str, Path]]]) -> None:
 
 #: The dev decks kept as test fixtures: three small ones, and the ones whose reading a change
 #: once fixed (a grid whose period labels sit at the top of some rows and in the middle or
-#: under the items of others; wide periods that each head two sub-columns).
+#: under the items of others; wide periods that each head two sub-columns; a wide period
+#: followed by an empty one).
 FIXTURE_DECKS = (("swimlanes", 0), ("timeline", 0), ("table", 0), ("grid", 31),
-                 ("wide_columns", 18))
+                 ("wide_columns", 18), ("wide_columns", 53))
 
 
 def write_fixtures(folder: Path = FIXTURE_DIR) -> list[Path]:
