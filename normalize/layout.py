@@ -675,7 +675,8 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
         if best is None or cost < best[0]:
             best = (cost, axis)
     axis = best[1]
-    ruled = _separator_bounds(axis, shapes, page_area, boxes)
+    seams = _drawn_seams(axis)
+    ruled = {**_separator_bounds(axis, shapes, page_area, boxes), **seams}
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
     if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
         axis.bounds = clustered
@@ -755,6 +756,23 @@ def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]
             -max(0.0, min(lhi, runs[k][1]) - max(llo, runs[k][0])),
             max(runs[k][0] - lhi, llo - runs[k][1], 0.0))))
     return [tuple(r) for k, r in enumerate(runs) if k not in claimed]
+
+
+def _drawn_seams(axis: Axis) -> dict[int, float]:
+    """Edges the headers draw themselves: two neighbouring labels drawn on shapes that meet
+    (chevrons or bars of a period band laid end to end) end their bands where the shapes
+    meet, whatever rule or white space lies elsewhere between them (a "today" line)."""
+    out = {}
+    for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
+        if a.frame is None or b.frame is None:
+            continue
+        ahi = a.frame[2] if axis.direction == "x" else a.frame[3]
+        blo = b.frame[0] if axis.direction == "x" else b.frame[1]
+        size = min(a.frame[2] - a.frame[0], b.frame[2] - b.frame[0]) if axis.direction == "x" \
+            else min(a.frame[3] - a.frame[1], b.frame[3] - b.frame[1])
+        if -0.1 * size <= blo - ahi <= 0.1 * size:
+            out[k] = (ahi + blo) / 2
+    return out
 
 
 def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,

@@ -264,3 +264,28 @@ def test_time_axis_ticks_joined_into_one_line_by_the_text_layer(matcher):
     assert got == {"Smarte brev": ("Helse Vest", 2024, 2024),
                    "Timebooking": ("Helse Vest", 2025, 2025),
                    "Samvalg": ("Helse Nord", 2026, 2027)}
+
+
+def test_period_bands_drawn_end_to_end_end_where_their_shapes_meet(matcher):
+    """A timeline's own periods as two chevrons laid end to end over its year ticks, and a
+    "today" line further left: a bar inside the first chevron's years is in that period,
+    however the line and the white space between the bars lie."""
+    from extractors.model import Shape
+
+    blocks = [label(140, 40, "2024-2025", w=390), label(532, 40, "Lenger sikt", w=400),
+              label(220, 60, "2024", w=30), label(420, 60, "2025", w=30),
+              label(620, 60, "2026", w=30), label(820, 60, "2027", w=30),
+              label(20, 100, "Helse Vest", w=60),
+              box(145, 100, ["Smarte brev"], w=180, bullets=False),          # 2024
+              box(345, 130, ["Timebooking"], w=180, bullets=False),          # 2025
+              box(540, 160, ["Samvalg"], w=180, bullets=False)]              # 2026
+    shapes = [Shape((139, 38, 530, 52), "2F5597", None, "chevron"),
+              Shape((532, 38, 937, 52), "2F5597", None, "chevron"),
+              Shape((334, 56, 335, 520), None, "C00000", "line")]  # "today", between bars
+    origin = Origin("tidslinje.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="text-layer", shapes=shapes).finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
+    assert got["Smarte brev"] == ("2024-2025", 2024, 2024)
+    assert got["Timebooking"] == ("2024-2025", 2025, 2025)
+    assert got["Samvalg"] == ("Lenger sikt", 2026, 2026)
