@@ -221,9 +221,12 @@ class PageLayout:
             scheme = None  # the deck's own period header the whole bar lies under
             if axis is not None and axis.direction == "x" and axis.in_body(box):
                 band, share, _ = axis.band_of(box[0], box[2])
-                if band is not None and share >= 1 - EDGE_TOLERANCE and \
-                        axis.labels[band].value is not None:
-                    scheme = axis.labels[band].value.label
+                value = axis.labels[band].value if band is not None else None
+                # the bar lies under the header, and its years within the header's
+                within = value is not None and (value.start is None or (
+                    value.start <= start and (value.end is None or end <= value.end)))
+                if band is not None and share >= 1 - EDGE_TOLERANCE and within:
+                    scheme = value.label
             label = scheme or (f"{start}→" if open_end else
                                f"{start}" if start == end else f"{start}-{end}")
             out.period = lexicon.Period(label, start, None if open_end else end)

@@ -289,3 +289,20 @@ def test_period_bands_drawn_end_to_end_end_where_their_shapes_meet(matcher):
     assert got["Smarte brev"] == ("2024-2025", 2024, 2024)
     assert got["Timebooking"] == ("2024-2025", 2025, 2025)
     assert got["Samvalg"] == ("Lenger sikt", 2026, 2026)
+
+
+def test_a_bar_reaching_into_the_next_period_does_not_take_the_first_ones_name(matcher):
+    """A bar under the deck's "2025" band that runs a fifth of its length into 2026 is
+    2025-2026: the deck's own period names it only when the bar's years lie within it."""
+    quarters = [f"K{q} {y}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
+    blocks = [label(100, 40, "2025", w=30), label(500, 40, "2026", w=30)]
+    blocks += [label(100 + 100 * k, 60, text, w=40) for k, text in enumerate(quarters)]
+    blocks += [label(20, 100, "Helse Vest", w=60),
+               box(105, 100, ["Samvalg"], w=380, bullets=False),  # 2025 only
+               box(105, 130, ["Timebooking"], w=480, bullets=False)]  # into K1 2026
+    origin = Origin("kvartal.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="text-layer").finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
+    assert got["Samvalg"] == ("2025", 2025, 2025)
+    assert got["Timebooking"] == ("2025-2026", 2025, 2026)
