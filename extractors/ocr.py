@@ -23,7 +23,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 10
+METHOD = 11
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -239,7 +239,73 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         for framed in _by_frame(plines, shapes):
             for part in _by_column(framed):
                 blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
+    for line in _unread_words(image, data, lang):
+        box = tuple(v * scale for v in line.bbox)
+        ink = (pixels.text_colour(colour_image, line.bbox) or "000000") if colour else None
+        blocks.append(Block("ocr_block", [Line(line.text, box, color=ink)], box))
     return blocks, _mean_conf(data), shapes
+
+
+#: At most this many pieces of unread ink are read again per page (``_unread_words``).
+MAX_UNREAD = 12
+#: A piece of unread ink is read when tesseract is at least this sure of it (0-100).
+UNREAD_MIN_CONF = 60.0
+
+
+def _unread_words(image: Image.Image, data: dict, lang: str) -> list[Line]:
+    """Words tesseract's page pass left out: a short label standing alone, often beside a
+    logo or an icon ("HV", "HSØ"), which page segmentation drops as noise. Dark strokes that
+    no word read covers are grouped into word-sized runs of letter-like marks (as tall as the
+    page's words, not solid like an icon, two or more side by side), and each run is read
+    alone as one line; what tesseract reads surely and as letters is kept. Boxes in pixels."""
+    from scipy import ndimage
+
+    heights = sorted(data["height"][i] for i, t in enumerate(data["text"])
+                     if t.strip() and float(data["conf"][i]) >= UNREAD_MIN_CONF)
+    if not heights:
+        return []
+    tall = heights[len(heights) // 2]
+    dark = np.asarray(image.filter(ImageFilter.MedianFilter(3))) < 128
+    for i, word in enumerate(data["text"]):
+        if word.strip() and float(data["conf"][i]) >= 0:
+            pad = int(0.3 * data["height"][i]) + 1
+            x, y = data["left"][i], data["top"][i]
+            dark[max(0, y - pad):y + data["height"][i] + pad,
+                 max(0, x - pad):x + data["width"][i] + pad] = False
+    labels, _ = ndimage.label(dark)
+    marks = []
+    for k, sl in enumerate(ndimage.find_objects(labels), start=1):
+        h, w = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
+        filled = float((labels[sl] == k).sum()) / max(h * w, 1)
+        if 0.5 * tall <= h <= 1.6 * tall and w <= 2.5 * h and filled < 0.75:
+            marks.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop))
+    runs: list[list[tuple[int, int, int, int]]] = []
+    for mark in sorted(marks):
+        for run in runs:
+            last = run[-1]
+            overlap = min(last[3], mark[3]) - max(last[1], mark[1])
+            if 0 <= mark[0] - last[2] <= 0.6 * tall and overlap >= 0.5 * (mark[3] - mark[1]):
+                run.append(mark)
+                break
+        else:
+            runs.append([mark])
+    runs = sorted((r for r in runs if len(r) >= 2), key=len, reverse=True)[:MAX_UNREAD]
+    out = []
+    for run in runs:
+        x0, y0 = min(m[0] for m in run), min(m[1] for m in run)
+        x1, y1 = max(m[2] for m in run), max(m[3] for m in run)
+        pad = int(0.4 * tall)
+        crop = image.crop((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+        read = _tesseract(crop.filter(ImageFilter.MedianFilter(3)), lang, 7)
+        words = [(t.strip(), float(c)) for t, c in zip(read["text"], read["conf"], strict=True)
+                 if t.strip() and float(c) >= 0]
+        text = " ".join(t for t, _ in words).strip(" .,:;'\"-–|")
+        letters = sum(ch.isalpha() for ch in text)
+        # a short piece is a code in capitals ("HV", "HSØ"), not a scrap of a word ("jon")
+        if words and min(c for _, c in words) >= UNREAD_MIN_CONF and letters >= 2 and \
+                (letters > 3 or text.isupper()):
+            out.append(Line(text, (x0, y0, x1, y1)))
+    return out
 
 
 def _by_column(lines: list[Line]) -> list[list[Line]]:
