@@ -460,12 +460,12 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         text = _label_text(cand)
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
-        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        nxt = _next_line(i, cands)
         if per is None and tick is None and (wrapped := _wrapped(lexicon.period, cand, nxt)):
             # a header wrapped over two lines ("LENGER" / "SIKT")
-            labels.append(Label("period", wrapped[0], (i, i + 1),
+            labels.append(Label("period", wrapped[0], (i, cands.index(nxt)),
                                 union([cand.bbox, nxt.bbox]), wrapped[1]))
-            used.add(i + 1)
+            used.add(cands.index(nxt))
             continue
         if tick is not None and (per is None or per.start == per.end or tick.open):
             labels.append(Label("tick", tick, (i,), cand.bbox, text))
@@ -476,9 +476,9 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
             continue
         region = lexicon.region_label(text)
         if region is None and (wrapped := _wrapped(lexicon.regional_label, cand, nxt)):
-            labels.append(Label("region", wrapped[0], (i, i + 1),
+            labels.append(Label("region", wrapped[0], (i, cands.index(nxt)),
                                 union([cand.bbox, nxt.bbox]), wrapped[1]))
-            used.add(i + 1)
+            used.add(cands.index(nxt))
             continue
         if region is None and (m := _ONE_GLYPH.match(text)):
             # a logo read as a short word ("i Vest"): a label only within a row or column
@@ -510,12 +510,35 @@ def _joined_ticks(index: int, cand: Candidate, runs: list[tuple[int, int]]) -> l
     return out
 
 
-def _wrapped(reader, cand: Candidate, nxt: Candidate | None) -> tuple[object, str] | None:
-    """A label wrapped over two lines of one block ("HELSE" / "MIDT-NORGE"): what
-    ``reader`` reads in the two lines together, and their text."""
-    if (nxt is None or nxt.bbox is None or nxt.block_index != cand.block_index
-            or len(nxt.text) > MAX_LABEL_CHARS):
+def _next_line(i: int, cands: list[Candidate]) -> Candidate | None:
+    """The candidate that goes on from ``cands[i]`` as the next line of a label: the next
+    one in its block, else (OCR cuts a two-line label on a dark header into two blocks) the
+    short text right under it, as tall, centred alike."""
+    cand = cands[i]
+    if i + 1 < len(cands) and cands[i + 1].block_index == cand.block_index:
+        return cands[i + 1]
+    if cand.bbox is None:
         return None
+    x0, y0, x1, y1 = cand.bbox
+    height, centre = y1 - y0, (x0 + x1) / 2
+    for other in cands:
+        if other is cand or other.bbox is None or len(other.text) > MAX_LABEL_CHARS:
+            continue
+        ox0, oy0, ox1, oy1 = other.bbox
+        if (-0.2 * height <= oy0 - y1 <= 0.8 * height and 0.5 * height <= oy1 - oy0
+                <= 2.0 * height and abs((ox0 + ox1) / 2 - centre) <= 0.25 * max(
+                    x1 - x0, ox1 - ox0)):
+            return other
+    return None
+
+
+def _wrapped(reader, cand: Candidate, nxt: Candidate | None) -> tuple[object, str] | None:
+    """A label wrapped over two lines ("HELSE" / "MIDT-NORGE"; see ``_next_line``): what
+    ``reader`` reads in the two lines together, and their text."""
+    if nxt is None or nxt.bbox is None or len(nxt.text) > MAX_LABEL_CHARS:
+        return None
+    if nxt.block_index != cand.block_index and reader(nxt.text) is not None:
+        return None  # a label of its own under a header cell ("Periode" / "2025-26")
     text = " ".join(f"{cand.text} {nxt.text}".split())
     value = reader(text)
     return (value, text) if value is not None else None

@@ -306,3 +306,19 @@ def test_a_bar_reaching_into_the_next_period_does_not_take_the_first_ones_name(m
     got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
     assert got["Samvalg"] == ("2025", 2025, 2025)
     assert got["Timebooking"] == ("2025-2026", 2025, 2026)
+
+
+def test_a_two_line_label_cut_into_two_blocks_is_one_label(matcher):
+    """OCR cuts a two-line header on a dark band into two blocks ("Helse" / "Mest.", its
+    "Vest" misread); the line right under goes on with it. A label of its own under a
+    merged header cell ("Periode" over "2025-2026") is not joined to it."""
+    page = [label(150, 30, "Helse", w=30), label(148, 41, "Nord", w=34),
+              label(350, 30, "Helse", w=30), label(349, 41, "Mest.", w=32),
+              label(20, 70, "2023-2024", w=50),
+              label(20, 20, "Periode", w=40), label(20, 170, "2025-2026", w=50),
+              box(130, 70, ["Timebooking"], w=100), box(330, 70, ["Smarte brev"], w=100),
+              box(330, 170, ["Samvalg"], w=100)]
+    got = placed(matcher, page)
+    assert got["Timebooking"] == ("Helse Nord", "2023-2024")
+    assert got["Smarte brev"] == ("Helse Vest", "2023-2024")
+    assert got["Samvalg"] == ("Helse Vest", "2025-2026")
