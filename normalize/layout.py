@@ -321,7 +321,10 @@ class PageLayout:
             return
         text_colour = _text_colour(cand, self.typed_colours)
         frame = frame if frame is not None else self._frame(cand)
-        fill = frame.fill if frame is not None else cand.block.fill
+        # a fill the block was given without a frame (a table cell's) is its own; a frame
+        # that is not the item's own (a swimlane, a panel holding other items) says nothing
+        fill = frame.fill if frame is not None else (
+            cand.block.fill if cand.block.frame is None else None)
         for colour, source, what in ((text_colour, "text-colour", "text"),
                                      (fill, "fill-colour", "fill")):
             if colour is None:

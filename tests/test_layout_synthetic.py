@@ -322,3 +322,28 @@ def test_a_two_line_label_cut_into_two_blocks_is_one_label(matcher):
     assert got["Timebooking"] == ("Helse Nord", "2023-2024")
     assert got["Smarte brev"] == ("Helse Vest", "2023-2024")
     assert got["Samvalg"] == ("Helse Vest", "2025-2026")
+
+
+def test_a_swimlane_fill_is_no_items_status(matcher):
+    """Items drawn on a pale swimlane that holds several of them (the extractor found no
+    box of their own) take no status from the lane's fill, even where a legend names a
+    colour near it."""
+    from extractors.model import Shape
+
+    lane = (20, 90, 820, 290)
+    items = []
+    for k, text in enumerate(["Smarte brev", "Timebooking"]):
+        b = box(100 + 300 * k, 150, [text], w=150, bullets=False)
+        items.append(Block(b.kind, b.lines, b.bbox, frame=lane, fill="E6E6E6"))
+    blocks = [label(100, 40, "2023-2024", w=60), label(400, 40, "2025-2026", w=60),
+              label(22, 150, "Helse Vest", w=60), *items,
+              label(850, 60, "Grønn: i drift", w=90), label(850, 90, "Grå: planlagt", w=90)]
+    shapes = [Shape(lane, "E6E6E6", None, "rect"),
+              Shape((835, 60, 845, 70), "00B050", None, "rect"),
+              Shape((835, 90, 845, 100), "D9D9D9", None, "rect")]
+    origin = Origin("baner.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="ocr", shapes=shapes).finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    got = {it.text: (it.period, it.status) for it in norm.items}
+    assert got["Smarte brev"] == ("2023-2024", None)
+    assert got["Timebooking"] == ("2025-2026", None)
