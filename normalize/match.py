@@ -298,8 +298,22 @@ class Matcher:
                 decided[key] = match
         return [decided[key] for key in zip(texts, regions, strict=True)]
 
+    def _rejoined(self, query: str) -> str:
+        """``query`` with a word a line wrap cut without a hyphen put together again
+        ("tilbakemeldingsskje ma"): two neighbouring words that no catalogue name has and
+        that together make one a name has."""
+        words = query.split()
+        out: list[str] = []
+        for word in words:
+            if out and out[-1] not in self.vocab and word not in self.vocab and \
+                    out[-1] + word in self.vocab:
+                out[-1] += word
+            else:
+                out.append(word)
+        return " ".join(out)
+
     def _queries(self, text: str) -> list[str]:
-        queries = [normalize_name(text)]
+        queries = [self._rejoined(normalize_name(text))]
         parts = [p for p in _SEGMENT.split(text) if p.strip()]
         if 1 < len(parts) <= 5:  # "A – B – C": every run of neighbouring parts
             for a in range(len(parts)):

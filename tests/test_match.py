@@ -24,6 +24,9 @@ from normalize.match import load_model, normalize_name
      "brev-helseplattformen-sykehus"),
     ("Forbedret CheckWare – løsning", "forbedret-checkware"),
     ("Barn og unge–tilgang Helsenorge", "barn-unge-tilgang-helsenorge"),
+    # a long word a narrow box wrapped without a hyphen
+    ("Tilbakemeldingsskje ma", "tilbakemeldingsskjema"),
+    ("Behandlingshjelpemi dler", "behandlingshjelpemidler"),
 ])
 def test_hard_cases_are_auto_matched_right(matcher, text, initiative):
     m = matcher.match(text)
