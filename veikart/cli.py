@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import re
@@ -10,7 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import ExitCode, OutputError, ReviewError, UsageError, VeikartError
@@ -518,5 +519,29 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.other_error)
 
 
+#: The exit code :func:`entry` leaves with.
+_EXIT_CODE = 0
+
+
+def _leave() -> None:
+    """The last exit handler: output flushed, then out, with the exit code. Python's own
+    teardown of the heap, object by object, is skipped: after an ingest (Prefect's thousands
+    of modules, a dataset's rows) it took 1.4 s, and it writes nothing. Every file veikart
+    writes is closed (and fsynced) before :func:`main` returns."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(_EXIT_CODE)
+
+
+def entry() -> None:
+    """The ``veikart`` command: :func:`main`, then every exit handler (Prefect's, logging's)
+    and out (:func:`_leave`). Registered first, :func:`_leave` runs last."""
+    global _EXIT_CODE
+    atexit.register(_leave)
+    _EXIT_CODE = main()
+    sys.exit(_EXIT_CODE)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
