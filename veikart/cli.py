@@ -110,11 +110,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if plan is not None and runs.is_noop(plan):
             summary = runs.noop_run(plan)
         else:
-            from flows.ingest import flow_for
-            from flows.server import embedded_server
+            from flows.server import prefect_api
 
-            with embedded_server(), _prefect_silent(args.verbose):
-                summary = flow_for(args.dask_address)(**options)
+            with prefect_api() as api:  # its server starts while Prefect is imported here
+                from flows.ingest import flow_for
+
+                with api.connected(), _prefect_silent(args.verbose):
+                    summary = flow_for(args.dask_address)(**options)
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
