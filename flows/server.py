@@ -19,11 +19,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -174,7 +176,9 @@ class PrefectApi:
     own ``SubprocessASGIServer`` imports it here first, ≈ 1.5 s more); :meth:`connected`
     waits until it answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self._log: IO[bytes] | None = None
         self.process: subprocess.Popen | None = None
         self.api_url: str | None = None
         self.shared = False
@@ -194,11 +198,16 @@ class PrefectApi:
         port = _free_port()
         self.api_url = f"http://127.0.0.1:{port}/api"
         prefect_dir = importlib.util.find_spec("prefect").submodule_search_locations[0]
+        # Its output is shown with -v, else kept for the reason it did not start (stopped
+        # as it starts, by Ctrl-C, uvicorn prints a traceback: not the user's to read)
+        if not self.verbose and self._log is None:
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect_dir).parent),
              "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
              "--port", str(port), "--log-level", "error", "--lifespan", "on"],
-            env={**os.environ, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL)
+            env={**os.environ, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=self._log)
         self._pid_file = register(self.process.pid, api_url=self.api_url)
 
     def _wait(self) -> None:
@@ -210,13 +219,25 @@ class PrefectApi:
                 self.stop()
                 self._spawn()
             elif code is not None:
+                said = self._said()
                 self.stop()
-                raise RuntimeError(f"the local Prefect server exited with {code} as it started")
+                raise RuntimeError(f"the local Prefect server exited with {code} as it started"
+                                   + (f": {said}" if said else ""))
             elif _answers(self.api_url):
                 return
             time.sleep(0.05)
+        said = self._said()
         self.stop()
-        raise RuntimeError(f"the local Prefect server did not answer in {timeout:.0f} s")
+        raise RuntimeError(f"the local Prefect server did not answer in {timeout:.0f} s"
+                           + (f": {said}" if said else ""))
+
+    def _said(self) -> str:
+        """The last line the server printed (when its output is kept)."""
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1].strip() if lines else ""
 
     @contextmanager
     def connected(self) -> Iterator[str | None]:
@@ -255,6 +276,9 @@ class PrefectApi:
         if self._pid_file is not None:
             self._pid_file.unlink(missing_ok=True)
             self._pid_file = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
 
 def _drain(timeout: float = 5) -> None:
@@ -269,13 +293,13 @@ def _drain(timeout: float = 5) -> None:
 
 
 @contextmanager
-def prefect_api() -> Iterator[PrefectApi]:
+def prefect_api(verbose: bool = False) -> Iterator[PrefectApi]:
     """The API server for this process's flow runs, started in the background (see
     :class:`PrefectApi`; ``with api.connected():`` around the flow), registered while it
     runs and stopped on the way out (Ctrl-C and SIGTERM included). A configured server
     (``PREFECT_API_URL``), a shared one that answers (``veikart serve``'s) or the one a
     test harness runs is used instead, and left running."""
-    api = PrefectApi()
+    api = PrefectApi(verbose)
     try:
         api.start()
         yield api
