@@ -86,6 +86,18 @@ def _writable(*folders: Path) -> None:
             raise OutputError(f"{folder}: cannot be made ({err.strerror or err})") from None
 
 
+def _local_documents(plan, args: argparse.Namespace) -> int:
+    """The documents this process is to read itself (for its worker processes), with the
+    matcher they share built first; 0 when the flow plans them (remote sources) or Dask
+    reads them."""
+    if plan is None or args.dask_address or not plan.todo:
+        return 0
+    from outputs import document as stage
+
+    stage.matcher_for(plan.catalogue_path, plan.overlay)
+    return len(plan.todo)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
     from extractors.remote import is_remote
@@ -111,8 +123,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             summary = runs.noop_run(plan)
         else:
             from flows.server import prefect_api
+            from flows.workers import document_workers
 
-            with prefect_api() as api:  # its server starts while Prefect is imported here
+            # the server starts while the matcher is built, workers forked and Prefect
+            # imported here; the workers before any thread (the flow's are Prefect's)
+            with prefect_api(args.verbose) as api, \
+                    document_workers(_local_documents(plan, args)):
                 from flows.ingest import flow_for
 
                 with api.connected(), _prefect_silent(args.verbose):
