@@ -59,8 +59,10 @@ def flow_for(dask_address: str | None = None):
     return ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
 
 
+# Two task threads per worker process: while one thread's document is read, the other's
+# task does Prefect's bookkeeping (its run and states, 30-50 ms), so a worker never waits.
 @flow(name="veikart-ingest", log_prints=False,
-      task_runner=ThreadPoolTaskRunner(max_workers=workers.cores()))
+      task_runner=ThreadPoolTaskRunner(max_workers=2 * workers.cores()))
 def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
                 state: str | None = None, force: bool = False, follow: int = 1) -> dict:
     """Ingest every new or changed document under ``inputs`` into the dataset in ``out``.

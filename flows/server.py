@@ -307,14 +307,6 @@ def prefect_api(verbose: bool = False) -> Iterator[PrefectApi]:
         api.stop()
 
 
-@contextmanager
-def embedded_server() -> Iterator[str | None]:
-    """:func:`prefect_api`, connected at once: its URL, or None when a server was
-    configured."""
-    with prefect_api() as api, api.connected() as url:
-        yield url
-
-
 def spawn_registered(args: list[str], api_url: str | None = None, shared: bool = False,
                      **popen) -> subprocess.Popen:
     """``subprocess.Popen(args)`` for a server process, registered until it is stopped (the
