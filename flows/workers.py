@@ -29,9 +29,11 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from typing import Any
 
-#: Fewest documents for which workers started from a fork server pay for their start (each
-#: imports nothing, but builds its matcher: ≈ 2 s of CPU, in parallel).
-FORKSERVER_MIN = 8
+#: Fewest documents for which workers started from a fork server are worth their start (the
+#: fork server imports the stage, ≈ 1 s, and each worker builds its matcher and fills its
+#: caches anew, ≈ 1 s). Measured on a shared 2-core machine, they did not pay at 8 or 24 text
+#: PDFs (5.6 s against 4.7 s in threads; 8.6 against 8.1-8.4): kept for backfills.
+FORKSERVER_MIN = 50
 #: The module a fork server imports before it forks workers.
 PRELOAD = ["outputs.document"]
 
@@ -92,8 +94,14 @@ def document_workers(documents: int) -> Iterator[int]:
     if not forked:
         context.set_forkserver_preload(PRELOAD)
     pool = ProcessPoolExecutor(n, mp_context=context, initializer=_in_worker)
-    # With fork every worker starts at the first submit, now, while no other thread runs.
-    pool.submit(int).result()
+    try:  # with fork every worker starts at the first submit, now, while no other thread runs
+        pool.submit(int).result()
+    except (BrokenProcessPool, OSError, RuntimeError):
+        # (a fork server's worker imports the caller's main module again, as spawn does: a
+        # script that calls the flow without `if __name__ == "__main__":` cannot have one)
+        _close(pool, wait=False)
+        yield 0
+        return
     _pool, _size = pool, n
     done = False
     try:

@@ -77,6 +77,7 @@ def test_a_flow_run_among_running_threads_takes_workers_from_a_fork_server(
     from flows import workers
     from flows.ingest import ingest_flow
 
+    monkeypatch.setattr(workers, "FORKSERVER_MIN", 8)  # (50 by default: a backfill)
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     page = (SAMPLES / "prosjektside_digital_dialog.html").read_text("utf-8")
