@@ -10,12 +10,11 @@ state folder and hands back only a small record, so work units travel cheaply to
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -24,13 +23,16 @@ from outputs import run as runs
 from outputs.report import markdown_summary
 from state import locked, state_dir
 
+from . import workers
+
 
 @task(name="ingest-document", task_run_name="ingest {path}")
 def ingest_document(path: str, catalogue_path: str, overlay: tuple, state: str, key: str,
                     run_id: str, local: str | None = None) -> dict:
-    """Extract and normalize one document; its rows go to the state folder and a small
-    record comes back."""
-    return stage.ingest_one(path, catalogue_path, overlay, state, key, run_id, local)
+    """Extract and normalize one document (in a worker process while the run has them); its
+    rows go to the state folder and a small record comes back."""
+    return workers.run(stage.ingest_one, path, catalogue_path, overlay, state, key, run_id,
+                       local)
 
 
 @task(name="publish-dataset")
@@ -57,8 +59,10 @@ def flow_for(dask_address: str | None = None):
     return ingest_flow.with_options(task_runner=DaskTaskRunner(address=dask_address))
 
 
+# Two task threads per worker process: while one thread's document is read, the other's
+# task does Prefect's bookkeeping (its run and states, 30-50 ms), so a worker never waits.
 @flow(name="veikart-ingest", log_prints=False,
-      task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2))
+      task_runner=ThreadPoolTaskRunner(max_workers=2 * workers.cores()))
 def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
                 state: str | None = None, force: bool = False, follow: int = 1) -> dict:
     """Ingest every new or changed document under ``inputs`` into the dataset in ``out``.
@@ -77,6 +81,32 @@ def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | Non
             force: bool, follow: int) -> dict:
     plan = runs.prepare(inputs, out, catalogue, state, force, follow)
     stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the workers
+    with workers.document_workers(len(plan.todo) if _local_threads() else 0) as processes:
+        if processes:
+            get_run_logger().info(f"reading {len(plan.todo)} documents in {processes} worker "
+                                  "processes")
+        _read(plan)
+        readers = workers.readers()
+    if readers:
+        get_run_logger().info(f"{readers} worker processes read the documents")
+    runs.record_failed_fetches(plan, plan.store)
+    summary, facts = runs.finish(plan, publish_dataset(plan))
+    summary["worker_processes"] = readers
+    create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, facts),
+                             description=f"veikart run {plan.run_id}")
+    return summary
+
+
+def _local_threads() -> bool:
+    """Whether this flow run's tasks run in threads of this process (not on Dask)."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    return context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
+
+
+def _read(plan: runs.RunPlan) -> None:
+    """Every document to read, one task each; their outcomes into the ledger."""
     store = plan.store
     futures = [ingest_document.submit(p, plan.catalogue_path, plan.overlay, plan.state,
                                       plan.key, plan.run_id, plan.local.get(p))
@@ -92,8 +122,3 @@ def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | Non
         runs.record(plan, store, path, outcome)
         pages += outcome["pages"]
         _progress(len(plan.records), len(plan.todo), pages, plan.clock)
-    runs.record_failed_fetches(plan, store)
-    summary, facts = runs.finish(plan, publish_dataset(plan))
-    create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, facts),
-                             description=f"veikart run {plan.run_id}")
-    return summary

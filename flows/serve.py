@@ -44,7 +44,8 @@ class LocalPrefectServer:
             self._log = open(self.home / "server.log", "ab")  # noqa: SIM115
         self.process = spawn_registered(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-             "--port", str(self.port)], env=env, stdin=subprocess.DEVNULL,
+             "--port", str(self.port)], api_url=self.url, shared=True, env=env,
+            stdin=subprocess.DEVNULL,
             stdout=self._log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True)
 

@@ -3,21 +3,29 @@
 Without ``PREFECT_API_URL`` a flow run needs a local API server. Prefect starts one as a child
 process and stops it when Python exits normally; a run killed with SIGKILL (or the OOM killer)
 cannot, and its server would go on listening, holding ≈ 220 MB, forever. So veikart starts that
-server itself (:func:`embedded_server`) and writes a pid file for it into
-``PREFECT_HOME/veikart-servers/``: the server's pid and start time beside its owner's. Every
-later run first stops the servers whose owner is gone (:func:`stop_orphans`). Start times are
-compared too, so a pid the system has since given to another process is never touched.
+server itself (:func:`prefect_api`), in the background while the run goes on, and writes a
+pid file for it into ``PREFECT_HOME/veikart-servers/``: the server's pid, start time and URL
+beside its owner's. Every later run first stops the servers whose owner is gone
+(:func:`stop_orphans`). Start times are compared too, so a pid the system has since given to
+another process is never touched. A server registered as shared (``veikart serve``'s) that
+answers is used by the runs meanwhile, and none is started.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 import psutil
 
@@ -50,11 +58,14 @@ def _same(pid: int, started: float) -> bool:
     return now is not None and abs(now - started) < 1.0
 
 
-def register(server_pid: int, owner_pid: int | None = None) -> Path:
-    """Write the pid file of a server that ``owner_pid`` (this process) started."""
+def register(server_pid: int, owner_pid: int | None = None, api_url: str | None = None,
+             shared: bool = False) -> Path:
+    """Write the pid file of a server that ``owner_pid`` (this process) started, and where
+    it answers; a ``shared`` one (``veikart serve``'s) other runs may use while it runs."""
     owner = owner_pid or os.getpid()
     record = {"server_pid": server_pid, "server_started": _started(server_pid),
-              "owner_pid": owner, "owner_started": _started(owner)}
+              "owner_pid": owner, "owner_started": _started(owner), "api_url": api_url,
+              "shared": shared}
     return atomic_write_text(registry() / f"{server_pid}.json", json.dumps(record))
 
 
@@ -105,36 +116,203 @@ def _stop(pid: int, grace: float = 10) -> None:
             proc.kill()
 
 
-@contextmanager
-def embedded_server() -> Iterator[str | None]:
-    """The local API server for this process's flow runs, registered while it runs and
-    stopped on the way out (Ctrl-C and SIGTERM included); its URL, or None when a server is
-    configured (``PREFECT_API_URL``) or another part of this process (a test harness)
-    already runs one."""
-    from prefect.server.api.server import SubprocessASGIServer
+#: The environment Prefect gives the API server it starts for a flow run without a server
+#: (``SubprocessASGIServer``): no UI, no background services, its last instance.
+EMBEDDED_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1"}
+#: uvicorn's exit code when it cannot start (its port taken since it was chosen).
+STARTUP_FAILURE = 3
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(api_url: str, timeout: float = 1.0) -> bool:
+    try:
+        with urllib.request.urlopen(api_url + "/health", timeout=timeout) as response:
+            return response.status == 200
+    except (OSError, ValueError):
+        return False
+
+
+def shared_server() -> str | None:
+    """The API URL of a running server registered to be shared (``veikart serve``'s), if
+    one answers; None otherwise."""
+    folder = registry()
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            record = json.loads(path.read_text())
+            url, pid, started = record.get("api_url"), record["server_pid"], \
+                record["server_started"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if (record.get("shared") and url and started is not None and _same(pid, started)
+                and _answers(url)):
+            return url
+    return None
+
+
+def _configured() -> bool:
+    """Whether this process's flow runs already have a server: ``PREFECT_API_URL`` (the
+    environment, a Prefect profile, a test harness's settings), or the temporary server
+    Prefect started in this process."""
+    if os.environ.get("PREFECT_API_URL"):
+        return True
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
-        yield None
-        return
-    server = SubprocessASGIServer()
-    if server.running:
-        yield None
-        return
-    server.start()
-    pid_file = register(server.server_process.pid)
+        return True
+    running = sys.modules.get("prefect.server.api.server")
+    return bool(running and running.SubprocessASGIServer().running)
+
+
+class PrefectApi:
+    """The Prefect API server of this process's flow runs. :meth:`start` returns at once:
+    the local server it starts (when none is configured or shared) imports Prefect's server
+    in a process of its own while this one goes on (≈ 3 s on this kind of machine, Prefect's
+    own ``SubprocessASGIServer`` imports it here first, ≈ 1.5 s more); :meth:`connected`
+    waits until it answers."""
+
+    def __init__(self, verbose: bool = False) -> None:
+        self.verbose = verbose
+        self._log: IO[bytes] | None = None
+        self.process: subprocess.Popen | None = None
+        self.api_url: str | None = None
+        self.shared = False
+        self._pid_file: Path | None = None
+
+    def start(self) -> None:
+        if os.environ.get("PREFECT_API_URL") or ("prefect.settings" in sys.modules
+                                                 and _configured()):
+            return  # (Prefect not imported yet: a profile's URL is seen in connected())
+        self.api_url = shared_server()
+        if self.api_url:
+            self.shared = True
+            return
+        self._spawn()
+
+    def _spawn(self) -> None:
+        port = _free_port()
+        self.api_url = f"http://127.0.0.1:{port}/api"
+        prefect_dir = importlib.util.find_spec("prefect").submodule_search_locations[0]
+        # Its output is shown with -v, else kept for the reason it did not start (stopped
+        # as it starts, by Ctrl-C, uvicorn prints a traceback: not the user's to read)
+        if not self.verbose and self._log is None:
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect_dir).parent),
+             "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+             "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+            env={**os.environ, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=self._log)
+        self._pid_file = register(self.process.pid, api_url=self.api_url)
+
+    def _wait(self) -> None:
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", 120))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code == STARTUP_FAILURE:  # the port was taken meanwhile: another one
+                self.stop()
+                self._spawn()
+            elif code is not None:
+                said = self._said()
+                self.stop()
+                raise RuntimeError(f"the local Prefect server exited with {code} as it started"
+                                   + (f": {said}" if said else ""))
+            elif _answers(self.api_url):
+                return
+            time.sleep(0.05)
+        said = self._said()
+        self.stop()
+        raise RuntimeError(f"the local Prefect server did not answer in {timeout:.0f} s"
+                           + (f": {said}" if said else ""))
+
+    def _said(self) -> str:
+        """The last line the server printed (when its output is kept)."""
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        lines = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1].strip() if lines else ""
+
+    @contextmanager
+    def connected(self) -> Iterator[str | None]:
+        """Prefect pointed at the server (its URL; None where one was configured already)."""
+        if self.api_url is None or _configured():
+            self.stop()  # a profile's PREFECT_API_URL or a test harness: theirs, not ours
+            yield None
+            return
+        if self.process is not None:
+            self._wait()
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
+
+        settings = {PREFECT_API_URL: self.api_url}
+        if not self.shared:  # no service of this server reads heartbeats; a flow run's end
+            settings[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None  # waited up to 1 s for one
+        with temporary_settings(settings):
+            try:
+                yield self.api_url
+            finally:
+                _drain()
+
+    def stop(self) -> None:
+        """Stop the server this process started (a shared one is left to its owner)."""
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+        if self._pid_file is not None:
+            self._pid_file.unlink(missing_ok=True)
+            self._pid_file = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+def _drain(timeout: float = 5) -> None:
+    """Send the run's last logs and events while the server still answers (at exit they
+    found it stopped: "Error logging to API" with ``-v``)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        with suppress(Exception):
+            service.drain_all(timeout=timeout)
+
+
+@contextmanager
+def prefect_api(verbose: bool = False) -> Iterator[PrefectApi]:
+    """The API server for this process's flow runs, started in the background (see
+    :class:`PrefectApi`; ``with api.connected():`` around the flow), registered while it
+    runs and stopped on the way out (Ctrl-C and SIGTERM included). A configured server
+    (``PREFECT_API_URL``), a shared one that answers (``veikart serve``'s) or the one a
+    test harness runs is used instead, and left running."""
+    api = PrefectApi(verbose)
     try:
-        yield server.api_url
+        api.start()
+        yield api
     finally:
-        server.stop()
-        pid_file.unlink(missing_ok=True)
+        api.stop()
 
 
-def spawn_registered(args: list[str], **popen) -> subprocess.Popen:
+def spawn_registered(args: list[str], api_url: str | None = None, shared: bool = False,
+                     **popen) -> subprocess.Popen:
     """``subprocess.Popen(args)`` for a server process, registered until it is stopped (the
-    scheduler's ``prefect server start``)."""
+    scheduler's ``prefect server start``, shared: an ingest run meanwhile reports to it)."""
     proc = subprocess.Popen(args, **popen)
-    register(proc.pid)
+    register(proc.pid, api_url=api_url, shared=shared)
     return proc
 
 
