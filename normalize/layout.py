@@ -470,6 +470,13 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
                                 union([cand.bbox, nxt.bbox]), wrapped[1]))
             used.add(cands.index(nxt))
             continue
+        if per is None and tick is None and (wrapped := _wrapped(lexicon.time_tick, cand, nxt,
+                                                                      lower_alone=True)):
+            # a tick wrapped over two lines ("aug" / "2024", "K3" / "2025")
+            labels.append(Label("tick", wrapped[0], (i, cands.index(nxt)),
+                                union([cand.bbox, nxt.bbox]), wrapped[1]))
+            used.add(cands.index(nxt))
+            continue
         if tick is not None and (per is None or per.start == per.end or tick.open):
             labels.append(Label("tick", tick, (i,), cand.bbox, text))
         if per is not None:
@@ -535,12 +542,15 @@ def _next_line(i: int, cands: list[Candidate]) -> Candidate | None:
     return None
 
 
-def _wrapped(reader, cand: Candidate, nxt: Candidate | None) -> tuple[object, str] | None:
+def _wrapped(reader, cand: Candidate, nxt: Candidate | None, lower_alone: bool = False
+             ) -> tuple[object, str] | None:
     """A label wrapped over two lines ("HELSE" / "MIDT-NORGE"; see ``_next_line``): what
-    ``reader`` reads in the two lines together, and their text."""
+    ``reader`` reads in the two lines together, and their text. ``lower_alone``: the lower
+    line may read as a label by itself (a month's year under it: "aug" / "2024")."""
     if nxt is None or nxt.bbox is None or len(nxt.text) > MAX_LABEL_CHARS:
         return None
-    if nxt.block_index != cand.block_index and reader(nxt.text) is not None:
+    if nxt.block_index != cand.block_index and reader(nxt.text) is not None \
+            and not lower_alone:
         return None  # a label of its own under a header cell ("Periode" / "2025-26")
     text = " ".join(f"{cand.text} {nxt.text}".split())
     value = reader(text)

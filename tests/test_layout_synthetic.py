@@ -347,3 +347,21 @@ def test_a_swimlane_fill_is_no_items_status(matcher):
     got = {it.text: (it.period, it.status) for it in norm.items}
     assert got["Smarte brev"] == ("2023-2024", None)
     assert got["Timebooking"] == ("2025-2026", None)
+
+
+def test_month_ticks_written_over_two_lines_make_a_time_axis(matcher):
+    """Month ticks wrapped under their year ("aug" / "2024"), each line a block of its own
+    as OCR reads them, are ticks: a bar's extent on them gives its years."""
+    months = [("sep", 2024), ("okt", 2024), ("nov", 2024), ("des", 2024), ("jan", 2025),
+              ("feb", 2025), ("mar", 2025), ("apr", 2025)]
+    blocks = []
+    for k, (month, year) in enumerate(months):
+        blocks += [label(100 + 100 * k, 40, month, w=20), label(96 + 100 * k, 51, str(year),
+                                                                  w=28)]
+    blocks += [label(20, 100, "Helse Vest", w=60), label(20, 200, "Helse Nord", w=60),
+               box(102, 100, ["Smarte brev"], w=290, bullets=False),  # sep to des 2024
+               box(302, 200, ["Timebooking"], w=380, bullets=False)]  # nov 2024 to feb 2025
+    got = {it.text: (it.region, it.period_start, it.period_end)
+           for it in normalize_document(doc_of(blocks), matcher).items}
+    assert got == {"Smarte brev": ("Helse Vest", 2024, 2024),
+                   "Timebooking": ("Helse Nord", 2024, 2025)}
