@@ -116,3 +116,17 @@ def ingested(prefect_harness, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     summary = ingest_flow(inputs=[str(SAMPLES)], out=str(out))
     return out, summary
+
+
+def interrupt_group(proc, timeout: float = 60) -> None:
+    """Ctrl-C to ``proc``'s process group (a ``veikart serve`` started with
+    ``start_new_session``), as a user stops it; killed when it has not ended in ``timeout``."""
+    import os
+    import signal
+    import subprocess
+
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DIST, MOTE39, ROOT, SAMPLES, free_port
+from conftest import DIST, MOTE39, ROOT, SAMPLES, free_port, interrupt_group
 
 TABLES = ["roadmap", "mentions", "documents", "pages", "roadmap_latest", "roadmap_changes"]
 
@@ -199,11 +198,7 @@ def test_serve_registers_its_schedule_and_runs(inbox, tmp_path):
         schedules = [s["schedule"] for d in deployments for s in d["schedules"]]
         assert {"cron": "0 6 * * 1-5", "timezone": "Europe/Oslo"}.items() <= schedules[0].items()
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        interrupt_group(proc)
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0, "the Prefect server was stopped"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from conftest import DIST, MOTE39, SAMPLES, free_port
+from conftest import DIST, MOTE39, SAMPLES, free_port, interrupt_group
 
 EXE = Path(sys.executable).parent / "veikart"
 TABLES = ("roadmap", "mentions", "pages", "documents")
@@ -190,11 +190,7 @@ def test_an_ingest_uses_the_server_of_a_running_serve_and_leaves_it_running(tmp_
         records = [json.loads(p.read_text()) for p in (home / "veikart-servers").glob("*.json")]
         assert [r["shared"] for r in records] == [True]  # the ingest registered none
     finally:
-        os.killpg(serve.pid, signal.SIGINT)
-        try:
-            serve.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
+        interrupt_group(serve)
 
 
 def _answers(api: str) -> bool:
