@@ -179,7 +179,7 @@ class Period:
 _PERIOD = re.compile(
     r"^[^\w]*(?:(?:år|periode)\s+)?(?P<a>20\d\d)\s*"
     r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b|\bog\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
-    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=\s*$)|\+|\bff\b\.?|"
+    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=[\s.,:;'’]*$)|\+|\bff\b\.?|"
     r"\bog\s+(?:senere|videre|fremover|framover|utover)\b)?[^\w]*$", re.I)
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
 #: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
@@ -238,6 +238,8 @@ def period(text: str) -> Period | None:
     True
     >>> period("aa 2023-24").label, period("å 2027 -").label, period("i 2024") is None
     ('2023-2024', '2027→', True)
+    >>> period("2027 -.").label, period("2027–").label  # an arrow OCR read as a dash
+    ('2027→', '2027→')
     >>> period("Oo LENGER SIKT").label, period("i lang sikt") is None
     ('Lenger sikt', True)
     >>> [period(t).label for t in ("2023/2024", "2023 til 2024", "2027 og senere", "Etter 2026",
@@ -494,7 +496,7 @@ class Tick:
     open: bool = False
 
 
-_TICK_YEAR = re.compile(r"^[^\w]*(20\d\d)\s*(→|->|[-–—]?>|\+)?[^\w]*$")
+_TICK_YEAR = re.compile(r"^[^\w]*(20\d\d)\s*(→|->|[-–—]?>|\+|[-–—](?=[\s.,:;'’]*$))?[^\w]*$")
 _TICK_QUARTER = re.compile(r"^\W*(?:[QK]\s?([1-4])|([1-4])\.\s*(?:kv\.?|kvartal))\s*[-–/]?\s*"
                            r"(20\d\d|'?\d\d)\W*$", re.I)
 _TICK_HALF = re.compile(r"^\W*(?:H\s?([12])|([12])\.\s*halvår)\s*[-–/]?\s*(20\d\d|'?\d\d)\W*$",
