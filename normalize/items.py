@@ -153,14 +153,12 @@ def _soft_parts(line: Line) -> list[Line]:
     return out
 
 
-def _soft_continues(prev: Line, part: Line, head: str = "") -> bool:
+def _soft_continues(prev: Line, part: Line) -> bool:
     """After a soft line break, the text goes on with the same item when it reads so: it
     starts in lower case or with a bracket, the part before ends in a connective or a
     hyphen, or it is a note or a bare number; otherwise a new item starts (cells list their
-    items one per line)."""
+    items one per line). A part that may read on (``_open_start``) is asked apart."""
     text = part.text.strip()
-    if _open_start(prev.text, text, head):
-        return False
     return (not text or _reads_on(prev.text, text) or bool(_NOTE_LINE.match(text))
             or sum(ch.isalpha() for ch in text) < 3 or bool(_VERSION_START.match(text)))
 
@@ -208,11 +206,12 @@ def _split_block(block: Block, one_item_per_line: bool, typed: bool = False
         else:
             groups.append([head])
         for part in parts[1:]:
-            if _soft_continues(groups[-1][-1], part, groups[-1][0].text):
+            opens = _open_start(groups[-1][-1].text, part.text, groups[-1][0].text)
+            if not opens and _soft_continues(groups[-1][-1], part):
                 groups[-1].append(part)
             else:
                 soft.add(id(part))
-                if _open_start(groups[-1][-1].text, part.text, groups[-1][0].text):
+                if opens:
                     open_starts.add(id(part))
                 groups.append([part])
     return groups, soft, open_starts
@@ -240,14 +239,14 @@ def candidates(page: Page) -> list[Candidate]:
     lower case continues the item).
     """
     out = []
+    typed = page.text_source in TYPED
     for index, block in enumerate(page.blocks):
         if block.kind in ("title", "heading", "header", "footer"):
             continue
         # Source paragraphs that are marked as list entries are items of their own; otherwise
         # lines are grouped by bullets drawn in the text and by wrapping cues.
-        per_line = (page.text_source in TYPED
-                    and any(ln.bullet for ln in block.lines)) or block.kind == "list"
-        groups, soft, open_starts = _split_block(block, per_line, page.text_source in TYPED)
+        per_line = (typed and any(ln.bullet for ln in block.lines)) or block.kind == "list"
+        groups, soft, open_starts = _split_block(block, per_line, typed)
         for group in groups:
             skip = bullet_length(group[0].text)
             start = group[0].char_start + skip

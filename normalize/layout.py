@@ -242,7 +242,7 @@ class PageLayout:
             return
         if not axis.in_body(box):
             return
-        lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+        lo, hi = _span(box, axis.direction)
         band, share, why = axis.band_of(lo, hi)
         years = _years_spanned(axis, lo, hi)
         if years is not None:
@@ -282,7 +282,7 @@ class PageLayout:
                 self.apply_page_region(out)
             return
         if axis is not None and axis.in_body(box):
-            lo, hi = (box[0], box[2]) if axis.direction == "x" else (box[1], box[3])
+            lo, hi = _span(box, axis.direction)
             band, share, why = axis.band_of(lo, hi)
             if any(r0 <= (lo + hi) / 2 <= r1 for r0, r1 in axis.unlabelled):
                 band, why = None, ("is in a column or row whose label could not be read "
@@ -463,32 +463,23 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
         text = _label_text(cand)
         tick = lexicon.time_tick(text)
         per = lexicon.period(text)
-        nxt = _next_line(i, cands)
-        if per is None and tick is None and (wrapped := _wrapped(lexicon.period, cand, nxt)):
-            # a header wrapped over two lines ("LENGER" / "SIKT")
-            labels.append(Label("period", wrapped[0], (i, cands.index(nxt)),
-                                union([cand.bbox, nxt.bbox]), wrapped[1]))
-            used.add(cands.index(nxt))
+        j = _next_line(i, cands)
+        # a header wrapped over two lines ("LENGER" / "SIKT"), a tick too ("aug" / "2024")
+        wrapped = None if per is not None or tick is not None else (
+            _wrapped("period", lexicon.period, cands, i, j)
+            or _wrapped("tick", lexicon.time_tick, cands, i, j, lower_alone=True))
+        if wrapped is not None:
+            labels.append(wrapped)
+            used.add(j)
             continue
-        if per is None and tick is None and (wrapped := _wrapped(lexicon.time_tick, cand, nxt,
-                                                                      lower_alone=True)):
-            # a tick wrapped over two lines ("aug" / "2024", "K3" / "2025")
-            labels.append(Label("tick", wrapped[0], (i, cands.index(nxt)),
-                                union([cand.bbox, nxt.bbox]), wrapped[1]))
-            used.add(cands.index(nxt))
-            continue
-        if tick is not None and (per is None or per.start == per.end or tick.open):
-            labels.append(Label("tick", tick, (i,), cand.bbox, text))
-        if per is not None:
-            labels.append(Label("period", per, (i,), cand.bbox, text))
-            continue
-        if tick is not None:
+        if per is not None or tick is not None:
+            labels += _time_labels(tick, per, (i,), cand.bbox, text)
             continue
         region = lexicon.region_label(text)
-        if region is None and (wrapped := _wrapped(lexicon.regional_label, cand, nxt)):
-            labels.append(Label("region", wrapped[0], (i, cands.index(nxt)),
-                                union([cand.bbox, nxt.bbox]), wrapped[1]))
-            used.add(cands.index(nxt))
+        if region is None and (wrapped := _wrapped("region", lexicon.regional_label, cands,
+                                                   i, j)):
+            labels.append(wrapped)
+            used.add(j)
             continue
         if region is None and (m := _ONE_GLYPH.match(text)):
             # a logo read as a short word ("i Vest"): a label only within a row or column
@@ -512,49 +503,62 @@ def _joined_ticks(index: int, cand: Candidate, runs: list[tuple[int, int]]) -> l
     for a, b in runs:
         text = cand.text[a:b]
         box = (x0 + a * per_char, y0, x0 + b * per_char, y1)
-        tick, per = lexicon.time_tick(text), lexicon.period(text)
-        if tick is not None and (per is None or per.start == per.end or tick.open):
-            out.append(Label("tick", tick, (index,), box, text))
-        if per is not None:
-            out.append(Label("period", per, (index,), box, text))
+        out += _time_labels(lexicon.time_tick(text), lexicon.period(text), (index,), box, text)
     return out
 
 
-def _next_line(i: int, cands: list[Candidate]) -> Candidate | None:
-    """The candidate that goes on from ``cands[i]`` as the next line of a label: the next
-    one in its block, else (OCR cuts a two-line label on a dark header into two blocks) the
-    short text right under it, as tall, centred alike."""
+def _time_labels(tick, per, indexes: tuple, box: BBox, text: str) -> list[Label]:
+    """The labels a text that reads as a time tick and/or a period makes: a period label,
+    and a tick label unless the period spans several years and the tick is no open one."""
+    out = []
+    if tick is not None and (per is None or per.start == per.end or tick.open):
+        out.append(Label("tick", tick, indexes, box, text))
+    if per is not None:
+        out.append(Label("period", per, indexes, box, text))
+    return out
+
+
+def _next_line(i: int, cands: list[Candidate]) -> int | None:
+    """The index of the candidate that goes on from ``cands[i]`` as the next line of a
+    label: the next one in its block, else (OCR cuts a two-line label on a dark header into
+    two blocks) the short text right under it, as tall, centred alike."""
     cand = cands[i]
     if i + 1 < len(cands) and cands[i + 1].block_index == cand.block_index:
-        return cands[i + 1]
+        return i + 1
     if cand.bbox is None:
         return None
     x0, y0, x1, y1 = cand.bbox
     height, centre = y1 - y0, (x0 + x1) / 2
-    for other in cands:
+    for j, other in enumerate(cands):
         if other is cand or other.bbox is None or len(other.text) > MAX_LABEL_CHARS:
             continue
         ox0, oy0, ox1, oy1 = other.bbox
         if (-0.2 * height <= oy0 - y1 <= 0.8 * height and 0.5 * height <= oy1 - oy0
                 <= 2.0 * height and abs((ox0 + ox1) / 2 - centre) <= 0.25 * max(
                     x1 - x0, ox1 - ox0)):
-            return other
+            return j
     return None
 
 
-def _wrapped(reader, cand: Candidate, nxt: Candidate | None, lower_alone: bool = False
-             ) -> tuple[object, str] | None:
-    """A label wrapped over two lines ("HELSE" / "MIDT-NORGE"; see ``_next_line``): what
-    ``reader`` reads in the two lines together, and their text. ``lower_alone``: the lower
-    line may read as a label by itself (a month's year under it: "aug" / "2024")."""
-    if nxt is None or nxt.bbox is None or len(nxt.text) > MAX_LABEL_CHARS:
+def _wrapped(kind: str, reader, cands: list[Candidate], i: int, j: int | None,
+             lower_alone: bool = False) -> Label | None:
+    """A label wrapped over two lines, ``cands[i]`` and ``cands[j]`` ("HELSE" /
+    "MIDT-NORGE"; see ``_next_line``), when ``reader`` reads the two lines together.
+    ``lower_alone``: the lower line may read as a label by itself (a month's year under it:
+    "aug" / "2024")."""
+    if j is None:
+        return None
+    cand, nxt = cands[i], cands[j]
+    if nxt.bbox is None or len(nxt.text) > MAX_LABEL_CHARS:
         return None
     if nxt.block_index != cand.block_index and reader(nxt.text) is not None \
             and not lower_alone:
         return None  # a label of its own under a header cell ("Periode" / "2025-26")
     text = " ".join(f"{cand.text} {nxt.text}".split())
     value = reader(text)
-    return (value, text) if value is not None else None
+    if value is None:
+        return None
+    return Label(kind, value, (i, j), union([cand.bbox, nxt.bbox]), text)
 
 
 def _aligned(labels: list[Label], direction: str) -> list[Label]:
@@ -587,10 +591,10 @@ def _aligned(labels: list[Label], direction: str) -> list[Label]:
 def _distinct(group: list[Label], direction: str) -> list[Label]:
     out: list[Label] = []
     for lb in sorted(group, key=lambda lb: lb.bbox[0] if direction == "x" else lb.bbox[1]):
-        lo, hi = (lb.bbox[0], lb.bbox[2]) if direction == "x" else (lb.bbox[1], lb.bbox[3])
+        lo, hi = _span(lb.bbox, direction)
         if out:
             p = out[-1]
-            plo, phi = (p.bbox[0], p.bbox[2]) if direction == "x" else (p.bbox[1], p.bbox[3])
+            plo, phi = _span(p.bbox, direction)
             if lo < phi - 0.5 * min(hi - lo, phi - plo):
                 continue  # overlaps the previous one along the axis: not the same axis
         out.append(lb)
@@ -619,8 +623,7 @@ def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: l
 
 
 def _bounds(labels: list[Label], direction: str, mode: str) -> list[float]:
-    ext = [(lb.extent[0], lb.extent[2]) if direction == "x" else (lb.extent[1], lb.extent[3])
-           for lb in labels]
+    ext = [_span(lb.extent, direction) for lb in labels]
     out = []
     for (_alo, ahi), (blo, _bhi) in zip(ext, ext[1:], strict=False):
         if mode == "leading":
@@ -634,8 +637,7 @@ def _limits(labels: list[Label], direction: str, bounds: list[float]) -> tuple[f
     """Where the outer bands end: up to most of a band's width before the first label and
     two widths past the last (a title above the header row or a note beside the grid is
     kept out by the other axis)."""
-    ext = [(lb.extent[0], lb.extent[2]) if direction == "x" else (lb.extent[1], lb.extent[3])
-           for lb in labels]
+    ext = [_span(lb.extent, direction) for lb in labels]
     centres = [(lo + hi) / 2 for lo, hi in ext]
     width = median(b - a for a, b in zip(centres, centres[1:], strict=False))
     return ext[0][0] - max(LEADING_MARGIN, 0.75 * width), max(ext[-1][1],
@@ -661,8 +663,7 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     aside = 0  # column headers that stand wholly beside the items their bands take
     for band, (lo, hi) in spans.items():
         label = axis.labels[band]
-        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
-                    else (label.extent[1], label.extent[3]))
+        llo, lhi = _span(label.extent, axis.direction)
         size = max(lhi - llo, 1.0)
         # a header is drawn over (part of) its column, or leads it; a row label may sit
         # under its items
@@ -677,10 +678,26 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     return 10.0 * lost + 3.0 * (empty + aside) + round(typical, 1)
 
 
+def _span(box: BBox, direction: str) -> tuple[float, float]:
+    """``box``'s extent along an axis whose labels run in ``direction`` ("x": across)."""
+    return (box[0], box[2]) if direction == "x" else (box[1], box[3])
+
+
 def _along(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
     """The extents along the axis of the boxes on the items' side of its labels."""
-    return [((b[0], b[2]) if axis.direction == "x" else (b[1], b[3]))
-            for b in boxes if axis.in_body(b)]
+    return [_span(b, axis.direction) for b in boxes if axis.in_body(b)]
+
+
+def _runs(spans: list[tuple[float, float]], gap: float = 0.0) -> list[list[float]]:
+    """Sorted spans merged into runs: a span that overlaps the run before, or starts less
+    than ``gap`` after it, goes on with it."""
+    runs = [list(spans[0])]
+    for lo, hi in spans[1:]:
+        if lo <= runs[-1][1] or lo - runs[-1][1] < gap:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    return runs
 
 
 def _containment(axis: Axis, boxes: list[BBox]) -> float:
@@ -738,12 +755,7 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
     k = len(axis.labels)
     if k < 2 or len(spans) < k:
         return None
-    runs = [list(spans[0])]
-    for lo, hi in spans[1:]:
-        if lo <= runs[-1][1]:
-            runs[-1][1] = max(runs[-1][1], hi)
-        else:
-            runs.append([lo, hi])
+    runs = _runs(spans)
     if len(runs) < k:
         return None
     gaps = sorted(((runs[i + 1][0] - runs[i][1], i) for i in range(len(runs) - 1)),
@@ -757,8 +769,7 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
     lasts = cuts + [len(runs) - 1]
     clusters = [(runs[a][0], runs[b][1]) for a, b in zip(firsts, lasts, strict=True)]
     for j, label in enumerate(axis.labels):
-        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
-                    else (label.extent[1], label.extent[3]))
+        llo, lhi = _span(label.extent, axis.direction)
         if axis.direction == "x" and not (llo <= clusters[j][1] and lhi >= clusters[j][0]):
             return None  # a column header stands over its column
         centre = (llo + lhi) / 2
@@ -778,19 +789,12 @@ def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]
     spans = sorted(_along(axis, boxes))
     if not spans or axis.direction != "x" or any(lb.frame for lb in axis.labels):
         return []  # rows and lanes hold items at any height; a drawn header is certain
-    gap = 4.0
-    runs = [list(spans[0])]
-    for lo, hi in spans[1:]:
-        if lo - runs[-1][1] < gap:
-            runs[-1][1] = max(runs[-1][1], hi)
-        else:
-            runs.append([lo, hi])
+    runs = _runs(spans, gap=4.0)
     if len(runs) <= len(axis.labels):
         return []
     claimed = set()
     for label in axis.labels:
-        llo, lhi = ((label.extent[0], label.extent[2]) if axis.direction == "x"
-                    else (label.extent[1], label.extent[3]))
+        llo, lhi = _span(label.extent, axis.direction)
         claimed.add(min(range(len(runs)), key=lambda k: (
             -max(0.0, min(lhi, runs[k][1]) - max(llo, runs[k][0])),
             max(runs[k][0] - lhi, llo - runs[k][1], 0.0))))
@@ -805,10 +809,8 @@ def _drawn_seams(axis: Axis) -> dict[int, float]:
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
         if a.frame is None or b.frame is None:
             continue
-        ahi = a.frame[2] if axis.direction == "x" else a.frame[3]
-        blo = b.frame[0] if axis.direction == "x" else b.frame[1]
-        size = min(a.frame[2] - a.frame[0], b.frame[2] - b.frame[0]) if axis.direction == "x" \
-            else min(a.frame[3] - a.frame[1], b.frame[3] - b.frame[1])
+        (alo, ahi), (blo, bhi) = _span(a.frame, axis.direction), _span(b.frame, axis.direction)
+        size = min(ahi - alo, bhi - blo)
         if -0.1 * size <= blo - ahi <= 0.1 * size:
             out[k] = (ahi + blo) / 2
     return out
@@ -1153,11 +1155,10 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
             continue
         if c.bbox[3] - c.bbox[1] < 0.7 * tall:
             continue  # specks or a rule's edge read as letters ("nn"), not a header
-        along = (c.bbox[0], c.bbox[2]) if direction == "x" else (c.bbox[1], c.bbox[3])
+        along = _span(c.bbox, direction)
         near = 0.8 * (c.bbox[3] - c.bbox[1]) if direction == "y" else 0.0
         if any(min(along[1], o1 + near) > max(along[0], o0 - near) for lb in chosen + out
-               for o0, o1 in [((lb.bbox[0], lb.bbox[2]) if direction == "x"
-                               else (lb.bbox[1], lb.bbox[3]))]):
+               for o0, o1 in [_span(lb.bbox, direction)]):
             continue  # overlapping or right under a label: a part of it ("HELSE" / "NORD")
         out.append(Label(chosen[0].kind, None, (i,), c.bbox, " ".join(c.text.split())))
     return out

@@ -176,10 +176,13 @@ class Period:
     end: int | None
 
 
+#: A dash that ends a year's label, with at most OCR's stray dots after it ("2027–",
+#: "2027 -.": an arrow read as a dash): "and later".
+_OPEN_DASH = r"[-–—](?=[\s.,:;'’]*$)"
 _PERIOD = re.compile(
     r"^[^\w]*(?:(?:år|periode)\s+)?(?P<a>20\d\d)\s*"
     r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b|\bog\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
-    r"(?P<open>→|[-–—=]*\s?[>»]|[-–—](?=[\s.,:;'’]*$)|\+|\bff\b\.?|"
+    rf"(?P<open>→|[-–—=]*\s?[>»]|{_OPEN_DASH}|\+|\bff\b\.?|"
     r"\bog\s+(?:senere|videre|fremover|framover|utover)\b)?[^\w]*$", re.I)
 #: A logo or arrow glyph that OCR reads as a letter or two (or one digit) before a header
 #: ("aa 2023-24", "OG 2025-2026", "5 2025 - 2026"), but not a word ("i 2024").
@@ -496,7 +499,7 @@ class Tick:
     open: bool = False
 
 
-_TICK_YEAR = re.compile(r"^[^\w]*(20\d\d)\s*(→|->|[-–—]?>|\+|[-–—](?=[\s.,:;'’]*$))?[^\w]*$")
+_TICK_YEAR = re.compile(rf"^[^\w]*(20\d\d)\s*(→|->|[-–—]?>|\+|{_OPEN_DASH})?[^\w]*$")
 _TICK_QUARTER = re.compile(r"^\W*(?:[QK]\s?([1-4])|([1-4])\.\s*(?:kv\.?|kvartal))\s*[-–/]?\s*"
                            r"(20\d\d|'?\d\d)\W*$", re.I)
 _TICK_HALF = re.compile(r"^\W*(?:H\s?([12])|([12])\.\s*halvår)\s*[-–/]?\s*(20\d\d|'?\d\d)\W*$",
