@@ -207,7 +207,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence
     # tells which: a page it reads unsure after the filter is read again without it.
-    data = _tesseract(image.filter(ImageFilter.MedianFilter(3)), lang, psm)
+    filtered = image.filter(ImageFilter.MedianFilter(3))
+    data = _tesseract(filtered, lang, psm)
     if (_mean_conf(data) or 0.0) < RETRY_BELOW_CONF:
         raw = _tesseract(image, lang, psm)
         if (_mean_conf(raw) or 0.0) > (_mean_conf(data) or 0.0):
@@ -228,7 +229,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             text = " ".join(data["text"][i].strip() for i in seg)
             # on a colour image dark text is black, said so; on a grey one its colour is
             # unknown (None), so that no legend's "Svart: planlagt" is read into it
-            ink = (pixels.text_colour(colour_image, pixel_box) or "000000") if colour else None
+            ink = _ink(colour_image, pixel_box) if colour else None
             # a line cut at a column gap: each piece is a block of its own, to be stacked
             # with what lies under it by merge_stacked_blocks
             key = (block, par) if len(segments) == 1 else (block, par, line_num, n)
@@ -239,11 +240,16 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         for framed in _by_frame(plines, shapes):
             for part in _by_column(framed):
                 blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
-    for line in _unread_words(image, data, lang):
+    for line in _unread_words(image, filtered, data, lang):
         box = tuple(v * scale for v in line.bbox)
-        ink = (pixels.text_colour(colour_image, line.bbox) or "000000") if colour else None
+        ink = _ink(colour_image, line.bbox) if colour else None
         blocks.append(Block("ocr_block", [Line(line.text, box, color=ink)], box))
     return blocks, _mean_conf(data), shapes
+
+
+def _ink(colour_image: Image.Image, pixel_box) -> str:
+    """The colour a line's text is drawn in on a colour page image: dark text is black."""
+    return pixels.text_colour(colour_image, pixel_box) or "000000"
 
 
 #: At most this many pieces of unread ink are read again per page (``_unread_words``).
@@ -252,12 +258,15 @@ MAX_UNREAD = 12
 UNREAD_MIN_CONF = 60.0
 
 
-def _unread_words(image: Image.Image, data: dict, lang: str) -> list[Line]:
+def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: str
+                  ) -> list[Line]:
     """Words tesseract's page pass left out: a short label standing alone, often beside a
     logo or an icon ("HV", "HSØ"), which page segmentation drops as noise. Dark strokes that
     no word read covers are grouped into word-sized runs of letter-like marks (as tall as the
     page's words, not solid like an icon, two or more side by side), and each run is read
-    alone as one line; what tesseract reads surely and as letters is kept. Boxes in pixels."""
+    alone as one line; what tesseract reads surely and as letters is kept. ``filtered``: the
+    page with the median filter the page pass read (the ink is looked for there). Boxes in
+    pixels."""
     from scipy import ndimage
 
     heights = sorted(data["height"][i] for i, t in enumerate(data["text"])
@@ -265,7 +274,7 @@ def _unread_words(image: Image.Image, data: dict, lang: str) -> list[Line]:
     if not heights:
         return []
     tall = heights[len(heights) // 2]
-    dark = np.asarray(image.filter(ImageFilter.MedianFilter(3))) < 128
+    dark = np.asarray(filtered) < 128
     for i, word in enumerate(data["text"]):
         if word.strip() and float(data["conf"][i]) >= 0:
             pad = int(0.3 * data["height"][i]) + 1
