@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -94,8 +95,12 @@ def document_workers(documents: int) -> Iterator[int]:
     if not forked:
         context.set_forkserver_preload(PRELOAD)
     pool = ProcessPoolExecutor(n, mp_context=context, initializer=_in_worker)
-    try:  # with fork every worker starts at the first submit, now, while no other thread runs
-        pool.submit(int).result()
+    # with fork every worker starts at the first submit, now, while no other thread runs; a
+    # fork server starts one only for a task no idle worker can take: n at once start n
+    warm = [pool.submit(int)] if forked else [pool.submit(time.sleep, 0.05) for _ in range(n)]
+    try:
+        for started in warm:
+            started.result()
     except (BrokenProcessPool, OSError, RuntimeError):
         # (a fork server's worker imports the caller's main module again, as spawn does: a
         # script that calls the flow without `if __name__ == "__main__":` cannot have one)
