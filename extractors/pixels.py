@@ -12,6 +12,7 @@ green from a yellow, and no colour is better than a wrong one.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,8 +131,27 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
                              (dark, ink, MIN_DARK_SHARE)):
         out.extend(_filled(mask, own, share, arr, luma, factor, min_px,
                            MIN_BODY_PT / pt, colour))
-    out.extend(_outlined(lines, arr, factor, min_px, round(MIN_FILL_PT / pt), colour))
-    return out
+    k = round(MIN_FILL_PT / pt)
+    found = _outlined(lines, arr, factor, min_px, k, colour)
+    # a box outlined by a hairline: reducing the image greys the line out of the ink, and
+    # a wide box's top and bottom edges are as long as rules; its darkest pixels, with
+    # those edges, close it
+    _, edged = _split_ink(_darkest(image, small.size) < INK_LUMA, pt)
+    boxes = {f.box for f in found}
+    found += [f for f in _outlined(edged, arr, factor, min_px, k, colour)
+              if f.box not in boxes]
+    return out + found
+
+
+def _darkest(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """The image's grey levels at ``size`` (a reduction), each pixel the darkest of the
+    pixels it stands for, so a line thinner than a reduced pixel keeps its darkness."""
+    grey = np.asarray(image.convert("L"))
+    k = max(1, math.ceil(grey.shape[1] / size[0]))
+    h, w = grey.shape[0] // k * k, grey.shape[1] // k * k
+    blocks = grey[:h, :w].reshape(h // k, k, w // k, k).min(axis=(1, 3))
+    return np.asarray(Image.fromarray(blocks).resize(size, Image.Resampling.NEAREST),
+                      dtype=np.int16)
 
 
 def _split_ink(ink: np.ndarray, pt: float) -> tuple[np.ndarray, np.ndarray]:

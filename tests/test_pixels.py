@@ -136,3 +136,21 @@ def test_a_short_label_the_page_pass_left_out_is_read_from_its_ink():
     assert [ln.text for ln in found] == ["HV"]
     x0, y0, x1, y1 = found[0].bbox
     assert 100 <= x0 < x1 <= 200 and 170 <= y0 < y1 <= 230
+
+
+def test_a_wide_box_outlined_by_a_hairline_is_found_on_a_sharp_scan():
+    """At 300 dpi a box's 1-pixel outline greys out of the ink when the page is reduced to
+    look for shapes, and a wide box's top and bottom edges are as long as rules: the box is
+    found all the same (an item's own box on a scanned slide)."""
+    dpi = 300
+    pt = 72 / dpi
+    img = Image.new("RGB", (round(960 / pt), round(540 / pt)), "white")
+    d = ImageDraw.Draw(img)
+    box = (330, 110, 626, 136)  # 296 pt wide: over a fifth of the page
+    d.rectangle([round(v / pt) for v in box], fill="white", outline="#6E6E6E", width=1)
+    d.text((round(340 / pt), round(116 / pt)), "Nye skjemaer på Helsenorge", fill="black",
+           font=ImageFont.truetype(FONT, round(11 / pt)))
+    shapes = pixels.find_shapes(img, pt)
+    hits = [s for s in shapes if all(abs(a * pt - b) <= 4 for a, b in zip(s.box, box,
+                                                                           strict=True))]
+    assert hits, [tuple(round(v * pt) for v in s.box) for s in shapes]
