@@ -244,6 +244,8 @@ class PageLayout:
             return
         lo, hi = _span(box, axis.direction)
         band, share, why = axis.band_of(lo, hi)
+        if _unlabelled(axis, lo, hi):
+            band, why = None, _UNLABELLED
         years = _years_spanned(axis, lo, hi)
         if years is not None:
             out.period = years
@@ -284,9 +286,8 @@ class PageLayout:
         if axis is not None and axis.in_body(box):
             lo, hi = _span(box, axis.direction)
             band, share, why = axis.band_of(lo, hi)
-            if any(r0 <= (lo + hi) / 2 <= r1 for r0, r1 in axis.unlabelled):
-                band, why = None, ("is in a column or row whose label could not be read "
-                                   "(no label lines up with it)")
+            if _unlabelled(axis, lo, hi):
+                band, why = None, _UNLABELLED
             if band is not None and axis.labels[band].value is None:
                 band, why = None, (f"is under the label '{axis.labels[band].text}', which "
                                    "names no region veikart knows")
@@ -337,6 +338,14 @@ class PageLayout:
                 return
         if word:
             out.evidence.append(f"status: '{word}' written in the item")
+
+
+_UNLABELLED = "is in a column whose label could not be read (no label lines up with it)"
+
+
+def _unlabelled(axis: Axis, lo: float, hi: float) -> bool:
+    """Whether a box from ``lo`` to ``hi`` along the axis is in a run no label claims."""
+    return any(r0 <= (lo + hi) / 2 <= r1 for r0, r1 in axis.unlabelled)
 
 
 def own_frame(cand: Candidate, shapes: list[Shape], centres: list, page_area: float
@@ -650,10 +659,13 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     its column or lane lines up with their middle ("between"). Items left in no band cost
     most, then labels left with no items and column headers beside all of theirs."""
     spans: dict[int, list[float]] = {}
-    lost = 0
+    lost = straddling = 0
     for lo, hi in _along(axis, boxes):
-        band, _, _ = axis.band_of(lo, hi)
-        lost += band is None
+        band, share, _ = axis.band_of(lo, hi)
+        # a text across several bands (a wide note, OCR's reading of a drawn band) fits
+        # neither reading; an item outside every band says this reading is wrong
+        lost += band is None and share == 0.0
+        straddling += band is None and share > 0.0
         if band is not None:
             span = spans.setdefault(band, [lo, hi])
             span[0], span[1] = min(span[0], lo), max(span[1], hi)
@@ -675,7 +687,7 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     # the typical band decides (a period whose first sub-column is empty is one outlier)
     typical = median(costs) if len(costs) >= 3 else sum(costs) / max(len(costs), 1)
     # an item the bands leave out (before a first label that "leads") weighs most
-    return 10.0 * lost + 3.0 * (empty + aside) + round(typical, 1)
+    return 10.0 * lost + straddling + 3.0 * (empty + aside) + round(typical, 1)
 
 
 def _span(box: BBox, direction: str) -> tuple[float, float]:
@@ -782,8 +794,10 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
 
 def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
     """Columns of items (runs set apart by white space across the page) that are no label's
-    own: every label claims the run its box overlaps most, or the nearest; a run left over
-    has a label that could not be read, and its items get none rather than a neighbour's.
+    own: every label claims the run its box overlaps most, or the nearest, and then the
+    runs beside it that it heads too (a header centred over two sub-columns; all the runs
+    up to the next label's, for a header that leads its columns). A run left over has a
+    label that could not be read, and its items get none rather than a neighbour's.
     Only for columns whose labels are not drawn on shapes: rows and lanes hold items at any
     height, and a drawn header's extent is certain."""
     spans = sorted(_along(axis, boxes))
@@ -792,12 +806,34 @@ def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]
     runs = _runs(spans, gap=4.0)
     if len(runs) <= len(axis.labels):
         return []
-    claimed = set()
+    groups = []  # per label, the first and last run it claims
     for label in axis.labels:
         llo, lhi = _span(label.extent, axis.direction)
-        claimed.add(min(range(len(runs)), key=lambda k: (
+        core = min(range(len(runs)), key=lambda k: (
             -max(0.0, min(lhi, runs[k][1]) - max(llo, runs[k][0])),
-            max(runs[k][0] - lhi, llo - runs[k][1], 0.0))))
+            max(runs[k][0] - lhi, llo - runs[k][1], 0.0)))
+        groups.append([core, core])
+    for j, label in enumerate(axis.labels):
+        llo, lhi = _span(label.extent, axis.direction)
+        centre = (llo + lhi) / 2
+        first, last = groups[j]
+        low = groups[j - 1][1] + 1 if j > 0 else 0
+        high = groups[j + 1][0] - 1 if j + 1 < len(groups) else len(runs) - 1
+
+        def off(a: int, b: int, centre: float = centre) -> float:  # the label's distance
+            return abs((runs[a][0] + runs[b][1]) / 2 - centre)  # from its runs' middle
+        if axis.mode == "leading":
+            last = max(last, high)
+        else:
+            while True:
+                options = [(off(a, b), a, b) for a, b in ((first - 1, last), (first, last + 1))
+                           if low <= a and b <= high]
+                best = min(options, default=None)
+                if best is None or best[0] >= off(first, last):
+                    break
+                first, last = best[1], best[2]
+        groups[j] = [first, last]
+    claimed = {k for first, last in groups for k in range(first, last + 1)}
     return [tuple(r) for k, r in enumerate(runs) if k not in claimed]
 
 

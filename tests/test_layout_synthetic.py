@@ -365,3 +365,43 @@ def test_month_ticks_written_over_two_lines_make_a_time_axis(matcher):
            for it in normalize_document(doc_of(blocks), matcher).items}
     assert got == {"Smarte brev": ("Helse Vest", 2024, 2024),
                    "Timebooking": ("Helse Nord", 2024, 2025)}
+
+
+def test_a_header_centred_over_two_sub_columns_despite_text_across_the_bands(matcher):
+    """OCR reads a drawn period band as a line of junk across three columns; that text fits
+    no reading of the headers, so it does not decide between them, and the last header,
+    centred over two sub-columns, takes both."""
+    page = [label(201, 82, "2023", w=21), label(365, 82, "2024", w=20),
+            label(517, 82, "2025-2026", w=44), label(760, 82, "Lenger sikt", w=48),
+            label(241, 94, "EEE TETE EDGE —E EDGE EE", w=375),
+            label(20, 120, "Helse Vest", w=40), label(20, 200, "Helse Nord", w=40),
+            box(134, 110, ["Smarte brev"], w=130), box(296, 110, ["Samvalg"], w=140),
+            box(465, 110, ["Timer 2.0"], w=130), box(627, 110, ["Timebooking"], w=130),
+            box(791, 110, ["Kurve i nord"], w=130), box(627, 200, ["Innsyn 12-16"], w=130),
+            box(134, 200, ["Rekvisisjonshotell"], w=130)]
+    got = placed(matcher, page)
+    assert {t: p for t, (_, p) in got.items() if t != "EEE TETE EDGE —E EDGE EE"} == {
+        "Smarte brev": "2023", "Samvalg": "2024", "Timer 2.0": "2025-2026",
+        "Timebooking": "Lenger sikt", "Kurve i nord": "Lenger sikt",
+        "Innsyn 12-16": "Lenger sikt", "Rekvisisjonshotell": "2023"}
+
+
+def test_a_column_whose_header_could_not_be_read_gets_no_period(matcher):
+    """One region per slide, three columns of boxes, the middle header unreadable (OCR made
+    '27-24' of white text on a dark band): its items get no period, with the reason, rather
+    than a neighbour's; the headers centred over the other two keep theirs."""
+    page = [label(118, 56, "2025-2026", w=98), label(761, 59, "Lenger sikt", w=58),
+            box(26, 91, ["Pasientskjema i DIPS"], w=280, bullets=False),
+            box(147, 120, ["Samvalg"], w=34, bullets=False),
+            box(336, 91, ["Nye skjemaer på Helsenorge"], w=290, bullets=False),
+            box(336, 130, ["Timebooking"], w=290, bullets=False),
+            box(646, 91, ["Kurve i nord"], w=290, bullets=False),
+            box(646, 130, ["Innsyn 12-16"], w=290, bullets=False)]
+    norm = normalize_document(doc_of(page, title="Helse Vest – veikart 2025–2027"), matcher)
+    by_text = {it.text: it for it in norm.items}
+    assert by_text["Pasientskjema i DIPS"].period == "2025-2026"
+    assert by_text["Samvalg"].period == "2025-2026"
+    assert by_text["Kurve i nord"].period == "Lenger sikt"
+    for text in ("Nye skjemaer på Helsenorge", "Timebooking"):
+        assert by_text[text].period is None and by_text[text].region == "Helse Vest"
+        assert "column whose label could not be read" in by_text[text].layout_evidence
