@@ -92,8 +92,8 @@ def region_label(text: str) -> str | None:
     ('Helse Nord', 'Helse Sør-Øst', None)
     >>> region_label("Pasientens prøvesvar") is None
     True
-    >>> region_label("HSØ"), region_label("Helse Midt"), region_label("hv")
-    ('Helse Sør-Øst', 'Helse Midt-Norge', None)
+    >>> region_label("HSØ"), region_label("Helse Midt"), region_label("hv"), region_label("HMN —")
+    ('Helse Sør-Øst', 'Helse Midt-Norge', None, 'Helse Midt-Norge')
     >>> region_label("Region Nord"), region_label("Helseregion Vest"), region_label("Nord-Norge")
     ('Helse Nord', 'Helse Vest', 'Helse Nord')
     >>> region_label("Universitetssykehuset Nord-Norge"), region_label("Sykehuspartner HF")
@@ -107,8 +107,9 @@ def region_label(text: str) -> str | None:
         return _REGION_LABELS[cleaned]
     if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
         return None
-    if text.strip().upper() in REGION_CODES and text.strip().isupper():
-        return REGION_CODES[text.strip().upper()]
+    code = text.strip().rstrip(" -–—|_=.:,;")  # "HMN —": a line or an arrow after the code
+    if code.upper() in REGION_CODES and code.isupper():
+        return REGION_CODES[code.upper()]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
         return _ASCII_LABELS.get(cleaned.translate(_ASCII))
     hit = process.extractOne(cleaned, _LABEL_KEYS, scorer=fuzz.ratio, score_cutoff=82)
@@ -512,8 +513,16 @@ def _year(text: str) -> int:
     return int(digits) if len(digits) == 4 else 2000 + int(digits)
 
 
+#: What OCR makes of a chevron's edge or an arrow beside a tick: a letter or two alone
+#: before or after it ("i H2 2023", "hå H1 2023", "Hl 2024 i").
+_TICK_NOISE = re.compile(r"^[^\W\d]{1,2}\s+(?=\S)|(?<=\S)\s+[^\W\d]{1,2}$")
+#: A quarter's or half's "1" read as a letter ("Hl 2024", "QI 2025").
+_TICK_ONE = re.compile(r"\b([HQK])\s?[lI|](?=\s)")
+
+
 def time_tick(text: str) -> Tick | None:
-    """A time-axis label: a year, a quarter, a half or a month.
+    """A time-axis label: a year, a quarter, a half or a month; a scan's stray letter
+    beside it, or a "1" read as "l", does not keep it from being one.
 
     >>> [(t.unit, t.start, t.end) for t in map(time_tick, ("2025", "Q3 2025", "K1 2024",
     ...                                                     "H2 2024", "1. halvår 2025",
@@ -523,8 +532,10 @@ def time_tick(text: str) -> Tick | None:
      ('half', 2024.5, 2025.0), ('half', 2025.0, 2025.5), ('month', 2025.0, 2025.0833333333333)]
     >>> time_tick("2027 →").open, time_tick("2023-2024") is None, time_tick("Timer 2.0") is None
     (True, True, True)
+    >>> [time_tick(t).label for t in ("i H2 2023", "Hl 2024 i")], time_tick("Nye 2025") is None
+    (['H2 2023', 'H1 2024'], True)
     """
-    text = text.strip()
+    text = _TICK_NOISE.sub("", _TICK_ONE.sub(r"\g<1>1", text.strip()))
     m = _TICK_YEAR.match(text)
     if m:
         year = int(m.group(1))
@@ -551,10 +562,15 @@ _TICK_ANY = re.compile(
     re.I)
 
 
+_TICK_GAP = re.compile(r"[\s|·•]*(?:(?<![^\s|·•])(?!og|to|or)[^\W\d]{1,2}(?![^\s|·•])"
+                       r"[\s|·•]*)?")
+
+
 def tick_runs(text: str) -> list[tuple[int, int]] | None:
     """The spans of the ticks a time axis's labels make when a text layer joined them into
     one line ("1. halvår 2024 2. halvår 2024 1. halvår 2025"): two or more ticks of one
-    unit, later each, with nothing but white space between them; else None.
+    unit, later each, with nothing but white space between them (or a scan's stray letter
+    or two, "H2 2024 EN H1 2025"); else None.
 
     >>> tick_runs("Q1 2025  Q2 2025 Q3 2025")
     [(0, 7), (9, 16), (17, 24)]
@@ -562,14 +578,15 @@ def tick_runs(text: str) -> list[tuple[int, int]] | None:
     (True, True)
     >>> tick_runs("2025-2026") is None, tick_runs("2023 - 2024") is None
     (True, True)
+    >>> tick_runs("H2 2024 EN Hl 2025 OE H2 2025 i"), tick_runs("Q1 2025 og Q2 2025")
+    ([(0, 7), (11, 18), (22, 29)], None)
     """
-    spans = [m.span() for m in _TICK_ANY.finditer(text)]
+    spans = [m.span() for m in _TICK_ANY.finditer(_TICK_ONE.sub(r"\g<1>1", text))]
     if len(spans) < 2:
         return None
-    rest = "".join(text[a:b] for a, b in zip([0] + [e for _, e in spans],
-                                               [s for s, _ in spans] + [len(text)],
-                                               strict=True))
-    if any(not (ch.isspace() or ch in "|·•") for ch in rest) or period(text) is not None:
+    rest = [text[a:b] for a, b in zip([0] + [e for _, e in spans],
+                                      [s for s, _ in spans] + [len(text)], strict=True)]
+    if any(not _TICK_GAP.fullmatch(r) for r in rest) or period(text) is not None:
         return None  # "2025-2026" is one period, not two ticks
     ticks = [time_tick(text[a:b]) for a, b in spans]
     if any(t is None for t in ticks) or len({t.unit for t in ticks}) != 1 or any(

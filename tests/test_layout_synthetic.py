@@ -3,7 +3,7 @@ boundary, region labels written under items, a page whose title names its region
 
 from __future__ import annotations
 
-from extractors.model import Block, Document, Format, Line, Origin, Page
+from extractors.model import Block, Document, Format, Line, Origin, Page, Shape
 from normalize import normalize_document
 
 LINE_H = 10.0
@@ -228,7 +228,6 @@ def test_headers_that_lead_wide_columns_of_sub_columns(matcher):
 def test_a_bar_whose_name_runs_out_of_it_keeps_its_fill_colour_status(matcher):
     """A PDF draws a short timeline bar and its wrapped name apart; the name sticking out
     above and below the bar still takes the bar's fill, and the legend's status with it."""
-    from extractors.model import Shape
 
     green, yellow = "C6EFCE", "FFEB9C"
     blocks = [label(20, 40, "2025", w=40), label(260, 40, "2026", w=40),
@@ -270,7 +269,6 @@ def test_period_bands_drawn_end_to_end_end_where_their_shapes_meet(matcher):
     """A timeline's own periods as two chevrons laid end to end over its year ticks, and a
     "today" line further left: a bar inside the first chevron's years is in that period,
     however the line and the white space between the bars lie."""
-    from extractors.model import Shape
 
     blocks = [label(140, 40, "2024-2025", w=390), label(532, 40, "Lenger sikt", w=400),
               label(220, 60, "2024", w=30), label(420, 60, "2025", w=30),
@@ -328,7 +326,6 @@ def test_a_swimlane_fill_is_no_items_status(matcher):
     """Items drawn on a pale swimlane that holds several of them (the extractor found no
     box of their own) take no status from the lane's fill, even where a legend names a
     colour near it."""
-    from extractors.model import Shape
 
     lane = (20, 90, 820, 290)
     items = []
@@ -405,3 +402,48 @@ def test_a_column_whose_header_could_not_be_read_gets_no_period(matcher):
     for text in ("Nye skjemaer på Helsenorge", "Timebooking"):
         assert by_text[text].period is None and by_text[text].region == "Helse Vest"
         assert "column whose label could not be read" in by_text[text].layout_evidence
+
+
+def test_a_scan_s_half_year_ticks_with_stray_letters_and_a_dashed_today_line(matcher):
+    """OCR reads half-year ticks with a chevron's edge beside them ("hå H1 2023",
+    "Hl 2024 i"), joins three of them with stray letters between, reads a region code with
+    a rule after it ("HMN —") and the dashed "today" line as a column of strokes across
+    every lane: the ticks still make a time axis, the code a lane, and the strokes are no
+    item, so the rule between two lanes still parts them."""
+    blocks = [label(132, 100, "hå H1 2023", w=67), label(223, 100, "i H2 2023", w=68),
+              label(345, 100, "Hl 2024 i", w=53),
+              label(442, 100, "H2 2024 EN H1 2025 OE H2 2025 i", w=234),
+              label(22, 118, "HMN —", w=44), label(22, 249, "Vest", w=22),
+              label(23, 440, "HELSE SØR-ØST —", w=115),
+              Block("textbox", [Line("I l 1 I I I I I I 3 3 I I I I 1 å 1 I I I 3",
+                                     (332, 188, 348, 380))], (332, 188, 348, 380)),
+              box(326, 120, ["Målbilde dokumentdeling"], w=270, bullets=False),  # H1 24-H1 25
+              box(419, 290, ["Forbedret brev og skjema løsning"], w=180, bullets=False),
+              box(231, 385, ["Digital utsending av brev til pårørende"], w=275,
+                  bullets=False)]  # H2 2023 to H2 2024
+    shapes = [Shape((20, 246, 700, 248), None, None, "line"),
+              Shape((20, 378, 700, 379), None, None, "line")]
+    origin = Origin("tidslinje.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 720, 540, blocks, text_source="ocr", shapes=shapes).finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    got = {it.text: (it.region, it.period_start, it.period_end) for it in norm.items}
+    assert got == {"Målbilde dokumentdeling": ("Helse Midt-Norge", 2024, 2025),
+                   "Forbedret brev og skjema løsning": ("Helse Vest", 2024, 2025),
+                   "Digital utsending av brev til pårørende": ("Helse Sør-Øst", 2023, 2024)}
+
+
+def test_region_labels_in_a_column_each_aligned_its_own_way(matcher):
+    """A column of lane labels, one centred in its box and the others left-aligned (their
+    texts overlap across, no edge or centre lines up): all three are the region axis."""
+    blocks = [label(235, 66, "2023-24", w=41), label(455, 66, "2025 - 2026", w=59),
+              label(25, 154, "Helse Nord", w=57), label(66, 288, "Helse Vest", w=28),
+              label(25, 436, "HELSE SØR-ØST", w=100),
+              box(147, 125, ["Skjemabasert triagering"], w=200, bullets=False),
+              box(165, 250, ["Rekvisisjonsportal"], w=180, bullets=False),
+              box(380, 290, ["Pasienten booker time selv"], w=180, bullets=False),
+              box(150, 420, ["Digitale skjema via Helsenorge"], w=180, bullets=False)]
+    got = placed(matcher, blocks)
+    assert got == {"Skjemabasert triagering": ("Helse Nord", "2023-2024"),
+                   "Rekvisisjonsportal": ("Helse Vest", "2023-2024"),
+                   "Pasienten booker time selv": ("Helse Vest", "2025-2026"),
+                   "Digitale skjema via Helsenorge": ("Helse Sør-Øst", "2023-2024")}
