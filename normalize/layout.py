@@ -572,7 +572,8 @@ def _wrapped(kind: str, reader, cands: list[Candidate], i: int, j: int | None,
 
 def _aligned(labels: list[Label], direction: str) -> list[Label]:
     """The largest group of labels lined up as a row (``x``: same centre height) or a column
-    (``y``: same left edge, centre or right edge), one label per value."""
+    (``y``: same left edge, centre or right edge, or texts that overlap across: a column of
+    labels aligned each its own way), one label per value."""
     if len(labels) < 2:
         return []
     height = median(lb.bbox[3] - lb.bbox[1] for lb in labels)
@@ -583,11 +584,19 @@ def _aligned(labels: list[Label], direction: str) -> list[Label]:
     keys = ([lambda lb: lb.cy, lambda lb: (box(lb)[1] + box(lb)[3]) / 2] if direction == "x"
             else [lambda lb: lb.bbox[0], lambda lb: lb.cx, lambda lb: lb.bbox[2],
                   lambda lb: box(lb)[0], lambda lb: (box(lb)[0] + box(lb)[2]) / 2])
+    def across(lb):  # a label's extent across the axis's direction
+        return _span(lb.bbox, "y" if direction == "x" else "x")
+
+    def beside(lb, anchor):  # a column of labels whose texts overlap, however each is
+        (a0, a1), (b0, b1) = across(lb), across(anchor)  # aligned in its box
+        return min(a1, b1) - max(a0, b0) >= 0.5 * min(a1 - a0, b1 - b0)
+
+    tests = [lambda lb, anchor, key=key: abs(key(lb) - key(anchor)) <= tol * (
+        1 if direction == "x" else 2) for key in keys] + ([beside] if direction == "y" else [])
     best: list[Label] = []
-    for key in keys:
+    for test in tests:
         for anchor in labels:
-            group = [lb for lb in labels if abs(key(lb) - key(anchor)) <= tol * (
-                1 if direction == "x" else 2)]
+            group = [lb for lb in labels if test(lb, anchor)]
             # one label per value; along the axis, labels must not overlap
             group = _distinct(group, direction)
             if len(group) > len(best):
