@@ -154,3 +154,30 @@ def test_a_wide_box_outlined_by_a_hairline_is_found_on_a_sharp_scan():
     hits = [s for s in shapes if all(abs(a * pt - b) <= 4 for a, b in zip(s.box, box,
                                                                            strict=True))]
     assert hits, [tuple(round(v * pt) for v in s.box) for s in shapes]
+
+
+def test_a_table_s_dark_header_cells_drawn_against_each_other_are_cleaned_each_alone():
+    """A table's header: a navy "Region" cell two rows high beside a navy "Periode" cell,
+    and under "Periode" the navy period cells, each a hairline of paper apart, their boxes
+    found as coarsely as a reduced scan finds them ("Region"'s reaching over the hairline,
+    "Periode"'s a few pixels inside its fill). Each cell's white text becomes dark text
+    on paper; "Region" and "Periode" are not one band cut by text, which took in the row
+    under "Periode" and turned its text twice (back to light, its fill to black)."""
+    img = Image.new("L", (px(960), px(540)), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, px(11))
+    cells = {"Region": (22, 75, 130, 114), "Periode": (131, 75, 940, 94),
+             "2025-2026": (131, 95, 401, 114), "2027-2028": (402, 95, 670, 114),
+             "Lenger sikt": (671, 95, 940, 114)}
+    found = []
+    for text, (x0, y0, x1, y1) in cells.items():
+        d.rectangle([px(x0), px(y0), px(x1) - 1, px(y1) - 1], fill=82)
+        d.text((px((x0 + x1) / 2 - 25), px(y0 + 2)), text, fill=255, font=font)
+        right = px(x1) + 2 if text == "Region" else px(x1) - 3
+        found.append(pixels.Found((px(x0) + 3, px(y0) + 2, right, px(y1) - 3),
+                                  "305697", None, "rect", 82.0))
+    clean = np.asarray(pixels.clean_for_ocr(img, found, PT), dtype=np.int16)
+    for text, (x0, y0, x1, y1) in cells.items():
+        inner = clean[px(y0) + 3:px(y1) - 3, px(x0) + 3:px(x1) - 3]
+        # paper with dark text on it: its strokes, not a dark box around the text
+        assert inner.min() < 100 and (inner < 128).mean() < 0.06, text
