@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from extractors.model import BBox, Block, Line, Page
 
+from . import lexicon
+
 #: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "¢", "*", "*." before a
 #: capital, and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
@@ -111,12 +113,13 @@ def _continues(prev: Line, line: Line, block_has_bullets: bool,
     In a bulleted block a line without a bullet continues the item, unless it reads as a new
     item whose bullet was lost (OCR): it starts with a capital after a line that does not end
     in a connective, and it is not packed closer than the block's bullet lines are. A note
-    ("Nasjonalt prosjekt", "Leveransedato: ...") and a bare number ("2.0") continue it too.
+    ("Nasjonalt prosjekt", "Leveransedato: ...") and a bare number ("2.0") continue it too;
+    nothing else continues a line that ends in the item's status ("… – i drift").
     """
     if _NOTE_LINE.match(line.text) and not (prev.bullet and line.bullet):
         return True
-    if bullet_length(line.text) or line.bullet:
-        return False
+    if bullet_length(line.text) or line.bullet or _ends_in_status(prev.text):
+        return False  # a new item; or the one before ended in its status ("… – i drift")
     if (sum(ch.isalpha() for ch in line.text) < 3 and line.text.strip()) or \
             _VERSION_START.match(line.text):
         return True  # "2.0", "12-16" left alone on a line, or "2.0 – nasjonalt prosjekt"
@@ -303,7 +306,8 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
              and (not typed or cands[k + 1].extras.get("soft_start"))
              and (cands[k + 1].extras.get("open_start")
                   or not bullet_length(cands[k + 1].lines[0].text))
-             and not cands[k + 1].lines[0].bullet and _adjacent(cands[k], cands[k + 1])]
+             and not cands[k + 1].lines[0].bullet and _adjacent(cands[k], cands[k + 1])
+             and not _ends_in_status(cands[k].text)]
     if not pairs:
         return cands
     def whole(k: int) -> str:  # a dash that may be text stays in the joined name
@@ -342,6 +346,17 @@ def join_by_catalogue(cands: list[Candidate], page: Page, match) -> list[Candida
         else:
             out.append(cand)
     return out
+
+
+def _ends_in_status(text: str) -> bool:
+    """Whether ``text`` ends in the status a deck writes after an item's name ("… – i
+    drift", "… (planlagt)"): the item ends there, and the next line is another.
+
+    >>> _ends_in_status("Behandlings - hjelpemidler - i drift"), _ends_in_status("Samvalg")
+    (True, False)
+    """
+    _, span = lexicon.inline_status(text)
+    return span is not None and span[1] >= len(text.rstrip())
 
 
 def _adjacent(a: Candidate, b: Candidate) -> bool:

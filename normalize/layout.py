@@ -482,6 +482,12 @@ def find_labels(cands: list[Candidate]) -> list[Label]:
             used.add(j)
             continue
         if per is not None or tick is not None:
+            if (k := _open_mark(i, cands)) is not None:  # "2027" and its "+" read apart
+                joined = f"{text} {cands[k].text.strip()}"
+                used.add(k)
+                labels += _time_labels(lexicon.time_tick(joined), lexicon.period(joined),
+                                       (i, k), union([cand.bbox, cands[k].bbox]), joined)
+                continue
             labels += _time_labels(tick, per, (i,), cand.bbox, text)
             continue
         region = lexicon.region_label(text)
@@ -546,6 +552,27 @@ def _next_line(i: int, cands: list[Candidate]) -> int | None:
                 <= 2.0 * height and abs((ox0 + ox1) / 2 - centre) <= 0.25 * max(
                     x1 - x0, ox1 - ox0)):
             return j
+    return None
+
+
+#: An arrow or a plus after a year, read as a text of its own: "and later".
+_OPEN_MARK = re.compile(r"^\s*(?:\+|→|->|>|[-–—]+>?)\s*$")
+
+
+def _open_mark(i: int, cands: list[Candidate]) -> int | None:
+    """The index of a lone "+" or arrow right after a bare year on its line ("2027" "+",
+    as OCR reads a header apart from the mark after it), if there is one."""
+    cand = cands[i]
+    if cand.bbox is None or not re.fullmatch(r"\s*20\d\d\s*", cand.text):
+        return None
+    x0, y0, x1, y1 = cand.bbox
+    height = y1 - y0
+    for k, other in enumerate(cands):
+        if k == i or other.bbox is None or not _OPEN_MARK.match(other.text):
+            continue
+        ox0, oy0, ox1, oy1 = other.bbox
+        if 0 <= ox0 - x1 <= 1.5 * height and min(y1, oy1) > max(y0, oy0) - 0.2 * height:
+            return k
     return None
 
 
@@ -1092,9 +1119,10 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
                for c in cands if c.bbox is not None]
     boxes = []  # the items' boxes: the shape each is drawn on, else its text
     for i, c in enumerate(cands):
-        # only what could be an item votes on how the bands lie (not a bare page number)
+        # only what could be an item votes on how the bands lie (not a bare page number,
+        # not a legend's bare status)
         if c.bbox is not None and i not in label_indexes | skip | exclude \
-                and looks_like_item(c.text):
+                and looks_like_item(c.text) and not lexicon.status_value(c.text):
             frame = own_frame(c, page.shapes, centres, page_area)
             boxes.append(frame.bbox if frame is not None else c.bbox)
     ticks = [lb for lb in labels if lb.kind == "tick"]

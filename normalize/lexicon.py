@@ -381,6 +381,10 @@ def inline_status(text: str) -> tuple[str | None, tuple[int, int] | None]:
     return STATUSES[(m.group(1) or m.group(2)).casefold()], m.span()
 
 
+#: A legend's colour swatch read by OCR as a letter or two before its status.
+_SWATCH = re.compile(r"^[^\W\d]{1,2}\s+(?=\S)")
+
+
 def status_value(text: str) -> str | None:
     """The status when ``text`` is only a status (a table cell, a line under an item).
 
@@ -388,8 +392,10 @@ def status_value(text: str) -> str | None:
     ('under revurdering', 'nasjonalt prosjekt')
     >>> status_value("Ferdigstilt og levert: Nei")
     'ikke levert'
+    >>> status_value("fl Pågår"), status_value("I drift")  # a legend's swatch read as "fl"
+    ('pågår', 'i drift')
     """
-    m = _WHOLE_STATUS.match(text.strip())
+    m = _WHOLE_STATUS.match(text.strip()) or _WHOLE_STATUS.match(_SWATCH.sub("", text.strip()))
     if m:
         return STATUSES[m.group(1).casefold()]
     m = _YES_NO_STATUS.search(text)

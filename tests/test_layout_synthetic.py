@@ -447,3 +447,52 @@ def test_region_labels_in_a_column_each_aligned_its_own_way(matcher):
                    "Rekvisisjonsportal": ("Helse Vest", "2023-2024"),
                    "Pasienten booker time selv": ("Helse Vest", "2025-2026"),
                    "Digitale skjema via Helsenorge": ("Helse Sør-Øst", "2023-2024")}
+
+
+def test_a_year_and_the_plus_after_it_read_apart_mean_and_later(matcher):
+    """OCR reads a header "2027 +" as "2027" and a "+" of its own: together they are the
+    open period "2027→", not the year 2027."""
+    page = [label(239, 68, "2023 - 2024", w=49), label(519, 67, "2025-26", w=32),
+            label(793, 68, "2027", w=19), label(820, 68, "+", w=3),
+            box(142, 91, ["Samvalg"], w=120, bullets=False),
+            box(420, 91, ["Timer 2.0"], w=120, bullets=False),
+            box(687, 91, ["Kurve i nord"], w=120, bullets=False)]
+    got = placed(matcher, page, title="Helse Vest – veikart")
+    assert got["Kurve i nord"] == ("Helse Vest", "2027→")
+    assert got["Samvalg"] == ("Helse Vest", "2023-2024")
+
+
+def test_an_ocr_line_after_an_item_that_ends_in_its_status_is_the_next_item(matcher):
+    """In a bulleted OCR block whose bullets were lost, a line starting with a quote
+    («Ny» …) after one that ends in the item's status ("… – i drift") starts a new item."""
+    lines = [Line("• Pasienten booker time selv", (145, 169, 287, 176)),
+             Line("Behandlingshjelpemidler – i drift", (154, 179, 274, 186)),
+             Line("«Ny» innføring av Digital dialog med helsefaglig kontakt",
+                  (154, 190, 349, 197))]
+    page = [label(150, 40, "2025-2026", w=60), label(500, 40, "Lenger sikt", w=60),
+            Block("ocr_block", lines, (145, 169, 349, 197))]
+    got = placed(matcher, page, title="Helse Vest – veikart")
+    assert got["Behandlingshjelpemidler – i drift"] == ("Helse Vest", "2025-2026")
+    assert got["«Ny» innføring av Digital dialog med helsefaglig kontakt"] == (
+        "Helse Vest", "2025-2026")
+
+
+def test_a_legend_s_statuses_under_the_columns_do_not_move_their_edges(matcher):
+    """Headers lead their columns, one heading two sub-columns; under them all a legend's
+    statuses, their swatches read by OCR as letters ("fl Under revurdering"), run across
+    the white space between two columns. A bare status is no item, so it does not say
+    where the columns part."""
+    page = [label(130, 65, "2025-2026", w=70), label(275, 60, "2027-2028", w=74),
+            label(569, 59, "LENGER SIKT", w=90),
+            label(24, 127, "HELSE NORD", w=78), label(22, 216, "HELSE VEST", w=74),
+            box(166, 120, ["Innsyn 12-16"], w=90), box(311, 120, ["Samvalg"], w=85),
+            box(456, 120, ["DIPS-skjema (arketype)"], w=85),
+            box(595, 120, ["Datadeling DHO (DEIS)"], w=90),
+            box(456, 216, ["Kritisk info"], w=55), box(593, 216, ["Smarte brev"], w=70),
+            label(189, 497, "fl Pågår", w=37), label(359, 498, "fl Planlagt", w=47),
+            label(529, 498, "fl Under revurdering", w=87)]
+    got = placed(matcher, page)
+    assert got["DIPS-skjema (arketype)"] == ("Helse Nord", "2027-2028")
+    assert got["Kritisk info"] == ("Helse Vest", "2027-2028")
+    assert got["Smarte brev"] == ("Helse Vest", "Lenger sikt")
+    assert not any(text.startswith("fl ") for text in got)
