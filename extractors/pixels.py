@@ -386,7 +386,8 @@ def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[
     """Dark shapes found as pieces of one: a band whose light text cuts its fill in two is
     found left and right of the text. Two pieces of about the same grey on one row are one
     shape when, in nearly every column between them, the fill shows above or below the
-    text; pieces a hairline apart are cells drawn side by side (a table's header row)."""
+    text, and so are pieces that touch (one shape cut where its edge jumps); pieces a
+    hairline apart are cells drawn side by side (a table's header row)."""
     out: list[Found] = []
     for s in sorted(dark, key=lambda f: (f.box[0], f.box[1])):
         last = out[-1] if out else None
@@ -402,11 +403,15 @@ def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[
 
 def _one_band(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
     (_, ay0, ax1, ay1), (bx0, by0, _, by1) = a.box, b.box
-    if abs(a.level - b.level) > 24 or bx0 - ax1 < reach / 2:
-        return False  # overlapping, or a hairline apart: cells drawn side by side, not text
+    if abs(a.level - b.level) > 24:
+        return False
     overlap = min(ay1, by1) - max(ay0, by0)
     if overlap < 0.5 * min(ay1 - ay0, by1 - by0):
         return False
+    if abs(bx0 - ax1) <= 1:
+        return True  # one shape cut where its edge jumps (text taller than the band)
+    if bx0 - ax1 < reach / 2:
+        return False  # overlapping, or a hairline apart: cells drawn side by side, not text
     top, bottom = max(0, min(ay0, by0) - reach), max(ay1, by1) + reach
     gap = arr[top:bottom, ax1:bx0]
     if gap.size == 0:

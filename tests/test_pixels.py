@@ -181,3 +181,16 @@ def test_a_table_s_dark_header_cells_drawn_against_each_other_are_cleaned_each_a
         inner = clean[px(y0) + 3:px(y1) - 3, px(x0) + 3:px(x1) - 3]
         # paper with dark text on it: its strokes, not a dark box around the text
         assert inner.min() < 100 and (inner < 128).mean() < 0.06, text
+
+
+def test_pieces_of_one_dark_header_cut_where_its_edge_jumps_are_one_shape():
+    """Two-line white text taller than its header ("Helse" / "Nord") makes the header's
+    fill jump at the text, and the shape is found as pieces that touch; they are one
+    shape to clean, so the text across the cut is not cut into letters."""
+    arr = np.full((100, 300), 255.0, dtype=np.float32)
+    arr[10:40, 0:200] = 82.0
+    pieces = [pixels.Found((0, 10, 120, 40), "01677E", None, "rect", 82.0),
+              pixels.Found((120, 14, 140, 36), "01677E", None, "rect", 82.0),
+              pixels.Found((140, 10, 200, 40), "01677E", None, "rect", 82.0)]
+    joined = pixels._joined_across_text(arr, pieces, reach=8)
+    assert [f.box for f in joined] == [(0, 10, 200, 40)]
