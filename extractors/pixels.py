@@ -330,7 +330,8 @@ def _geometry(mask: np.ndarray) -> str:
 
 def _outlined(lines, arr, factor, min_px, k, colour):
     """Thin closed outlines around paper or a pale fill (a box with a border): each line of
-    ink longer than a word that, with its holes filled, covers most of its bounding box."""
+    ink longer than a word that, with its holes filled, covers most of its bounding box; an
+    outline whose right end narrows to a point is a "homePlate" (an arrow: "and later")."""
     from scipy import ndimage
 
     labels, _ = ndimage.label(lines, structure=np.ones((3, 3), dtype=bool))
@@ -342,10 +343,11 @@ def _outlined(lines, arr, factor, min_px, k, colour):
         mask = labels[region] == n
         if mask.sum() > 0.5 * h * w:  # not thin: a shape
             continue
-        if ndimage.binary_fill_holes(mask).sum() < 0.9 * h * w:  # not closed, or not a box
+        filled = ndimage.binary_fill_holes(mask)
+        if filled.sum() < 0.9 * h * w:  # not closed, or not a box
             continue
         line = _hex(arr[region][mask]) if colour else None
-        out.append(Found(_image_box(region, factor), None, line, "rect"))
+        out.append(Found(_image_box(region, factor), None, line, _geometry(filled)))
     return out
 
 

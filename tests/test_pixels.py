@@ -194,3 +194,19 @@ def test_pieces_of_one_dark_header_cut_where_its_edge_jumps_are_one_shape():
               pixels.Found((140, 10, 200, 40), "01677E", None, "rect", 82.0)]
     joined = pixels._joined_across_text(arr, pieces, reach=8)
     assert [f.box for f in joined] == [(0, 10, 200, 40)]
+
+
+def test_an_outlined_arrow_is_a_home_plate():
+    """A white pentagon with a grey outline (a timeline bar that goes on: "and later") is
+    found as an outlined box whose geometry is "homePlate"; an outlined rectangle is not."""
+    img = Image.new("RGB", (px(960), px(540)), "white")
+    d = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = 600, 100, 820, 125
+    d.polygon([(px(x0), px(y0)), (px(x1 - 12), px(y0)), (px(x1), px((y0 + y1) / 2)),
+               (px(x1 - 12), px(y1)), (px(x0), px(y1))], fill="white", outline="#7F7F7F",
+              width=2)
+    d.rectangle([px(100), px(100), px(320), px(125)], fill="white", outline="#7F7F7F",
+                width=2)
+    shapes = pixels.find_shapes(img, PT)
+    assert _find(shapes, (x0, y0, x1, y1)).geometry == "homePlate"
+    assert _find(shapes, (100, 100, 320, 125)).geometry == "rect"
