@@ -1218,15 +1218,19 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
         lo, hi = min(lb.bbox[1] for lb in chosen), max(lb.bbox[3] for lb in chosen)
     else:
         lo, hi = min(lb.bbox[0] for lb in chosen), max(lb.bbox[2] for lb in chosen)
+    # a column of labels holds a label on one line wider than the others wrapped over two
+    reach = hi + 2 if direction == "x" else hi + max(2.0, hi - lo)
     out = []
-    tall = median(lb.bbox[3] - lb.bbox[1] for lb in chosen)
+    tall = median((lb.bbox[3] - lb.bbox[1]) / max(1, sum(len(cands[k].lines)
+                                                         for k in lb.indexes))
+                  for lb in chosen)  # a line's height
     for i, c in enumerate(cands):
         if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
             continue
         a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
-        if not (lo - 2 <= a and b <= hi + 2) or sum(ch.isalpha() for ch in c.text) < 2:
+        if not (lo - 2 <= a and b <= reach) or sum(ch.isalpha() for ch in c.text) < 2:
             continue
-        if c.bbox[3] - c.bbox[1] < 0.7 * tall:
+        if (c.bbox[3] - c.bbox[1]) / len(c.lines) < 0.7 * tall:
             continue  # specks or a rule's edge read as letters ("nn"), not a header
         along = _span(c.bbox, direction)
         near = 0.8 * (c.bbox[3] - c.bbox[1]) if direction == "y" else 0.0

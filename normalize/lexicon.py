@@ -177,9 +177,9 @@ class Period:
     end: int | None
 
 
-#: A dash that ends a year's label, with at most OCR's stray dots after it ("2027–",
-#: "2027 -.": an arrow read as a dash): "and later".
-_OPEN_DASH = r"[-–—](?=[\s.,:;'’]*$)"
+#: A dash that ends a year's label, with at most OCR's stray dots or a "+" after it
+#: ("2027–", "2027 -.", "2027 -+": an arrow read as a dash): "and later".
+_OPEN_DASH = r"[-–—]\+?(?=[\s.,:;'’]*$)"
 _PERIOD = re.compile(
     r"^[^\w]*(?:(?:år|periode)\s+)?(?P<a>20\d\d)\s*"
     r"(?:(?P<dash>[-–—/]|\btil\b|\bto\b|\bog\b)\s*(?P<b>(?:20)?\d\d)\b)?\s*"
@@ -242,8 +242,8 @@ def period(text: str) -> Period | None:
     True
     >>> period("aa 2023-24").label, period("å 2027 -").label, period("i 2024") is None
     ('2023-2024', '2027→', True)
-    >>> period("2027 -.").label, period("2027–").label  # an arrow OCR read as a dash
-    ('2027→', '2027→')
+    >>> period("2027 -.").label, period("2027–").label, period("2027 -+").label  # an arrow
+    ('2027→', '2027→', '2027→')
     >>> period("Oo LENGER SIKT").label, period("i lang sikt") is None
     ('Lenger sikt', True)
     >>> [period(t).label for t in ("2023/2024", "2023 til 2024", "2027 og senere", "Etter 2026",

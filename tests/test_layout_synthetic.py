@@ -496,3 +496,23 @@ def test_a_legend_s_statuses_under_the_columns_do_not_move_their_edges(matcher):
     assert got["Kritisk info"] == ("Helse Vest", "2027-2028")
     assert got["Smarte brev"] == ("Helse Vest", "Lenger sikt")
     assert not any(text.startswith("fl ") for text in got)
+
+
+def test_a_wider_label_in_a_column_of_wrapped_ones_is_read_as_unknown_not_skipped(matcher):
+    """In a column of region labels wrapped over two lines ("Helse" / "Nord"), one label on
+    one line is wider, and OCR misread it ("Halen Våst"): it still stands in the column, as
+    a label veikart cannot read, so its row's items get no region rather than the row
+    above's."""
+    blocks = [label(140, 63, "2025 - 2026", w=58), label(547, 62, "Lenger sikt", w=58),
+              Block("textbox", [Line("Helse", (23, 94, 48, 103)),
+                                Line("Nord", (23, 105, 45, 114))], (23, 94, 48, 114)),
+              Block("textbox", [Line("Halen Våst", (22, 155, 71, 163))], (22, 155, 71, 163)),
+              label(24, 197, "HMN", w=21),
+              box(165, 88, ["Konsept digital poliklinikk"], w=150),
+              box(165, 137, ["Smarte brev"], w=150), box(586, 134, ["Samvalg"], w=150),
+              box(165, 195, ["Timevisning via Helsenorge"], w=150)]
+    got = placed(matcher, blocks)
+    assert got["Konsept digital poliklinikk"] == ("Helse Nord", "2025-2026")
+    assert got["Smarte brev"] == (None, "2025-2026")
+    assert got["Samvalg"] == (None, "Lenger sikt")
+    assert got["Timevisning via Helsenorge"] == ("Helse Midt-Norge", "2025-2026")
