@@ -650,6 +650,8 @@ def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: l
             page_area: float) -> BBox:
     """The box a label governs: the shape it is drawn on, when that shape holds no other
     label of its axis; else its text box."""
+    if not label.indexes:  # a header shape whose text could not be read
+        return label.frame or label.bbox
     frame = None
     block = cands[label.indexes[0]].block
     if block.frame is not None:
@@ -1241,6 +1243,41 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
     return out
 
 
+def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],
+                    cands: list[Candidate]) -> list[Label]:
+    """Header shapes in line with an axis's drawn headers (the same row or column, as
+    thick, about as long, of the same fill) that no label was read from (white text on a
+    dark chevron that OCR lost): labels of unknown value, so that the items under them get
+    no period or region rather than a neighbour's."""
+    frames = [lb.frame for lb in chosen]
+    if len(frames) < 2 or any(f is None for f in frames):
+        return []
+    across = "y" if direction == "x" else "x"
+    cross = [_span(f, across) for f in frames]
+    lo, hi = median(c[0] for c in cross), median(c[1] for c in cross)
+    thick = hi - lo
+    long = median(b - a for a, b in (_span(f, direction) for f in frames))
+    fills = {s.fill for s in shapes if s.bbox in frames}
+    out = []
+    for shape in shapes:
+        slo, shi = _span(shape.bbox, across)
+        a, b = _span(shape.bbox, direction)
+        if (shape.geometry == "line" or abs(slo - lo) > 0.3 * thick
+                or abs(shi - hi) > 0.3 * thick or not 0.5 * long <= b - a <= 2.0 * long
+                or (fills and shape.fill not in fills)):
+            continue
+        if any(min(b, f1) - max(a, f0) > 0.2 * (b - a) for f in frames + [lb.frame for lb in out]
+               for f0, f1 in [_span(f, direction)]):
+            continue  # a label's own shape, or one overlapping it
+        inside = [i for i, c in enumerate(cands) if c.bbox is not None
+                  and shape.bbox[0] <= (c.bbox[0] + c.bbox[2]) / 2 <= shape.bbox[2]
+                  and shape.bbox[1] <= (c.bbox[1] + c.bbox[3]) / 2 <= shape.bbox[3]]
+        text = " ".join(" ".join(cands[i].text.split()) for i in inside) or "(unread)"
+        out.append(Label(chosen[0].kind, None, tuple(inside), shape.bbox, text,
+                         frame=shape.bbox))
+    return out
+
+
 def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
                prefer: str | None = None, only: str | None = None,
                taken: set[int] | None = None) -> Axis | None:
@@ -1258,6 +1295,7 @@ def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
     chosen = rows if direction == "x" else cols
     if taken is not None:
         peers = _unknown_peers(chosen, direction, cands, taken)
+        peers += _unread_headers(chosen + peers, direction, shapes, cands)
         key = (lambda lb: lb.bbox[0]) if direction == "x" else (lambda lb: lb.bbox[1])
         chosen = sorted(chosen + peers, key=key)
     return _make_axis(kind, chosen, direction, cands, shapes, page_area, boxes)

@@ -516,3 +516,32 @@ def test_a_wider_label_in_a_column_of_wrapped_ones_is_read_as_unknown_not_skippe
     assert got["Smarte brev"] == (None, "2025-2026")
     assert got["Samvalg"] == (None, "Lenger sikt")
     assert got["Timevisning via Helsenorge"] == ("Helse Midt-Norge", "2025-2026")
+
+
+def test_a_header_shape_whose_text_was_not_read_takes_its_column_with_no_period(matcher):
+    """Four header chevrons in a row, the last one's white text lost by OCR: its column is
+    a header veikart cannot read, so the items under it get no period (and the reason)
+    rather than the previous header's."""
+    heads = [(21, 75, 237, 96, "2023"), (260, 75, 470, 96, "2024"),
+             (495, 75, 705, 96, "2025-2026"), (729, 75, 939, 97, None)]
+    blocks, shapes = [], []
+    for x0, y0, x1, y1, text in heads:
+        shapes.append(Shape((x0, y0, x1, y1), None, None, "homePlate"))
+        if text:
+            blocks.append(Block("ocr_block", [Line(text, (x0 + 80, 81, x0 + 110, 90))],
+                                (x0 + 80, 81, x0 + 110, 90)))
+    blocks += [box(25, 110, ["Timevisning via Helsenorge"], w=200, bullets=False),
+               box(260, 110, ["Utvidet videofunksjonalitet"], w=200, bullets=False),
+               box(495, 110, ["Kurve i nord"], w=200, bullets=False),
+               box(722, 110, ["Nasjonal timetjeneste"], w=200, bullets=False),
+               box(722, 140, ["Tilbakemeldingsskjema"], w=200, bullets=False)]
+    origin = Origin("chevroner.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="ocr", shapes=shapes).finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", "Veikart for Helse Vest"),
+                              matcher)
+    by_text = {it.text: it for it in norm.items}
+    assert by_text["Kurve i nord"].period == "2025-2026"
+    assert by_text["Timevisning via Helsenorge"].period == "2023"
+    for text in ("Nasjonal timetjeneste", "Tilbakemeldingsskjema"):
+        assert by_text[text].period is None, text
+        assert "no period veikart can read" in by_text[text].layout_evidence
