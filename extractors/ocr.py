@@ -23,7 +23,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 15
+METHOD = 16
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -172,6 +172,39 @@ def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def boxes_between_rules(rules: list[tuple[int, int, int, int]],
+                        known: list[tuple[int, int, int, int]], pixels_per_point: float
+                        ) -> list[tuple[int, int, int, int]]:
+    """Wide outlined boxes read from their edges: a box at least a fifth of the page wide
+    has a top and a bottom edge as long as rules, and a pale one on a grey scan shows
+    little else. Two horizontal rules of the same extent (within 3 points at each end),
+    8 to 60 points apart with no rule of that extent between them, are a box's edges;
+    boxes already found in the pixels are not repeated.
+
+    >>> boxes_between_rules([(100, 200, 700, 203), (100, 260, 701, 262)], [], 4.0)
+    [(100, 200, 701, 262)]
+    >>> boxes_between_rules([(100, 200, 700, 203), (100, 600, 700, 602)], [], 4.0)
+    []
+    """
+    tol = 3 * pixels_per_point
+    flat = sorted((r for r in rules if r[2] - r[0] > r[3] - r[1]), key=lambda r: r[1])
+    out = []
+    for i, top in enumerate(flat):
+        for bottom in flat[i + 1:]:
+            if abs(bottom[0] - top[0]) > tol or abs(bottom[2] - top[2]) > tol:
+                continue
+            gap = bottom[1] - top[3]
+            if gap < 8 * pixels_per_point:
+                continue
+            if gap <= 60 * pixels_per_point:
+                box = (min(top[0], bottom[0]), top[1], max(top[2], bottom[2]), bottom[3])
+                if not any(all(abs(a - b) <= tol for a, b in zip(box, k, strict=True))
+                           for k in known):
+                    out.append(box)
+            break  # the next rule of this extent is its other edge, or none is
+    return out
+
+
 #: A "word" that is only a box's edge or a swatch as tesseract reads it ("|", "[]", "]").
 _EDGE = re.compile(r"[|\[\]{}]+")
 
@@ -202,6 +235,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
     shapes += [Shape(tuple(v * scale for v in f.box), f.fill, f.line, f.geometry)
                for f in found]
+    shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
+               for box in boxes_between_rules(rules, [f.box for f in found], 1 / scale)]
     image = pixels.clean_for_ocr(image, found, scale)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a

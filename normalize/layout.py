@@ -145,16 +145,33 @@ class TimeAxis:
                 return tick.start + frac * (tick.end - tick.start)
         return self.ticks[-1].value.end  # pragma: no cover
 
-    def years(self, x0: float, x1: float) -> tuple[int, int]:
+    def years(self, x0: float, x1: float) -> tuple[int, int] | None:
+        """The first and last year a bar from ``x0`` to ``x1`` covers. A bar that runs past
+        the last tick (or starts before the first) goes on at the axis's pitch where its
+        ticks are evenly spaced (the ticks beyond were not read, or not drawn); else its
+        years are unknown (None)."""
         width = median(b - a for a, b in self.cells)
         first, last = self.ticks[0].value, self.ticks[-1].value
         unit = first.end - first.start
         pad = EDGE_TOLERANCE * width
-        start = self.time_at(max(x0 + pad, self.cells[0][0]))
-        end = self.time_at(min(x1 - pad, self.cells[-1][1]))
-        start = min(max(start, first.start), last.end - 1e-9)
-        end = min(max(end, first.start + unit * 0.01), last.end - 1e-9)
+        lo, hi = x0 + pad, x1 - pad
+        past = hi > self.cells[-1][1] + pad or lo < self.cells[0][0] - pad
+        if past and not self.even():
+            return None
+        if not past:
+            lo, hi = max(lo, self.cells[0][0]), min(hi, self.cells[-1][1])
+        start, end = self.time_at(lo), self.time_at(hi)
+        if not past:
+            start = min(max(start, first.start), last.end - 1e-9)
+            end = min(max(end, first.start + unit * 0.01), last.end - 1e-9)
         return int(math.floor(start)), int(math.floor(max(end, start)))
+
+    def even(self) -> bool:
+        """Whether the ticks are of one unit and evenly spaced (within 15 %)."""
+        units = {round(t.value.end - t.value.start, 3) for t in self.ticks}
+        pitch = [b.cx - a.cx for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        typical = median(pitch)
+        return len(units) == 1 and all(abs(p - typical) <= 0.15 * typical for p in pitch)
 
 
 @dataclass
@@ -215,7 +232,15 @@ class PageLayout:
                       out: Placement) -> None:
         axis = self.periods
         if self.time is not None and _below(box, self.time):
-            start, end = self.time.years(box[0], box[2])
+            years = self.time.years(box[0], box[2])
+            if years is None:
+                out.evidence.append("period: none, the bar runs past the time axis "
+                                    f"'{self.time.ticks[0].text}' … "
+                                    f"'{self.time.ticks[-1].text}', whose ticks are not "
+                                    "evenly spaced")
+                out.placed = True
+                return
+            start, end = years
             open_end = (frame is not None and frame.geometry in _OPEN_GEOMETRIES) or \
                 bool(re.search(r"(→|->|\+)\s*$", cand.text))
             scheme = None  # the deck's own period header the whole bar lies under
@@ -1117,8 +1142,10 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     skip = set(legend_used)
     skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
     label_indexes = {i for lb in labels for i in lb.indexes}
+    # the texts that keep a shape from being one item's own: not strokes OCR read as
+    # letters ("I I": a dashed "today" line across a bar)
     centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
-               for c in cands if c.bbox is not None]
+               for c in cands if c.bbox is not None and sum(ch.isalpha() for ch in c.text) >= 3]
     boxes = []  # the items' boxes: the shape each is drawn on, else its text
     for i, c in enumerate(cands):
         # only what could be an item votes on how the bands lie (not a bare page number,

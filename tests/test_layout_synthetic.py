@@ -27,6 +27,15 @@ def doc_of(*pages: list[Block], title: str | None = None) -> Document:
                              for i, blocks in enumerate(pages)], "pdf", title)
 
 
+def normalized_page(matcher, blocks: list[Block], shapes: list[Shape], source: str,
+                    title: str | None = None):
+    """One 960 x 540 page of ``blocks`` drawn over ``shapes``, read as ``source`` says
+    ("text-layer", "ocr"), normalized."""
+    origin = Origin("synthetic.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source=source, shapes=shapes).finalize()
+    return normalize_document(Document(origin, [page], "pdf", title), matcher)
+
+
 def placed(matcher, *pages, **kw) -> dict[str, tuple]:
     norm = normalize_document(doc_of(*pages, **kw), matcher)
     return {it.text: (it.region, it.period) for it in norm.items}
@@ -240,9 +249,7 @@ def test_a_bar_whose_name_runs_out_of_it_keeps_its_fill_colour_status(matcher):
               Shape((25, 76, 240, 96), yellow, None, "rect"),
               Shape((20, 498, 130, 512), green, None, "rect"),
               Shape((290, 498, 410, 512), yellow, None, "rect")]
-    origin = Origin("bars.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
-    page = Page(1, 960, 540, blocks, text_source="text-layer", shapes=shapes).finalize()
-    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    norm = normalized_page(matcher, blocks, shapes, "text-layer")
     got = {it.text: (it.status, it.status_source) for it in norm.items}
     assert got["Pasienten booker time selv"] == ("i drift", "fill-colour")
     assert got["Samsending av skjema og brev"] == ("pågår", "fill-colour")
@@ -280,9 +287,7 @@ def test_period_bands_drawn_end_to_end_end_where_their_shapes_meet(matcher):
     shapes = [Shape((139, 38, 530, 52), "2F5597", None, "chevron"),
               Shape((532, 38, 937, 52), "2F5597", None, "chevron"),
               Shape((334, 56, 335, 520), None, "C00000", "line")]  # "today", between bars
-    origin = Origin("tidslinje.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
-    page = Page(1, 960, 540, blocks, text_source="text-layer", shapes=shapes).finalize()
-    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    norm = normalized_page(matcher, blocks, shapes, "text-layer")
     got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
     assert got["Smarte brev"] == ("2024-2025", 2024, 2024)
     assert got["Timebooking"] == ("2024-2025", 2025, 2025)
@@ -298,9 +303,7 @@ def test_a_bar_reaching_into_the_next_period_does_not_take_the_first_ones_name(m
     blocks += [label(20, 100, "Helse Vest", w=60),
                box(105, 100, ["Samvalg"], w=380, bullets=False),  # 2025 only
                box(105, 130, ["Timebooking"], w=480, bullets=False)]  # into K1 2026
-    origin = Origin("kvartal.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
-    page = Page(1, 960, 540, blocks, text_source="text-layer").finalize()
-    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    norm = normalized_page(matcher, blocks, [], "text-layer")
     got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
     assert got["Samvalg"] == ("2025", 2025, 2025)
     assert got["Timebooking"] == ("2025-2026", 2025, 2026)
@@ -338,9 +341,7 @@ def test_a_swimlane_fill_is_no_items_status(matcher):
     shapes = [Shape(lane, "E6E6E6", None, "rect"),
               Shape((835, 60, 845, 70), "00B050", None, "rect"),
               Shape((835, 90, 845, 100), "D9D9D9", None, "rect")]
-    origin = Origin("baner.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
-    page = Page(1, 960, 540, blocks, text_source="ocr", shapes=shapes).finalize()
-    norm = normalize_document(Document(origin, [page], "pdf", None), matcher)
+    norm = normalized_page(matcher, blocks, shapes, "ocr")
     got = {it.text: (it.period, it.status) for it in norm.items}
     assert got["Smarte brev"] == ("2023-2024", None)
     assert got["Timebooking"] == ("2025-2026", None)
@@ -535,13 +536,42 @@ def test_a_header_shape_whose_text_was_not_read_takes_its_column_with_no_period(
                box(495, 110, ["Kurve i nord"], w=200, bullets=False),
                box(722, 110, ["Nasjonal timetjeneste"], w=200, bullets=False),
                box(722, 140, ["Tilbakemeldingsskjema"], w=200, bullets=False)]
-    origin = Origin("chevroner.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
-    page = Page(1, 960, 540, blocks, text_source="ocr", shapes=shapes).finalize()
-    norm = normalize_document(Document(origin, [page], "pdf", "Veikart for Helse Vest"),
-                              matcher)
+    norm = normalized_page(matcher, blocks, shapes, "ocr", title="Veikart for Helse Vest")
     by_text = {it.text: it for it in norm.items}
     assert by_text["Kurve i nord"].period == "2025-2026"
     assert by_text["Timevisning via Helsenorge"].period == "2023"
     for text in ("Nasjonal timetjeneste", "Tilbakemeldingsskjema"):
         assert by_text[text].period is None, text
         assert "no period veikart can read" in by_text[text].layout_evidence
+
+
+def test_bars_past_the_last_read_tick_and_across_a_dashed_today_line(matcher):
+    """A scanned timeline whose last ticks OCR lost: with evenly spaced ticks a bar that
+    runs past the last one read goes on at the axis's pitch (not cut at that tick's year);
+    and the strokes OCR reads from a dashed "today" line across a bar do not keep the bar
+    from being its item's own."""
+    blocks = [label(184, 76, "2024", w=35), label(354, 76, "2025", w=24),
+              label(516, 76, "2026", w=21),
+              label(20, 200, "HELSE VEST", w=60), label(20, 300, "Sør-Øst", w=45),
+              box(135, 224, ["Pasienten booker time selv"], w=107, bullets=False),
+              Block("ocr_block", [Line("I I", (410, 225, 412, 239))], (410, 225, 412, 239)),
+              box(620, 110, ["Digitale kurs og opplæring"], w=110, bullets=False)]
+    shapes = [Shape((130, 215, 443, 242), None, "000000", "rect"),  # 2024 into 2025
+              Shape((611, 98, 914, 130), None, "000000", "rect")]  # 2027 and 2028
+    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    got = {it.text: (it.region, it.period_start, it.period_end) for it in norm.items}
+    assert got["Pasienten booker time selv"] == ("Helse Vest", 2024, 2025)
+    assert got["Digitale kurs og opplæring"] == ("Helse Vest", 2027, 2028)
+    assert "I I" not in got
+
+
+def test_a_bar_past_an_unevenly_spaced_time_axis_gets_no_years(matcher):
+    """Ticks spaced unevenly (a compressed later stretch) cannot be extended: a bar running
+    past the last tick gets no period, and the reason."""
+    blocks = [label(184, 76, "2024", w=30), label(354, 76, "2025", w=30),
+              label(430, 76, "2026", w=30),
+              box(620, 110, ["Digitale kurs og opplæring"], w=110, bullets=False)]
+    shapes = [Shape((611, 98, 914, 130), None, "000000", "rect")]
+    norm = normalized_page(matcher, blocks, shapes, "ocr", title="Veikart for Helse Vest")
+    item = next(it for it in norm.items if it.text == "Digitale kurs og opplæring")
+    assert item.period is None and "not evenly spaced" in item.layout_evidence
