@@ -18,6 +18,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Remote sources retry transient failures after a pause: keep the pauses short in tests.
 os.environ.setdefault("VEIKART_RETRY_BACKOFF", "0.01")
+# A run's local Prefect server stops with it: no test leaves one for the next to find
+# (tests/test_kept_server.py sets VEIKART_SERVER_IDLE itself).
+os.environ.setdefault("VEIKART_SERVER_IDLE", "0")
 
 MOTE39 = "produktstyret_mote39_2023-04-20"
 
