@@ -35,8 +35,10 @@ from typing import Any
 #: caches anew, ≈ 1 s). Measured on a shared 2-core machine, they did not pay at 8 or 24 text
 #: PDFs (5.6 s against 4.7 s in threads; 8.6 against 8.1-8.4): kept for backfills.
 FORKSERVER_MIN = 50
-#: The module a fork server imports before it forks workers.
-PRELOAD = ["outputs.document"]
+#: The modules a fork server imports before it forks workers (the stage, and the backends
+#: it imports only when a document of their format is read).
+PRELOAD = ["outputs.document", "extractors.pdf", "extractors.pptx", "extractors.html",
+           "extractors.docx", "extractors.xlsx", "extractors.text"]
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0

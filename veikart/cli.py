@@ -97,6 +97,10 @@ def _local_documents(plan, args: argparse.Namespace) -> int:
     from outputs import document as stage
 
     stage.matcher_for(plan.catalogue_path, plan.overlay)
+    if len(plan.todo) > 1:  # the workers forked next share the backends, imported once
+        import extractors
+
+        extractors.load_backends()
     return len(plan.todo)
 
 
