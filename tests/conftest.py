@@ -121,6 +121,21 @@ def ingested(prefect_harness, tmp_path_factory):
     return out, summary
 
 
+def prefect_servers(home: Path) -> list[int]:
+    """The pids of the Prefect API servers running with ``home`` as their PREFECT_HOME."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
+        try:
+            env, cmd = proc.info["environ"] or {}, " ".join(proc.info["cmdline"] or [])
+        except psutil.Error:
+            continue
+        if env.get("PREFECT_HOME") == str(home) and "prefect.server.api.server" in cmd:
+            found.append(proc.info["pid"])
+    return found
+
+
 def interrupt_group(proc, timeout: float = 60) -> None:
     """Ctrl-C to ``proc``'s process group (a ``veikart serve`` started with
     ``start_new_session``), as a user stops it; killed when it has not ended in ``timeout``."""

@@ -13,9 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-import psutil
 import pytest
-from conftest import DIST, SAMPLES
+from conftest import DIST, SAMPLES, prefect_servers
 
 EXE = Path(sys.executable).parent / "veikart"
 
@@ -47,19 +46,6 @@ def _records(home: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in (home / "veikart-servers").glob("*.json")]
 
 
-def _servers(home: Path) -> list[int]:
-    """The pids of Prefect API servers running with ``home`` as their PREFECT_HOME."""
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
-        try:
-            env, cmd = proc.info["environ"] or {}, " ".join(proc.info["cmdline"] or [])
-        except psutil.Error:
-            continue
-        if env.get("PREFECT_HOME") == str(home) and "prefect.server.api.server" in cmd:
-            found.append(proc.info["pid"])
-    return found
-
-
 def _flow_runs(api: str) -> list[dict]:
     request = urllib.request.Request(api + "/flow_runs/filter", data=b"{}", method="POST",
                                      headers={"Content-Type": "application/json"})
@@ -70,7 +56,7 @@ def _flow_runs(api: str) -> list[dict]:
 def _gone(home: Path, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not _servers(home) and not list((home / "veikart-servers").glob("*")):
+        if not prefect_servers(home) and not list((home / "veikart-servers").glob("*")):
             return True
         time.sleep(0.5)
     return False
@@ -88,11 +74,11 @@ def test_the_next_run_reports_to_the_server_an_earlier_run_kept(home, tmp_path):
     assert "stops itself after 8 s unused" in first.stdout
     [record] = _records(home)
     assert record["kept"] and record["owner_pid"] is None
-    assert _servers(home) == [record["server_pid"]]
+    assert prefect_servers(home) == [record["server_pid"]]
     second = _ingest(_inbox(tmp_path / "b", f"{DIST}.pptx"), tmp_path / "out-b", env)
     assert second.returncode == 0, second.stderr
     assert "prefect:" not in second.stdout  # it started none
-    assert _servers(home) == [record["server_pid"]]
+    assert prefect_servers(home) == [record["server_pid"]]
     runs = _flow_runs(record["api_url"])
     assert sorted(r["parameters"]["inputs"][0] for r in runs) == [str(tmp_path / "a"),
                                                                   str(tmp_path / "b")]
@@ -106,7 +92,7 @@ def test_no_server_is_kept_with_idle_zero(home, tmp_path):
                    tmp_path / "out", env)
     assert done.returncode == 0, done.stderr
     assert "prefect:" not in done.stdout
-    assert _servers(home) == [] and _records(home) == []
+    assert prefect_servers(home) == [] and _records(home) == []
 
 
 def test_a_run_stopped_by_sigterm_stops_the_server_it_started(home, tmp_path):
@@ -118,7 +104,7 @@ def test_a_run_stopped_by_sigterm_stops_the_server_it_started(home, tmp_path):
                             env=_env(home, "600"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not _servers(home) and time.monotonic() < deadline:
+    while not prefect_servers(home) and time.monotonic() < deadline:
         time.sleep(0.2)
     while not (out / "state" / "results").exists() and time.monotonic() < deadline:
         time.sleep(0.2)  # the flow runs: the server answered
