@@ -232,6 +232,8 @@ EMBEDDED_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
                 "PREFECT__SERVER_FINAL": "1"}
 #: uvicorn's exit code when it cannot start (its port taken since it was chosen).
 STARTUP_FAILURE = 3
+#: Variables of the run's environment its local server is not given (source credentials).
+PRIVATE = ("AWS_", "VEIKART_")
 #: Prefect's API app, as uvicorn is told to make it.
 APP = "prefect.server.api.server:create_app"
 
@@ -350,8 +352,10 @@ class PrefectApi:
             command = [sys.executable, "-m", "uvicorn", "--app-dir",
                        str(Path(prefect_dir).parent), "--factory", APP, "--host", "127.0.0.1",
                        "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+        # (it needs no credentials of veikart's sources, and a kept one outlives the run)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(PRIVATE)}
         self.process = subprocess.Popen(
-            command, env={**os.environ, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL,
+            command, env={**env, **EMBEDDED_ENV}, stdin=subprocess.DEVNULL,
             stdout=self._log, stderr=self._log, start_new_session=idle > 0)
         self._pid_file = register(self.process.pid, api_url=self.api_url,
                                   kept=settings_key() if idle > 0 else None)

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import DIST, SAMPLES, prefect_servers
 
@@ -66,7 +67,7 @@ def test_the_next_run_reports_to_the_server_an_earlier_run_kept(home, tmp_path):
     """The first run starts a server and says it keeps it; the second reports its flow run
     to that server instead of starting one; with nobody using it, the server stops itself
     and leaves nothing in the registry."""
-    env = _env(home, "8")
+    env = {**_env(home, "8"), "VEIKART_WEBDAV_PASSWORD": "hemmelig"}
     first = _ingest(_inbox(tmp_path / "a", "prosjektside_digital_dialog.html"),
                     tmp_path / "out-a", env)
     assert first.returncode == 0, first.stderr
@@ -75,6 +76,8 @@ def test_the_next_run_reports_to_the_server_an_earlier_run_kept(home, tmp_path):
     [record] = _records(home)
     assert record["kept"] and record["owner_pid"] is None
     assert prefect_servers(home) == [record["server_pid"]]
+    server_env = psutil.Process(record["server_pid"]).environ()  # it outlives the run:
+    assert "VEIKART_WEBDAV_PASSWORD" not in server_env  # no source's credentials
     second = _ingest(_inbox(tmp_path / "b", f"{DIST}.pptx"), tmp_path / "out-b", env)
     assert second.returncode == 0, second.stderr
     assert "prefect:" not in second.stdout  # it started none
