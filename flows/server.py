@@ -93,14 +93,21 @@ def folder_of(registry: Path, server_pid: int) -> Path:
 
 
 @contextmanager
-def locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path, create: bool = True) -> Iterator[bool]:
     """A kept server's lock: held by the server while it decides to stop, by a run while it
-    takes a lease on it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "lock", "a") as handle:
+    takes a lease on it; whether it is held (without ``create``, not when the folder is
+    gone: so is its server, which removes it as it ends)."""
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = open(folder / "lock", "a")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        yield False
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -176,7 +183,8 @@ def stop_orphans(say: Callable[[str], None] | None = _say) -> list[int]:
             continue
         if owner is None and record.get("kept"):  # handed over: it stops itself
             if record["server_started"] is None or not _same(server, record["server_started"]):
-                path.unlink(missing_ok=True)  # (gone without removing its pid file)
+                path.unlink(missing_ok=True)  # (gone without removing its files)
+                shutil.rmtree(folder_of(folder, server), ignore_errors=True)
             continue
         if record["server_started"] is not None and _same(server, record["server_started"]):
             _stop(server)
@@ -215,8 +223,8 @@ def stop_kept(home: Path | None = None) -> list[int]:
         if not record.get("kept") or record.get("owner_pid") is not None or started is None:
             continue
         folder = folder_of(registry(home), pid)
-        with locked(folder):
-            if live_leases(folder):
+        with locked(folder, create=False) as held:
+            if held and live_leases(folder):
                 continue
             path.unlink(missing_ok=True)
         if _same(pid, started):
@@ -277,8 +285,8 @@ def kept_server_lease(key: str) -> tuple[str, int, Path] | None:
         if not isinstance(pid, int) or started is None or not _same(pid, started):
             continue
         folder = folder_of(registry(), pid)
-        with locked(folder):  # the server decides to stop under this lock
-            if not path.exists() or not _answers(record["api_url"]):
+        with locked(folder, create=False) as held:  # the server decides to stop under it
+            if not held or not path.exists() or not _answers(record["api_url"]):
                 continue
             return record["api_url"], pid, take_lease(folder)
     return None
