@@ -9,7 +9,10 @@ own), with its wall time, CPU time and peak RSS (``os.wait4``'s resource usage o
 
 Rates are marginal, as issue #14 defines them: (time for N distinct copies - time for n) /
 (N - n), so the fixed cost of a run (interpreter, imports, Prefect, publishing) cancels out and
-is printed apart; N = 60, n = 10 (``--quick``: 10 and 3). Each figure is the median of
+is printed apart; N = 60, n = 10 (``--quick``: 10 and 3). The runs keep their Prefect
+server for the next run as a user's runs do (``VEIKART_SERVER_IDLE``, default 300 s): the
+first run in the benchmark's Prefect home starts it, the others report to it; it is stopped
+when the benchmark ends. Each figure is the median of
 ``--repeats`` interleaved repeats (veikart, then each baseline, then again); the scans, the
 long documents and the one-off rows are run once.
 
@@ -485,12 +488,23 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
-            run(args, args.keep, launch_)
+            run_and_stop(args, args.keep, launch_)
         else:
             with tempfile.TemporaryDirectory(prefix="veikart-throughput-") as tmp:
-                run(args, Path(tmp), launch_)
+                run_and_stop(args, Path(tmp), launch_)
     finally:
         launch_.close()
+
+
+def run_and_stop(args, work: Path, launch_: Launcher) -> None:
+    """:func:`run`, then the Prefect server its runs kept is stopped (its home is removed)."""
+    try:
+        run(args, work, launch_)
+    finally:
+        sys.path.insert(0, str(ROOT))
+        from flows.server import stop_kept
+
+        stop_kept(work / "prefect")
 
 
 def run(args, work: Path, launch_: Launcher) -> None:

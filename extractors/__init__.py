@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import shutil
 import stat
 import zipfile
@@ -22,27 +23,37 @@ from veikart.memory import LONG_DOCUMENT, give_back
 
 from . import cache, convert, limits
 from .detect import MIMETYPES, detect_format, unreadable_reason
-from .docx import extract_docx
-from .html import extract_html
 from .model import CONVERTED_TO, Block, Document, Format, Line, Origin, Page
-from .pdf import extract_pdf
-from .pptx import extract_pptx
 from .sources import FolderSource, Skipped, discover, walk
-from .text import extract_text
-from .xlsx import extract_xlsx
 
 __all__ = ["BACKENDS", "Block", "Document", "FolderSource", "Format", "Line", "Origin", "Page",
-           "Skipped", "detect_format", "discover", "extract", "extraction_of", "file_sha256",
-           "walk"]
+           "Skipped", "backend", "detect_format", "discover", "extract", "extraction_of",
+           "file_sha256", "load_backends", "walk"]
 
-BACKENDS: dict[Format, Callable[[Path, Origin], Document]] = {
-    Format.pptx: extract_pptx,
-    Format.pdf: extract_pdf,
-    Format.html: extract_html,
-    Format.text: extract_text,
-    Format.docx: extract_docx,
-    Format.xlsx: extract_xlsx,
+#: Each format's backend: the module in this package and its function. A backend is
+#: imported when a document of its format is first read (:func:`backend`), so a run that
+#: reads nothing, or only web pages, never imports the PDF and OCR stack (≈ 0.4 s).
+BACKENDS: dict[Format, tuple[str, str]] = {
+    Format.pptx: ("pptx", "extract_pptx"),
+    Format.pdf: ("pdf", "extract_pdf"),
+    Format.html: ("html", "extract_html"),
+    Format.text: ("text", "extract_text"),
+    Format.docx: ("docx", "extract_docx"),
+    Format.xlsx: ("xlsx", "extract_xlsx"),
 }
+
+
+def backend(fmt: Format) -> Callable[..., Document]:
+    """The function that reads documents of format ``fmt`` (its module imported now)."""
+    module, name = BACKENDS[fmt]
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+def load_backends() -> None:
+    """Import every backend now: before worker processes are forked, which then share them
+    instead of each importing its own."""
+    for fmt in BACKENDS:
+        backend(fmt)
 #: What the error says a file is not, when its format is none of these.
 READABLE = "a PPTX, PDF, DOCX, XLSX, HTML, text, or legacy/ODF office file"
 
@@ -116,8 +127,8 @@ def extract(path: Path, text_check: Callable[[str], bool] | None = None) -> Docu
     try:
         if fmt in CONVERTED_TO:
             read_path, converted = convert.convert(path, fmt, origin.sha256)
-        doc = (extract_pdf(path, origin, text_check=text_check) if fmt is Format.pdf
-               else BACKENDS[read_fmt](read_path, origin))
+        doc = (backend(fmt)(path, origin, text_check=text_check) if fmt is Format.pdf
+               else backend(read_fmt)(read_path, origin))
     except VeikartError:
         raise
     except zipfile.BadZipFile as err:

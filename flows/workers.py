@@ -35,8 +35,10 @@ from typing import Any
 #: caches anew, ≈ 1 s). Measured on a shared 2-core machine, they did not pay at 8 or 24 text
 #: PDFs (5.6 s against 4.7 s in threads; 8.6 against 8.1-8.4): kept for backfills.
 FORKSERVER_MIN = 50
-#: The module a fork server imports before it forks workers.
-PRELOAD = ["outputs.document"]
+#: The modules a fork server imports before it forks workers (the stage, and the backends
+#: it imports only when a document of their format is read).
+PRELOAD = ["outputs.document", "extractors.pdf", "extractors.pptx", "extractors.html",
+           "extractors.docx", "extractors.xlsx", "extractors.text"]
 
 _pool: ProcessPoolExecutor | None = None
 _size = 0
@@ -147,11 +149,55 @@ def _call(environ: dict[str, str], fn: Callable[..., Any], args: tuple) -> tuple
     return os.getpid(), fn(*args)
 
 
+def run_each(fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
+    """``fn(*args)`` for each ``args`` of ``calls``, in order: all handed to the worker
+    processes at once while workers are open (they share them out), else one after another
+    in this process. A call that raises gives its exception in its place; the other calls
+    go on."""
+    pool = _pool
+    if pool is None or len(calls) < 2:
+        return [_caught(run, fn, *args) for args in calls]
+    environ = dict(os.environ)
+    futures = []
+    for args in calls:
+        try:
+            futures.append(pool.submit(_call, environ, fn, args))
+        except (BrokenProcessPool, RuntimeError):
+            futures.append(None)
+    results = []
+    for args, future in zip(calls, futures, strict=True):
+        try:
+            if future is None:
+                raise BrokenProcessPool("the worker processes have stopped")
+            pid, result = future.result()
+            _readers.add(pid)
+            results.append(result)
+        except BrokenProcessPool:
+            _broken(pool)
+            results.append(_caught(fn, *args))
+        except Exception as err:  # noqa: BLE001 - one document's bug, the others go on
+            results.append(err)
+    return results
+
+
+def _caught(fn: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except Exception as err:  # noqa: BLE001 - one document's bug, the others go on
+        return err
+
+
+def _broken(pool: ProcessPoolExecutor) -> None:
+    """A worker died (the OOM killer): every later call runs in this process."""
+    global _pool
+    if _pool is pool:
+        _pool = None  # the block that opened it still closes it
+
+
 def run(fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` in a worker process while workers are open, else in this one. A worker
     that died under it (the OOM killer) breaks the pool: this call and every later one run
     here, as without workers."""
-    global _pool
     pool = _pool
     if pool is None:
         return fn(*args)
@@ -160,6 +206,5 @@ def run(fn: Callable[..., Any], *args: Any) -> Any:
         _readers.add(pid)
         return result
     except BrokenProcessPool:
-        if _pool is pool:
-            _pool = None  # the block that opened it still closes it
+        _broken(pool)
         return fn(*args)

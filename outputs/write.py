@@ -17,6 +17,7 @@ from veikart.files import atomic_write, staged
 
 from . import history
 from .schema import PRIMARY_KEYS, TABLES, arrow_schema
+from .xlsx import write_workbook
 
 SORT_KEYS = {
     "roadmap": ["source_path", "page", "char_start", "item_id"],
@@ -91,43 +92,8 @@ def write_xlsx(path: Path, table: pa.Table) -> None:
     """The roadmap for spreadsheet users: one row per item under a frozen, filterable header
     row, and a second sheet that says what each column means (no delimiter or encoding to
     guess, as a CSV has)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Veikart")
-    sheet.freeze_panes = "A2"
-    names = table.column_names
-    sheet.auto_filter.ref = f"A1:{_column_letter(len(names))}{max(table.num_rows, 1) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for batch in table.to_batches(max_chunksize=2000):  # never the whole table as dicts
-        for row in batch.to_pylist():
-            sheet.append([_xlsx_value(row[name]) for name in names])
-    docs = book.create_sheet("Kolonner")
-    docs.append(["column", "type", "meaning"])
-    for column in TABLES["roadmap"]:
-        docs.append([column.name, column.frictionless_type, column.description])
-    book.save(str(path))
-
-
-def _column_letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(n)
-
-
-def _xlsx_value(value):
-    """A cell value Excel takes: text cut to its 32,767-character limit, the rest as is."""
-    if isinstance(value, str) and len(value) > 32_000:
-        return value[:32_000] + "…"
-    return value
+    notes = [(c.name, c.frictionless_type, c.description) for c in TABLES["roadmap"]]
+    write_workbook(path, table, "Veikart", notes)
 
 
 def write_runs(out: Path, runs: list[dict]) -> dict[str, Path]:

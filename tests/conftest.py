@@ -18,6 +18,9 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # Remote sources retry transient failures after a pause: keep the pauses short in tests.
 os.environ.setdefault("VEIKART_RETRY_BACKOFF", "0.01")
+# A run's local Prefect server stops with it: no test leaves one for the next to find
+# (tests/test_kept_server.py sets VEIKART_SERVER_IDLE itself).
+os.environ.setdefault("VEIKART_SERVER_IDLE", "0")
 
 MOTE39 = "produktstyret_mote39_2023-04-20"
 
@@ -116,6 +119,21 @@ def ingested(prefect_harness, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     summary = ingest_flow(inputs=[str(SAMPLES)], out=str(out))
     return out, summary
+
+
+def prefect_servers(home: Path) -> list[int]:
+    """The pids of the Prefect API servers running with ``home`` as their PREFECT_HOME."""
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
+        try:
+            env, cmd = proc.info["environ"] or {}, " ".join(proc.info["cmdline"] or [])
+        except psutil.Error:
+            continue
+        if env.get("PREFECT_HOME") == str(home) and "prefect.server.api.server" in cmd:
+            found.append(proc.info["pid"])
+    return found
 
 
 def interrupt_group(proc, timeout: float = 60) -> None:

@@ -65,6 +65,26 @@ def test_an_unchanged_run_starts_no_prefect(prefect_harness, tmp_path, capsys, m
     assert "the flow was started" in capsys.readouterr().err
 
 
+def test_an_unchanged_run_imports_no_pdf_reader(tmp_path):
+    """The backends are imported when a document of their format is read: a run with
+    nothing to read (a fresh process, as the morning job is) never imports the PDF stack,
+    and a run that reads a web page imports only the HTML reader's."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "side.html").write_bytes((SAMPLES / "prosjektside_digital_dialog.html")
+                                      .read_bytes())
+    script = ("import sys; from veikart.cli import main; "
+              f"code = main(['ingest', {str(inbox)!r}, '--out', {str(tmp_path / 'out')!r}]); "
+              "print(code, sorted(m for m in ('extractors.pdf', 'pdfminer', 'pypdfium2', "
+              "'extractors.docx', 'extractors.html') if m in sys.modules))")
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    env.pop("PREFECT_API_URL", None)
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
+    assert runs[0].stdout.splitlines()[-1] == "0 ['extractors.html']", runs[0].stderr
+    assert runs[1].stdout.splitlines()[-1] == "0 []", runs[1].stderr
+
+
 def test_partial_failure_exit_code_and_one_line_error(prefect_harness, tmp_path, capsys):
     inbox = tmp_path / "in"
     inbox.mkdir()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DIST, SAMPLES
+from conftest import DIST, SAMPLES, prefect_servers
 
 from veikart.cli import main
 from veikart.errors import ExitCode
@@ -229,26 +229,11 @@ def test_a_stopped_run_ends_in_seconds_and_the_next_run_goes_on(tmp_path, stop, 
         proc.kill()
     assert proc.returncode == code
     assert said in err and "Traceback" not in err
-    assert _prefect_servers(tmp_path / "prefect") == []  # its server stopped with it
+    assert prefect_servers(tmp_path / "prefect") == []  # its server stopped with it
     done = subprocess.run([str(exe), "ingest", str(inbox), "--out", str(out), "--wait", "5"],
                           env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert len(pd.read_parquet(out / "roadmap.parquet")) > 0
-
-
-def _prefect_servers(home: Path) -> list[int]:
-    """The pids of the Prefect API servers running with ``home`` as their PREFECT_HOME."""
-    import psutil
-
-    found = []
-    for proc in psutil.process_iter(["pid", "cmdline", "environ"]):
-        try:
-            env, cmd = proc.info["environ"] or {}, " ".join(proc.info["cmdline"] or [])
-        except psutil.Error:
-            continue
-        if env.get("PREFECT_HOME") == str(home) and "prefect.server.api.server" in cmd:
-            found.append(proc.info["pid"])
-    return found
 
 
 def test_a_killed_runs_prefect_server_is_stopped_by_the_next_run(tmp_path):
@@ -273,14 +258,14 @@ def test_a_killed_runs_prefect_server_is_stopped_by_the_next_run(tmp_path):
         time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
-    servers = _prefect_servers(home)
+    servers = prefect_servers(home)
     assert len(servers) == 1  # left running, listening
     (tmp_path / "empty").mkdir()
     nxt = subprocess.run([str(exe), "ingest", str(tmp_path / "empty"), "--out",
                           str(tmp_path / "out2")], env=env, capture_output=True, text=True,
                          timeout=120)
     assert f"stopped the Prefect server (pid {servers[0]}) a killed run" in nxt.stderr
-    assert _prefect_servers(home) == [] and not list((home / "veikart-servers").glob("*"))
+    assert prefect_servers(home) == [] and not list((home / "veikart-servers").glob("*"))
 
 
 def test_another_working_directory_keeps_every_document(prefect_harness, tmp_path,

@@ -208,3 +208,61 @@ def _post(url: str, body: dict) -> list[dict]:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+def test_batches_amortise_prefect_bookkeeping_and_keep_every_worker_busy():
+    """Without workers (or on Dask) a task reads one document; with them, a task reads up
+    to BATCH_MAX documents, at least four tasks per worker, every document once, in order."""
+    from flows.ingest import BATCH_MAX, batches
+
+    paths = [f"/inbox/{i:03d}.pptx" for i in range(60)]
+    assert batches(paths, 0) == [[p] for p in paths]
+    two = batches(paths, 2)
+    assert [p for b in two for p in b] == paths
+    assert len(two) >= 8 and max(map(len, two)) == BATCH_MAX
+    assert batches(paths[:6], 2) == [[p] for p in paths[:6]]  # few: one each
+    assert batches(paths[:10], 2) == [paths[i:i + 2] for i in range(0, 10, 2)]
+
+
+@two_cores
+def test_a_batch_hands_its_documents_to_the_workers_at_once_and_a_bug_costs_one(monkeypatch):
+    """run_each: every call of a batch goes to the worker processes at once (both read),
+    each result in its place; a call that raises gives its exception and the others go
+    on; without workers the calls run here, the same way."""
+    from flows import workers
+
+    monkeypatch.setattr(workers, "FORKSERVER_MIN", 2)  # (threads may run: a harness)
+    calls = [("1",), ("x",), ("3",), ("4",)]
+    with workers.document_workers(4) as processes:
+        assert processes == 2
+        got = workers.run_each(int, calls)
+        assert workers.readers() >= 1
+    assert got[0] == 1 and got[2:] == [3, 4] and isinstance(got[1], ValueError)
+    alone = workers.run_each(int, calls)
+    assert alone[0] == 1 and alone[2:] == [3, 4] and isinstance(alone[1], ValueError)
+
+
+@two_cores
+def test_a_run_with_workers_reads_its_documents_in_batches(tmp_path):
+    """Ten web pages with two workers: five Prefect task runs of two documents each (on
+    the server the run kept, asked afterwards), every document read and recorded."""
+    from flows.server import stop_kept
+
+    page = (SAMPLES / "prosjektside_digital_dialog.html").read_text("utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(10):
+        (inbox / f"side_{i}.html").write_text(page + f"\n<!-- {i} -->\n", "utf-8")
+    home = tmp_path / "prefect"
+    try:
+        done = _ingest(inbox, tmp_path / "out", _env(home, VEIKART_SERVER_IDLE="120"))
+        assert done.returncode == 0, done.stderr
+        [record] = [json.loads(p.read_text()) for p in (home / "veikart-servers").glob("*.json")]
+        tasks = _post(record["api_url"] + "/task_runs/filter", {})
+    finally:
+        stop_kept(home)
+    names = sorted(t["name"] for t in tasks if t["name"].startswith("ingest "))
+    assert len(names) == 5 and all(n.endswith(" and 1 more") for n in names)
+    assert {t["state_type"] for t in tasks} == {"COMPLETED"}
+    docs = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert len(docs) == 10 and set(docs.status) == {"ok"}

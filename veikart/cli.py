@@ -74,6 +74,8 @@ def _print_summary(summary: dict, out: Path) -> None:
     if summary.get("legacy_results"):
         print(f"  migrated: {summary['legacy_results']} results an earlier release kept as "
               "pickles were removed; their documents were read again")
+    if summary.get("server"):
+        print(f"  prefect: {summary['server']}")
     print(f"  run id:  {summary['run_id']}")
 
 
@@ -95,6 +97,10 @@ def _local_documents(plan, args: argparse.Namespace) -> int:
     from outputs import document as stage
 
     stage.matcher_for(plan.catalogue_path, plan.overlay)
+    if len(plan.todo) > 1:  # the workers forked next share the backends, imported once
+        import extractors
+
+        extractors.load_backends()
     return len(plan.todo)
 
 
@@ -133,6 +139,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
                 with api.connected(), _prefect_silent(args.verbose):
                     summary = flow_for(args.dask_address)(**options)
+            if api.handed_over:
+                summary["server"] = api.handed_over
     docs = summary["documents"]
     failed = [d for d in docs if d["status"] == "failed"]
     for d in failed:
