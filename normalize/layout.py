@@ -146,32 +146,49 @@ class TimeAxis:
         return self.ticks[-1].value.end  # pragma: no cover
 
     def years(self, x0: float, x1: float) -> tuple[int, int] | None:
-        """The first and last year a bar from ``x0`` to ``x1`` covers. A bar that runs past
-        the last tick (or starts before the first) goes on at the axis's pitch where its
-        ticks are evenly spaced (the ticks beyond were not read, or not drawn); else its
-        years are unknown (None)."""
+        """The first and last year a bar from ``x0`` to ``x1`` covers. Where the ticks lie
+        on one straight line of time, it is read off that line, so that ticks not read or
+        not drawn (between others, or past the last) change nothing; else from the cells of
+        the ticks, and a bar that runs past them has unknown years (None)."""
         width = median(b - a for a, b in self.cells)
         first, last = self.ticks[0].value, self.ticks[-1].value
         unit = first.end - first.start
         pad = EDGE_TOLERANCE * width
+        a, b = self.cells[0][0], self.cells[-1][1]
         lo, hi = x0 + pad, x1 - pad
-        past = hi > self.cells[-1][1] + pad or lo < self.cells[0][0] - pad
-        if past and not self.even():
+        line = self.line()
+        if line is not None:  # time runs evenly along the axis, also where ticks are missing
+            slope, at = line  # points per year, and the x of year 0
+            start, end = (lo - at) / slope, (hi - at) / slope
+        elif lo < a - pad or hi > b + pad:
             return None
-        if not past:
-            lo, hi = max(lo, self.cells[0][0]), min(hi, self.cells[-1][1])
-        start, end = self.time_at(lo), self.time_at(hi)
-        if not past:
-            start = min(max(start, first.start), last.end - 1e-9)
-            end = min(max(end, first.start + unit * 0.01), last.end - 1e-9)
+        else:
+            start = min(max(self.time_at(max(lo, a)), first.start), last.end - 1e-9)
+            end = min(max(self.time_at(min(hi, b)), first.start + unit * 0.01),
+                      last.end - 1e-9)
         return int(math.floor(start)), int(math.floor(max(end, start)))
 
-    def even(self) -> bool:
-        """Whether the ticks are of one unit and evenly spaced (within 15 %)."""
-        units = {round(t.value.end - t.value.start, 3) for t in self.ticks}
-        pitch = [b.cx - a.cx for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
-        typical = median(pitch)
-        return len(units) == 1 and all(abs(p - typical) <= 0.15 * typical for p in pitch)
+    def line(self) -> tuple[float, float] | None:
+        """The straight line the ticks lie on, as (points per year, x of year 0), when
+        every tick is within 15 % of a step of it; else None. A tick stands in the middle
+        of the time from it to the next (a "Januar 2025" every half year heads January to
+        June), the typical step between ticks' times."""
+        starts = [t.value.start for t in self.ticks]
+        step = median(b - a for a, b in zip(starts, starts[1:], strict=False))
+        ts = [start + step / 2 for start in starts]
+        xs = [t.cx for t in self.ticks]
+        mt, mx = sum(ts) / len(ts), sum(xs) / len(xs)
+        var = sum((t - mt) ** 2 for t in ts)
+        if var <= 0:
+            return None
+        slope = sum((t - mt) * (x - mx) for t, x in zip(ts, xs, strict=True)) / var
+        if slope <= 0:
+            return None
+        at = mx - slope * mt
+        if any(abs(x - (at + slope * t)) > 0.15 * slope * step
+               for t, x in zip(ts, xs, strict=True)):
+            return None
+        return slope, at
 
 
 @dataclass
@@ -236,8 +253,8 @@ class PageLayout:
             if years is None:
                 out.evidence.append("period: none, the bar runs past the time axis "
                                     f"'{self.time.ticks[0].text}' … "
-                                    f"'{self.time.ticks[-1].text}', whose ticks are not "
-                                    "evenly spaced")
+                                    f"'{self.time.ticks[-1].text}', whose ticks do not lie "
+                                    "evenly along it")
                 out.placed = True
                 return
             start, end = years
