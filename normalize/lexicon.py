@@ -630,6 +630,8 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     (('2E9E44', 'i drift'), ('D9262B', 'under revurdering'))
     >>> legend_entry("Pågår (gul)"), legend_entry("planlagt = blå"), legend_entry("Orange: pågår")
     (('F2C500', 'pågår'), ('1F5FBF', 'planlagt'), ('F28C00', 'pågår'))
+    >>> legend_entry("Hele planlagt Blå: pågår")  # an item's words run into the line
+    ('1F5FBF', 'pågår')
     """
     text = " ".join(text.split())
     m = _LEGEND.match(text)
@@ -640,6 +642,12 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     # "Tekst i rødt betyr under revurdering")
     colours = {COLOUR_WORDS[w.casefold()] for w in _COLOUR_ANYWHERE.findall(text)}
     status = status_in(text)
+    found = {STATUSES[m.group(1).casefold()]: m.start() for m in _STATUS_ANYWHERE.finditer(text)}
+    if len(found) > 1 and (colour := _COLOUR_ANYWHERE.search(text)):
+        # two statuses (another text run into the line, "Hele planlagt Blå: pågår"): the
+        # one that follows the colour word is the legend's
+        after = [(at, st) for st, at in found.items() if at > colour.start()]
+        status = min(after)[1] if after else None
     if len(colours) == 1 and status and len(text.split()) <= 8 and ":" in text or (
             len(colours) == 1 and status and re.search(
                 rf"\bbetyr\b|=|\bviser\b|\(\s*(?:{_COLOUR_ALT})\s*\)", text, re.I)):
