@@ -23,7 +23,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 17
+METHOD = 16
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -64,39 +64,18 @@ def check_tesseract(lang: str) -> str:
 COLUMN_GAP_HEIGHTS = 1.0
 
 
-#: Marks that are a list's bullets as tesseract reads them.
-_BULLET_MARKS = {"•", "·", "*", "-", "–", "—", "▪", "■", "»"}
-
-
 def _split_at_gaps(idx: list[int], data: dict) -> list[list[int]]:
     """A tesseract line's words (indices into ``data``) cut where the gap between two words is
     wider than ``COLUMN_GAP_HEIGHTS`` times the line's tallest word (not the median: specks
-    read as "." or ";" are short). Words of marks alone in a gap do not bridge it: a bullet
-    ("•", "-") goes with the words after it, other marks (a bullet misread as "—='") go.
-
-    >>> data = {"left": [20, 115, 140], "width": [83, 10, 60], "height": [11, 11, 11],
-    ...         "text": ["SIKT", "—='", "Felles"]}
-    >>> _split_at_gaps([0, 1, 2], data)
-    [[0], [2]]
-    """
+    read as "." or ";" are short)."""
     words = sorted(idx, key=lambda i: data["left"][i])
     limit = COLUMN_GAP_HEIGHTS * max(data["height"][i] for i in words)
-    segments: list[list[int]] = [[]]
-    pending: list[int] = []  # marks after the last word (a bullet read as "—='")
-    right = None  # where the last word with a letter or digit ends
-    for cur in words:
-        if not any(ch.isalnum() for ch in data["text"][cur]):
-            pending.append(cur)
-            continue
-        if right is not None and data["left"][cur] - right > limit:
-            # the marks in the gap bridge nothing: a bullet goes with what follows, other
-            # marks (a bullet or an edge misread) go
+    segments = [[words[0]]]
+    for prev, cur in itertools.pairwise(words):
+        if data["left"][cur] - (data["left"][prev] + data["width"][prev]) > limit:
             segments.append([])
-            pending = [i for i in pending if data["text"][i].strip() in _BULLET_MARKS]
-        segments[-1] += pending + [cur]
-        pending, right = [], data["left"][cur] + data["width"][cur]
-    segments[-1] += pending
-    return [seg for seg in segments if seg]
+        segments[-1].append(cur)
+    return segments
 
 
 #: Mean word confidence under which a page is OCR'd a second time without the median filter.
