@@ -1274,7 +1274,7 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
         if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
             continue
         a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
-        if not (lo - 2 <= a and b <= reach) or sum(ch.isalpha() for ch in c.text) < 2:
+        if not (lo - 2 <= a <= hi and b <= reach) or sum(ch.isalpha() for ch in c.text) < 2:
             continue
         if (c.bbox[3] - c.bbox[1]) / len(c.lines) < 0.7 * tall:
             continue  # specks or a rule's edge read as letters ("nn"), not a header

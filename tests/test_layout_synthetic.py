@@ -593,3 +593,16 @@ def test_ticks_missing_from_the_middle_of_a_time_axis_change_no_bar_s_years(matc
     norm = normalize_document(doc_of(blocks, title="Helse Sør-Øst: veikart"), matcher)
     got = {it.text: (it.period_start, it.period_end) for it in norm.items}
     assert got == {"Samvalg": (2025, 2025), "Digitale kurs og opplæring": (2024, 2024)}
+
+
+def test_a_short_item_right_of_the_region_labels_is_no_label_of_theirs(matcher):
+    """A short item just right of a column of lane labels, level with none of them, is an
+    item of its lane, not a label of the column that veikart cannot read."""
+    blocks = [label(221, 79, "2023", w=24), label(423, 79, "2024", w=24),
+              label(24, 146, "Helse Midt-Norge", w=91), label(24, 243, "Vest", w=23),
+              label(65, 340, "HN", w=16), label(61, 437, "HSØ", w=24),
+              box(134, 368, ["Innsyn 16-18 år"], w=60, bullets=False),
+              box(423, 330, ["Smarte brev"], w=80, bullets=False)]
+    got = placed(matcher, blocks)
+    assert got["Innsyn 16-18 år"] == ("Helse Nord", "2023")
+    assert got["Smarte brev"] == ("Helse Nord", "2024")
