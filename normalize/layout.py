@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 
 from extractors import colors
@@ -156,7 +157,7 @@ class TimeAxis:
         pad = EDGE_TOLERANCE * width
         a, b = self.cells[0][0], self.cells[-1][1]
         lo, hi = x0 + pad, x1 - pad
-        line = self.line()
+        line = self.line
         if line is not None:  # time runs evenly along the axis, also where ticks are missing
             slope, at = line  # points per year, and the x of year 0
             start, end = (lo - at) / slope, (hi - at) / slope
@@ -168,6 +169,7 @@ class TimeAxis:
                       last.end - 1e-9)
         return int(math.floor(start)), int(math.floor(max(end, start)))
 
+    @cached_property
     def line(self) -> tuple[float, float] | None:
         """The straight line the ticks lie on, as (points per year, x of year 0), when
         every tick is within 15 % of a step of it; else None. A tick stands in the middle
@@ -1164,10 +1166,11 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
                for c in cands if c.bbox is not None and sum(ch.isalpha() for ch in c.text) >= 3]
     boxes = []  # the items' boxes: the shape each is drawn on, else its text
+    not_items = label_indexes | skip | exclude
     for i, c in enumerate(cands):
         # only what could be an item votes on how the bands lie (not a bare page number,
         # not a legend's bare status)
-        if c.bbox is not None and i not in label_indexes | skip | exclude \
+        if c.bbox is not None and i not in not_items \
                 and looks_like_item(c.text) and not lexicon.status_value(c.text):
             frame = own_frame(c, page.shapes, centres, page_area)
             boxes.append(frame.bbox if frame is not None else c.bbox)
@@ -1260,10 +1263,9 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
     """Short texts that stand in line with an axis's labels (in the header row, in the
     label column) but name nothing veikart knows: labels of unknown value, so that the items
     under them get no period or region rather than a neighbour's."""
-    if direction == "x":
-        lo, hi = min(lb.bbox[1] for lb in chosen), max(lb.bbox[3] for lb in chosen)
-    else:
-        lo, hi = min(lb.bbox[0] for lb in chosen), max(lb.bbox[2] for lb in chosen)
+    across = "y" if direction == "x" else "x"
+    lo = min(_span(lb.bbox, across)[0] for lb in chosen)
+    hi = max(_span(lb.bbox, across)[1] for lb in chosen)
     # a column of labels holds a label on one line wider than the others wrapped over two
     reach = hi + 2 if direction == "x" else hi + max(2.0, hi - lo)
     out = []
@@ -1273,7 +1275,7 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
     for i, c in enumerate(cands):
         if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
             continue
-        a, b = (c.bbox[1], c.bbox[3]) if direction == "x" else (c.bbox[0], c.bbox[2])
+        a, b = _span(c.bbox, across)
         if not (lo - 2 <= a <= hi and b <= reach) or sum(ch.isalpha() for ch in c.text) < 2:
             continue
         if (c.bbox[3] - c.bbox[1]) / len(c.lines) < 0.7 * tall:

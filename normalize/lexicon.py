@@ -381,8 +381,10 @@ def inline_status(text: str) -> tuple[str | None, tuple[int, int] | None]:
     return STATUSES[(m.group(1) or m.group(2)).casefold()], m.span()
 
 
-#: A legend's colour swatch read by OCR as a letter or two before its status.
-_SWATCH = re.compile(r"^[^\W\d]{1,2}\s+(?=\S)")
+#: A letter or two that OCR reads alone before a text: a legend's colour swatch before its
+#: status ("fl Pågår"), a chevron's edge before a tick ("hå H1 2023").
+_STRAY_LEAD = r"^[^\W\d]{1,2}\s+(?=\S)"
+_SWATCH = re.compile(_STRAY_LEAD)
 
 
 def status_value(text: str) -> str | None:
@@ -521,7 +523,7 @@ def _year(text: str) -> int:
 
 #: What OCR makes of a chevron's edge or an arrow beside a tick: a letter or two alone
 #: before or after it ("i H2 2023", "hå H1 2023", "Hl 2024 i").
-_TICK_NOISE = re.compile(r"^[^\W\d]{1,2}\s+(?=\S)|(?<=\S)\s+[^\W\d]{1,2}$")
+_TICK_NOISE = re.compile(rf"{_STRAY_LEAD}|(?<=\S)\s+[^\W\d]{{1,2}}$")
 #: A quarter's or half's "1" read as a letter ("Hl 2024", "QI 2025").
 _TICK_ONE = re.compile(r"\b([HQK])\s?[lI|](?=\s)")
 
