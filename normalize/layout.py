@@ -739,11 +739,15 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
     """How badly the labels sit on the items their bands take, in label sizes: a label
     heading its band lines up with the start of its items ("leading"); a label centred on
     its column or lane lines up with their middle ("between"). Items left in no band cost
-    most, then labels left with no items and column headers beside all of theirs."""
+    most, then labels left with no items and column headers beside all of theirs; an item
+    that an edge between bands cuts through costs the share of it left outside its band (the
+    reading's edges should fall in the white space between columns, not across them)."""
     spans: dict[int, list[float]] = {}
     lost = straddling = 0
+    cut = 0.0
     for lo, hi in _along(axis, boxes):
         band, share, _ = axis.band_of(lo, hi)
+        cut += (1.0 - share) if band is not None else 0.0
         # a text across several bands (a wide note, OCR's reading of a drawn band) fits
         # neither reading; an item outside every band says this reading is wrong
         lost += band is None and share == 0.0
@@ -753,23 +757,28 @@ def _misalignment(axis: Axis, boxes: list[BBox]) -> float:
             span[0], span[1] = min(span[0], lo), max(span[1], hi)
     # a label whose band holds nothing while the others hold items is likely misread
     empty = sum(1 for k in range(len(axis.labels)) if k not in spans) if spans else 0
-    costs = []
+    offsets = []  # per band: how far its label sits from where this reading wants it
+    sizes = []
     aside = 0  # column headers that stand wholly beside the items their bands take
     for band, (lo, hi) in spans.items():
         label = axis.labels[band]
         llo, lhi = _span(label.extent, axis.direction)
-        size = max(lhi - llo, 1.0)
+        sizes.append(max(lhi - llo, 1.0))
         # a header is drawn over (part of) its column, or leads it; a row label may sit
         # under its items
         aside += axis.direction == "x" and (hi < llo or (lo > lhi and axis.mode != "leading"))
-        if axis.mode == "leading":
-            costs.append(abs(llo - lo) / size)
-        else:
-            costs.append(abs((llo + lhi) / 2 - (lo + hi) / 2) / size)
+        offsets.append(llo - lo if axis.mode == "leading" else (llo + lhi) / 2 - (lo + hi) / 2)
+    if axis.mode == "leading" and len(offsets) >= 3:
+        # a leading label starts a little before its items, by the same indent (a bullet,
+        # a box's margin) in every band: how far the bands differ from each other is what
+        # counts, not the indent itself
+        usual = median(offsets)
+        offsets = [off - usual for off in offsets]
+    costs = [abs(off) / size for off, size in zip(offsets, sizes, strict=True)]
     # the typical band decides (a period whose first sub-column is empty is one outlier)
     typical = median(costs) if len(costs) >= 3 else sum(costs) / max(len(costs), 1)
     # an item the bands leave out (before a first label that "leads") weighs most
-    return 10.0 * lost + straddling + 3.0 * (empty + aside) + round(typical, 1)
+    return 10.0 * lost + straddling + round(cut, 1) + 3.0 * (empty + aside) + round(typical, 1)
 
 
 def _span(box: BBox, direction: str) -> tuple[float, float]:

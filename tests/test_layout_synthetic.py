@@ -606,3 +606,44 @@ def test_a_short_item_right_of_the_region_labels_is_no_label_of_theirs(matcher):
     got = placed(matcher, blocks)
     assert got["Innsyn 16-18 år"] == ("Helse Nord", "2023")
     assert got["Smarte brev"] == ("Helse Nord", "2024")
+
+
+def test_narrow_header_shapes_over_the_first_of_their_sub_columns_lead_them(matcher):
+    """Narrow header boxes, each drawn at the left of its period and about centred over the
+    first of the period's sub-columns: a reading of centred headers puts its edges through
+    the middle of the next sub-columns' items; the leading reading's edges fall in the white
+    space, so each sub-column belongs to the header left of it."""
+    heads = [(150, "2024"), (277, "2025"), (341, "2026"), (468, "2027")]
+    shapes = [Shape((x, 58, x + 50, 79), "1F6E8D", None, "rect") for x, _ in heads]
+    blocks = [Block("textbox", [Line(t, (x + 3, 64, x + 25, 72))], (x + 3, 64, x + 25, 72))
+              for x, t in heads]
+    columns = {167: ["Timebooking", "Samvalg"], 232: ["Smarte brev", "Innsyn 12-16"],
+               296: ["Rekvisisjonshotell"], 358: ["Behandlingsplan"],
+               422: ["Timer 2.0", "Kurve i nord"], 485: ["Standarddialog"],
+               549: ["Fleksibel dialog"]}
+    for x, texts in columns.items():
+        blocks += [box(x, 90 + 60 * i, [t], w=32) for i, t in enumerate(texts)]
+    norm = normalized_page(matcher, blocks, shapes, "text-layer", title="Helse Vest veikart")
+    got = {it.text: it.period for it in norm.items}
+    assert got == {"Timebooking": "2024", "Samvalg": "2024", "Smarte brev": "2024",
+                   "Innsyn 12-16": "2024", "Rekvisisjonshotell": "2025",
+                   "Behandlingsplan": "2026", "Timer 2.0": "2026", "Kurve i nord": "2026",
+                   "Standarddialog": "2027", "Fleksibel dialog": "2027"}
+
+
+def test_headers_a_little_left_of_their_first_sub_column_lead_them_all(matcher):
+    """Short headers each standing a little left of the first of its sub-columns, by the
+    same indent every time; read as centred, the first would head one sub-column and the
+    others the ones either side of them. The same indent in every band is what says they
+    lead, so each sub-column belongs to the header left of it."""
+    page = [label(127, 60, "2024", w=28), label(458, 60, "2023", w=28),
+            label(790, 60, "Lenger sikt", w=60)]
+    columns = {152: ["Timebooking", "Samvalg"], 319: ["Smarte brev"],
+               487: ["Rekvisisjonshotell"], 652: ["Behandlingsplan", "Timer 2.0"],
+               818: ["Innsyn 12-16"]}
+    for x, texts in columns.items():
+        page += [box(x, 90 + 40 * i, [t], w=100) for i, t in enumerate(texts)]
+    got = {t: p for t, (_, p) in placed(matcher, page, title="Helse Vest").items()}
+    assert got == {"Timebooking": "2024", "Samvalg": "2024", "Smarte brev": "2024",
+                   "Rekvisisjonshotell": "2023", "Behandlingsplan": "2023",
+                   "Timer 2.0": "2023", "Innsyn 12-16": "Lenger sikt"}
