@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageFilter
+from PIL import Image, ImageFilter, ImageOps
 
 from veikart.errors import MissingDependencyError, OcrError
 
@@ -23,7 +23,7 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 16
+METHOD = 17
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -237,6 +237,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                for f in found]
     shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
                for box in boxes_between_rules(rules, [f.box for f in found], 1 / scale)]
+    turned = pixels.turned_shapes(image, found, scale)
     image = pixels.clean_for_ocr(image, found, scale)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
@@ -275,7 +276,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         for framed in _by_frame(plines, shapes):
             for part in _by_column(framed):
                 blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
-    for line in _unread_words(image, filtered, data, lang):
+    alone = _unread_shapes(image, turned, found, data, lang, scale)
+    for line in alone + _unread_words(image, filtered, data, lang, [ln.bbox for ln in alone]):
         box = tuple(v * scale for v in line.bbox)
         ink = _ink(colour_image, line.bbox) if colour else None
         blocks.append(Block("ocr_block", [Line(line.text, box, color=ink)], box))
@@ -293,15 +295,78 @@ MAX_UNREAD = 12
 UNREAD_MIN_CONF = 60.0
 
 
-def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: str
-                  ) -> list[Line]:
+#: At most this many drawn shapes are read again alone per page (``_unread_shapes``).
+MAX_UNREAD_SHAPES = 24
+#: A shape read again alone is at least this big (points, width and height: a box with a
+#: short word in it) and at most this tall (a box of a few lines, not a lane).
+MIN_READ_SHAPE_PT = (24.0, 9.0)
+MAX_READ_SHAPE_PT = 120.0
+
+
+def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[pixels.Found],
+                   data: dict, lang: str, scale: float) -> list[Line]:
+    """The text of drawn boxes the page pass read nothing in. Tesseract's page segmentation
+    drops the white text of a header, turned dark on paper by :func:`pixels.clean_for_ocr`
+    (``turned``), taking a row of short words between shapes' edges for a picture; and it
+    drops whole boxes of pale text beside a busy column. Each box that holds no word of two
+    letters or digits, as big as a box with a word in it and no taller than a few lines, is
+    read alone inside its rim as a block of lines (at most ``MAX_UNREAD_SHAPES`` per page:
+    headers first, then outlined boxes, then filled ones); what tesseract reads surely, with
+    two letters or digits or more, is kept. ``image``: the cleaned page; boxes in pixels."""
+    words = [(data["left"][i] + data["width"][i] / 2, data["top"][i] + data["height"][i] / 2)
+             for i, t in enumerate(data["text"])
+             if float(data["conf"][i]) >= 0 and sum(ch.isalnum() for ch in t) >= 2]
+    min_w, min_h = (v / scale for v in MIN_READ_SHAPE_PT)
+    area = image.width * image.height
+    boxes = [s for s in found if s not in turned and s.box[2] - s.box[0] >= min_w
+             and min_h <= s.box[3] - s.box[1] <= MAX_READ_SHAPE_PT / scale
+             and (s.box[2] - s.box[0]) * (s.box[3] - s.box[1]) <= 0.1 * area
+             and (s.level is None or s.level >= pixels.INK_LUMA)]
+    boxes.sort(key=lambda s: s.level is not None)  # outlined before filled
+    empty = [s for s in [*turned, *boxes]
+             if not any(s.box[0] <= x <= s.box[2] and s.box[1] <= y <= s.box[3]
+                        for x, y in words)]
+    inset = max(1, round(pixels.DARK_RIM_PT / scale)) + 1
+    out = []
+    for shape in empty[:MAX_UNREAD_SHAPES]:
+        x0, y0, x1, y1 = shape.box
+        if x1 - x0 <= 4 * inset or y1 - y0 <= 4 * inset:
+            continue
+        left, top = x0 + inset, y0 + inset
+        crop = ImageOps.expand(image.crop((left, top, x1 - inset, y1 - inset)), inset * 4,
+                               fill=255)
+        read = _tesseract(crop, lang, 6)
+        pad = inset * 4
+        lines: dict[tuple[int, int, int], list[int]] = {}
+        for i, t in enumerate(read["text"]):
+            # a speck of the shape's edge reads as a mark ("'", "|"), unsure
+            mark = not any(ch.isalnum() for ch in t) and float(read["conf"][i]) < UNREAD_MIN_CONF
+            if t.strip() and float(read["conf"][i]) >= 0 and not mark \
+                    and not _EDGE.fullmatch(t.strip()):
+                lines.setdefault((read["block_num"][i], read["par_num"][i],
+                                  read["line_num"][i]), []).append(i)
+        for idx in lines.values():
+            text = " ".join(read["text"][i].strip() for i in idx)
+            if min(float(read["conf"][i]) for i in idx) < UNREAD_MIN_CONF or \
+                    sum(ch.isalnum() for ch in text) < 2:
+                continue
+            box = (min(read["left"][i] for i in idx) - pad + left,
+                   min(read["top"][i] for i in idx) - pad + top,
+                   max(read["left"][i] + read["width"][i] for i in idx) - pad + left,
+                   max(read["top"][i] + read["height"][i] for i in idx) - pad + top)
+            out.append(Line(text, box))
+    return out
+
+
+def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: str,
+                  known: list | None = None) -> list[Line]:
     """Words tesseract's page pass left out: a short label standing alone, often beside a
     logo or an icon ("HV", "HSØ"), which page segmentation drops as noise. Dark strokes that
     no word read covers are grouped into word-sized runs of letter-like marks (as tall as the
     page's words, not solid like an icon, two or more side by side), and each run is read
     alone as one line; what tesseract reads surely and as letters is kept. ``filtered``: the
-    page with the median filter the page pass read (the ink is looked for there). Boxes in
-    pixels."""
+    page with the median filter the page pass read (the ink is looked for there); ``known``:
+    boxes of lines read already another way. Boxes in pixels."""
     from scipy import ndimage
 
     heights = sorted(data["height"][i] for i, t in enumerate(data["text"])
@@ -316,6 +381,8 @@ def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: s
             x, y = data["left"][i], data["top"][i]
             dark[max(0, y - pad):y + data["height"][i] + pad,
                  max(0, x - pad):x + data["width"][i] + pad] = False
+    for x0, y0, x1, y1 in known or []:
+        dark[max(0, y0):y1 + 1, max(0, x0):x1 + 1] = False
     labels, _ = ndimage.label(dark)
     marks = []
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):

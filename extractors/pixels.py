@@ -121,9 +121,13 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
     rules = _thin_rules(paint, max(3, round(MIN_FILL_PT / pt)))
     glyphs, lines = _split_ink(ink & ~rules, pt)
     # pale: the paint lighter than ink with the text on it, not the outlines between boxes
-    pale = _opening(paint & ~ink & ~rules, _square(PALE_OPEN_PT / pt))
+    # nor a shadow or border line between two fills that touch
+    pale = _opening(paint & ~ink & ~rules & ~_seams(luma, max(2, round(MIN_FILL_PT / pt))),
+                    _square(PALE_OPEN_PT / pt))
     pale |= _on_fill(glyphs, pale)
-    pale = _opening(_fill_small_holes(pale, pt), _square(MIN_BODY_PT / pt))
+    pale = _fill_small_holes(pale, pt)
+    paper = _paper_boxes(pale, arr, factor, MIN_AREA_PT2 / (pt * pt), MIN_BODY_PT / pt, colour)
+    pale = _opening(pale, _square(MIN_BODY_PT / pt))
     dark = _opening(ndimage.binary_fill_holes(ink & ~rules), _square(DARK_OPEN_PT / pt))
     min_px = MIN_AREA_PT2 / (pt * pt)
     out = []
@@ -133,6 +137,7 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
                            MIN_BODY_PT / pt, colour))
     k = round(MIN_FILL_PT / pt)
     found = _outlined(lines, arr, factor, min_px, k, colour)
+    found += paper
     # a box outlined by a hairline: reducing the image greys the line out of the ink, and
     # a wide box's top and bottom edges are as long as rules; its darkest pixels, with
     # those edges, close it
@@ -141,6 +146,40 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
     found += [f for f in _outlined(edged, arr, factor, min_px, k, colour)
               if f.box not in boxes]
     return out + found
+
+
+#: A hole in a pale fill is a white box drawn on it when it covers this share of its
+#: bounding box (a rounded box with its shadow cut off covers about 0.85).
+PAPER_SOLIDITY = 0.78
+
+
+def _paper_boxes(pale: np.ndarray, arr: np.ndarray, factor: float, min_px: float,
+                 thickness: float, colour: bool) -> list[Found]:
+    """White boxes drawn on a pale fill (an item's box on a swimlane whose outline the scan
+    lost): the holes in the pale paint bigger than a word that fill their bounding box,
+    reported as boxes outlined in the fill's colour around them.
+
+    >>> pale = np.ones((60, 90), dtype=bool); pale[20:40, 10:70] = False
+    >>> arr = np.full((60, 90, 3), 230, dtype=np.uint8)
+    >>> [(f.box, f.geometry) for f in _paper_boxes(pale, arr, 1.0, 50, 8, False)]
+    [((10, 20, 70, 40), 'rect')]
+    """
+    from scipy import ndimage
+
+    holes = ndimage.binary_fill_holes(pale) & ~pale
+    labels, _ = ndimage.label(holes)
+    out = []
+    for n, region in enumerate(ndimage.find_objects(labels), start=1):
+        h, w = region[0].stop - region[0].start, region[1].stop - region[1].start
+        mask = labels[region] == n
+        if min(h, w) < thickness or h * w < min_px or mask.sum() < PAPER_SOLIDITY * h * w:
+            continue
+        grown = (slice(max(0, region[0].start - 2), region[0].stop + 2),
+                 slice(max(0, region[1].start - 2), region[1].stop + 2))
+        ring = pale[grown]  # the fill around the box, in the window two pixels wider
+        line = _hex(arr[grown][ring]) if colour and ring.any() else None
+        out.append(Found(_image_box(region, factor), None, line, _geometry(mask)))
+    return out
 
 
 def _darkest(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
@@ -305,6 +344,29 @@ def _thin_rules(paint: np.ndarray, k: int) -> np.ndarray:
     return ndimage.binary_dilation(out) if out.any() else out
 
 
+#: A line at least this much darker (0-255 luma) than what lies on both sides of it is a
+#: seam between two fills (``_seams``), not part of either.
+SEAM_DEPTH = 15
+
+
+def _seams(luma: np.ndarray, k: int) -> np.ndarray:
+    """Pixels on a line thinner than ``2 * k`` that is darker than the paint or paper ``k``
+    pixels away on both sides: the shadow or border a slide export draws between two pale
+    fills that touch (two swimlanes), which is paint like them and would join them into one
+    shape.
+
+    >>> luma = np.full((9, 30), 240, dtype=np.int16); luma[4, :] = 190
+    >>> _seams(luma, 2)[:, 10].astype(int).tolist()
+    [0, 0, 0, 0, 1, 0, 0, 0, 0]
+    """
+    out = np.zeros(luma.shape, dtype=bool)
+    for axis in (0, 1):
+        before = np.roll(luma, k, axis=axis)
+        after = np.roll(luma, -k, axis=axis)
+        out |= (luma + SEAM_DEPTH < before) & (luma + SEAM_DEPTH < after)
+    return out
+
+
 def _closing(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Binary closing by a rectangle (a maximum then a minimum filter)."""
     from scipy import ndimage
@@ -446,20 +508,33 @@ def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int) -> N
     window[inside] = turned[inside]
 
 
+def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: float
+                  ) -> list[Found]:
+    """The dark shapes whose light text :func:`clean_for_ocr` turns to dark text on paper:
+    those at least ``MIN_INVERT_PT`` (a header, a bar) or ``MIN_BAND_PT`` (a long thin band)
+    big, pieces of one shape that its text cut apart joined again."""
+    arr = np.asarray(grey, dtype=np.float32)
+    min_w, min_h = (v / points_per_pixel for v in MIN_INVERT_PT)
+    band_w, band_h = (v / points_per_pixel for v in MIN_BAND_PT)
+    reach = round(DARK_REACH_PT / points_per_pixel)
+    dark = _joined_across_text(arr, [s for s in shapes if s.level is not None
+                                     and s.level < INK_LUMA], reach)
+    return [s for s in dark if (s.box[2] - s.box[0] >= min_w and s.box[3] - s.box[1] >= min_h)
+            or (s.box[2] - s.box[0] >= band_w and s.box[3] - s.box[1] >= band_h)]
+
+
 def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float
                   ) -> Image.Image:
     """A copy of a greyscale page image that tesseract reads better: inside each pale
     filled shape the fill is turned to paper (each pixel scaled by the fill's level, so dark
-    text stays dark), and a big dark shape's light text is turned to dark text on paper.
-    Tesseract binarizes a page with one threshold, which loses text on a darker fill; this
-    keeps every box's text where it is. Nothing outside a shape changes."""
+    text stays dark), and a big dark shape's light text is turned to dark text on paper
+    (:func:`turned_shapes`). Tesseract binarizes a page with one threshold, which loses text
+    on a darker fill; this keeps every box's text where it is. Nothing outside a shape
+    changes."""
     arr = np.asarray(grey, dtype=np.float32).copy()
-    min_w, min_h = (v / points_per_pixel for v in MIN_INVERT_PT)
-    band_w, band_h = (v / points_per_pixel for v in MIN_BAND_PT)
     reach = round(DARK_REACH_PT / points_per_pixel)
     pale = [s for s in shapes if s.level is not None and s.level >= INK_LUMA]
-    dark = _joined_across_text(arr, [s for s in shapes if s.level is not None
-                                     and s.level < INK_LUMA], reach)
+    dark = turned_shapes(grey, shapes, points_per_pixel)
     for s in sorted(pale + dark,
                     key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
         x0, y0, x1, y1 = s.box
@@ -471,9 +546,6 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
             g = max(1, round(FILL_EDGE_PT / points_per_pixel))
             rim = arr[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g]
             rim[np.abs(rim - s.level) <= 14] = 255.0
-        elif (x1 - x0 >= min_w and y1 - y0 >= min_h) or (x1 - x0 >= band_w
-                                                          and y1 - y0 >= band_h):
-            # dark (a header, or a long thin band): its light text becomes dark
+        else:  # dark (a header, or a long thin band): its light text becomes dark
             _darken_light_text(arr, s, reach, max(1, round(DARK_RIM_PT / points_per_pixel)))
     return Image.fromarray(arr.astype(np.uint8))
-

@@ -210,3 +210,60 @@ def test_an_outlined_arrow_is_a_home_plate():
     shapes = pixels.find_shapes(img, PT)
     assert _find(shapes, (x0, y0, x1, y1)).geometry == "homePlate"
     assert _find(shapes, (100, 100, 320, 125)).geometry == "rect"
+
+
+def test_two_lanes_joined_by_a_shadow_are_two_fills_with_their_white_boxes():
+    """Two pale swimlanes one above the other with the export's shadow line between them
+    (paint like them, so it had joined them into one fill reaching into the second lane),
+    and on the first a white box whose grey outline the scan lost: each lane is found as its
+    own fill, ending at the shadow, and the white box as a box outlined in the lane's
+    colour (where the item's text is read, and whose bar it is)."""
+    img = Image.new("RGB", (px(960), px(540)), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle([px(v) for v in (20, 100, 820, 235)], fill="#E9F0F8")
+    for i, grey in enumerate((185, 182, 195, 205, 213)):  # the shadow, dark to light
+        d.line([(px(20), px(235.5 + i * 0.8)), (px(820), px(235.5 + i * 0.8))],
+               fill=(grey, grey, grey), width=2)
+    d.rectangle([px(v) for v in (20, 240, 820, 372)], fill="#E6EEE6")
+    d.rounded_rectangle([px(v) for v in (300, 150, 470, 185)], radius=px(6), fill="white")
+    d.text((px(320), px(160)), "Innsyn 12-16", fill="#555555",
+           font=ImageFont.truetype(FONT, px(10)))
+    shapes = pixels.find_shapes(img, PT, True)
+    top = _find(shapes, (20, 100, 820, 235))
+    assert top.fill is not None and top.level is not None
+    assert any(_near(s, (20, 240, 820, 372), tol=6) for s in shapes if s.level is not None)
+    white = _find(shapes, (300, 150, 470, 185))
+    assert white.fill is None and white.level is None and white.line is not None
+
+
+def test_drawn_boxes_the_page_pass_read_nothing_in_are_read_alone():
+    """Tesseract's page pass sometimes drops a header's white text (turned dark for it) and
+    whole boxes of pale text: each drawn box with no word read in it is read alone, and a
+    box with its words read is not read again."""
+    from extractors import ocr
+
+    img = Image.new("RGB", (px(960), px(300)), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", px(12))
+    for x, text in ((140, "2025"), (320, "2026")):
+        d.polygon([(px(x), px(75)), (px(x + 150), px(75)), (px(x + 160), px(85)),
+                   (px(x + 150), px(96)), (px(x), px(96))], fill="#1F6E8D")
+        d.text((px(x + 55), px(79)), text, fill="white", font=font)
+    d.rectangle([px(v) for v in (20, 120, 820, 260)], fill="#E9F0F8")
+    d.rounded_rectangle([px(v) for v in (300, 160, 470, 195)], radius=px(6), fill="white")
+    d.text((px(320), px(170)), "Felles tillitsmodell", fill="#777777",
+           font=ImageFont.truetype(FONT, px(10)))
+    grey = img.convert("L")
+    found = pixels.find_shapes(img, PT, True)
+    turned = pixels.turned_shapes(grey, found, PT)
+    assert len(turned) == 2
+    clean = pixels.clean_for_ocr(grey, found, PT)
+    data = ocr._tesseract(clean, ocr.OCR_LANG, 11)
+    for i, word in enumerate(data["text"]):  # as a page pass that read only "2025"
+        if word.strip() != "2025":
+            data["text"][i] = ""
+    assert "2025" in data["text"]
+    read = ocr._unread_shapes(clean, turned, found, data, ocr.OCR_LANG, PT)
+    assert [ln.text for ln in read] == ["2026", "Felles tillitsmodell"]
+    x0, y0, x1, y1 = (v * PT for v in read[0].bbox)
+    assert 360 <= x0 < x1 <= 430 and 75 <= y0 < y1 <= 96
