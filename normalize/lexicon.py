@@ -67,6 +67,8 @@ _ASCII_LABELS = {k.translate(str.maketrans("øåæ", "oae")): v for k, v in _REG
 #: VEST", "CO SØR-ØST"), but not a short word ("i Vest" is no label).
 _LEADING_JUNK = re.compile(r"^(?:[^\wæøå]+|(?!(?:i|på|pa|og|av|til|om|en|et)\b)\b\w{1,2}\b"
                            r"[^\wæøå\s]*)(?=\s*(?:helse|nord|vest|midt|s[øo0@g]r)\b)", re.I)
+#: A speck read as a digit or a mark after the label ("Sør-Øst 1", "Helse Vest *").
+_TRAILING_SPECK = re.compile(r"(?<=[\wæøå])\s+[^\wæøå\s]*\d?[^\wæøå\s]*$", re.I)
 #: Letters OCR without Norwegian reads for ø/å/æ, folded for comparing bare labels.
 _ASCII = str.maketrans({"ø": "o", "å": "a", "æ": "e", "@": "o", "0": "o", "g": "o"})
 _FOLD = re.compile(r"[\s\-–—_/]+")
@@ -94,12 +96,14 @@ def region_label(text: str) -> str | None:
     True
     >>> region_label("HSØ"), region_label("Helse Midt"), region_label("hv"), region_label("HMN —")
     ('Helse Sør-Øst', 'Helse Midt-Norge', None, 'Helse Midt-Norge')
+    >>> region_label("-HMN"), region_label("·HSØ"), region_label("Sør-Øst 1")
+    ('Helse Midt-Norge', 'Helse Sør-Øst', 'Helse Sør-Øst')
     >>> region_label("Region Nord"), region_label("Helseregion Vest"), region_label("Nord-Norge")
     ('Helse Nord', 'Helse Vest', 'Helse Nord')
     >>> region_label("Universitetssykehuset Nord-Norge"), region_label("Sykehuspartner HF")
     ('Helse Nord', 'Helse Sør-Øst')
     """
-    cleaned = fold(_LEADING_JUNK.sub("", text.strip()))
+    cleaned = fold(_TRAILING_SPECK.sub("", _LEADING_JUNK.sub("", text.strip())))
     unwrapped = _REGION_WRAPPER.sub("", cleaned)
     if unwrapped != cleaned and unwrapped in _REGION_LABELS:
         return _REGION_LABELS[unwrapped]
@@ -107,7 +111,8 @@ def region_label(text: str) -> str | None:
         return _REGION_LABELS[cleaned]
     if not cleaned or len(cleaned) > 24 or any(ch.isdigit() for ch in cleaned):
         return None
-    code = text.strip().rstrip(" -–—|_=.:,;")  # "HMN —": a line or an arrow after the code
+    # "HMN —", "-HMN": a line or an arrow after the code, a speck of a logo before it
+    code = text.strip().strip(" -–—|_=.:,;·•'\"")
     if code.upper() in REGION_CODES and code.isupper():
         return REGION_CODES[code.upper()]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
