@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from veikart.errors import MissingDependencyError, OcrError
 
@@ -23,13 +23,17 @@ from .geometry import frame_of, union
 from .model import Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 17
+METHOD = 19
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
 #: A straight dark line at least this share of the page long is a rule (a table border, the
 #: line between two swimlanes).
 MIN_RULE_SHARE = 0.2
+#: A fainter line (0-255 grey, paper is about 250) is a rule only when it runs across at
+#: least this share of the page.
+FAINT_RULE_LUMA = 242
+FAINT_RULE_SHARE = 0.5
 #: Rendering resolution for OCR. 300 dpi is tesseract's sweet spot for slide-sized text.
 DEFAULT_DPI = int(os.environ.get("VEIKART_OCR_DPI", "300"))
 OCR_LANG = os.environ.get("VEIKART_OCR_LANG", "nor")
@@ -151,24 +155,40 @@ def skew_angle(image: Image.Image) -> float:
 
 def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
     """Long straight dark lines on a page image (pixel boxes x0, y0, x1, y1): horizontal and
-    vertical runs of ink at least ``MIN_RULE_SHARE`` of the page long, thin as a line."""
+    vertical runs of ink at least ``MIN_RULE_SHARE`` of the page long, thin as a line, looked
+    for in a reduction of the page that keeps each hairline's darkness."""
     from scipy import ndimage
 
     small = image.copy()
     small.thumbnail((1200, 1200))
     factor = image.width / small.width
-    ink = np.asarray(small, dtype=np.uint8) < 215  # grey rules too; speckle is too short
+    # each reduced pixel the darkest it stands for: a hairline rule at 300 dpi (a lane's
+    # separator) averaged into the paper around it would grey out of the ink
+    grey = pixels.darkest(image, small.size)
     out = []
-    for axis in (0, 1):  # 0: horizontal rules, 1: vertical rules
-        length = int(MIN_RULE_SHARE * (ink.shape[1] if axis == 0 else ink.shape[0]))
-        shape = (1, length) if axis == 0 else (length, 1)
-        runs = ndimage.binary_opening(ink, structure=np.ones(shape, dtype=bool))
-        labels, _ = ndimage.label(runs)
-        for region in ndimage.find_objects(labels):
-            h, w = region[0].stop - region[0].start, region[1].stop - region[1].start
-            if (h if axis == 0 else w) <= 4:
-                out.append(tuple(int(v * factor) for v in (
-                    region[1].start, region[0].start, region[1].stop, region[0].stop)))
+    # grey rules too (speckle is too short), and fainter ones across most of the page (a
+    # hairline between swimlanes that the scan blurred to a broad shade above paper: where
+    # it is darkest); a rule found both ways is one
+    for ink, share, thick in ((grey < 215, MIN_RULE_SHARE, 4),
+                              (grey < FAINT_RULE_LUMA, FAINT_RULE_SHARE, 8)):
+        for axis in (0, 1):  # 0: horizontal rules, 1: vertical rules
+            length = int(share * (ink.shape[1] if axis == 0 else ink.shape[0]))
+            shape = (1, length) if axis == 0 else (length, 1)
+            runs = ndimage.binary_opening(ink, structure=np.ones(shape, dtype=bool))
+            labels, _ = ndimage.label(runs)
+            for region in ndimage.find_objects(labels):
+                ys, xs = (region[0].start, region[0].stop), (region[1].start, region[1].stop)
+                if (ys if axis == 0 else xs)[1] - (ys if axis == 0 else xs)[0] > thick:
+                    continue
+                if thick > 4:  # the blurred line's darkest row (column), a pixel either side
+                    profile = grey[region].mean(axis=1 - axis)
+                    mid = (ys if axis == 0 else xs)[0] + int(np.argmin(profile))
+                    ys, xs = ((mid - 1, mid + 2), xs) if axis == 0 else (ys, (mid - 1, mid + 2))
+                box = tuple(int(v * factor) for v in (xs[0], ys[0], xs[1], ys[1]))
+                if not any(abs(box[1] - b[1]) + abs(box[0] - b[0]) < 5 * factor and
+                           (box[2] - box[0] > box[3] - box[1]) == (b[2] - b[0] > b[3] - b[1])
+                           for b in out):
+                    out.append(box)
     return out
 
 
@@ -289,6 +309,8 @@ def _ink(colour_image: Image.Image, pixel_box) -> str:
     return pixels.text_colour(colour_image, pixel_box) or "000000"
 
 
+#: A year alone, perhaps with an arrow after it: a tick of a time axis read alone.
+_YEAR = re.compile(r"(?:19|20)\d\d(?:\s*[-–—→>+]+)?")
 #: At most this many pieces of unread ink are read again per page (``_unread_words``).
 MAX_UNREAD = 12
 #: A piece of unread ink is read when tesseract is at least this sure of it (0-100).
@@ -388,7 +410,9 @@ def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: s
     for k, sl in enumerate(ndimage.find_objects(labels), start=1):
         h, w = sl[0].stop - sl[0].start, sl[1].stop - sl[1].start
         filled = float((labels[sl] == k).sum()) / max(h * w, 1)
-        if 0.5 * tall <= h <= 1.6 * tall and w <= 2.5 * h and filled < 0.75:
+        # letters a low resolution or a bold face runs together are one mark, as wide as
+        # a few of them
+        if 0.5 * tall <= h <= 1.6 * tall and w <= 6 * h and filled < 0.75:
             marks.append((sl[1].start, sl[0].start, sl[1].stop, sl[0].stop))
     runs: list[list[tuple[int, int, int, int]]] = []
     for mark in sorted(marks):
@@ -400,9 +424,17 @@ def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: s
                 break
         else:
             runs.append([mark])
-    runs = sorted((r for r in runs if len(r) >= 2), key=len, reverse=True)[:MAX_UNREAD]
+    def glyphs(run: list) -> int:  # about how many letters a run of marks holds
+        return sum(max(1, round((m[2] - m[0]) / (0.6 * (m[3] - m[1])))) for m in run)
+    runs = sorted((r for r in runs if glyphs(r) >= 2), key=glyphs, reverse=True)
     out = []
-    for run in runs:
+    if len(runs) > MAX_UNREAD:
+        # more than a few pieces: the page pass left a whole region out (it took it for a
+        # picture); one sparse pass over the page, with what was read whited out, reads
+        # them at once, and only the pieces it left are read alone
+        out = _sparse_pass(image, data, known, lang)
+        runs = [r for r in runs if not any(_holds(ln.bbox, m) for ln in out for m in r)]
+    for run in runs[:MAX_UNREAD]:
         x0, y0 = min(m[0] for m in run), min(m[1] for m in run)
         x1, y1 = max(m[2] for m in run), max(m[3] for m in run)
         pad = int(0.4 * tall)
@@ -411,11 +443,57 @@ def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: s
         words = [(t.strip(), float(c)) for t, c in zip(read["text"], read["conf"], strict=True)
                  if t.strip() and float(c) >= 0]
         text = " ".join(t for t, _ in words).strip(" .,:;'\"-–|")
-        letters = sum(ch.isalpha() for ch in text)
-        # a short piece is a code in capitals ("HV", "HSØ"), not a scrap of a word ("jon")
-        if words and min(c for _, c in words) >= UNREAD_MIN_CONF and letters >= 2 and \
-                (letters > 3 or text.isupper()):
+        if words and min(c for _, c in words) >= UNREAD_MIN_CONF and _worth_keeping(text):
             out.append(Line(text, (x0, y0, x1, y1)))
+    return out
+
+
+def _worth_keeping(text: str) -> bool:
+    """Whether a piece read alone is text rather than a scrap: a short piece is a code in
+    capitals ("HV", "HSØ"), not part of a word ("jon"), or a year (a time axis's tick,
+    "2026", "2027 →").
+
+    >>> [_worth_keeping(t) for t in ("HSØ", "jon", "Samvalg", "2026", "2027 →", "27")]
+    [True, False, True, True, True, False]
+    """
+    letters = sum(ch.isalpha() for ch in text)
+    return (letters >= 2 and (letters > 3 or text.isupper())) or bool(_YEAR.fullmatch(text))
+
+
+def _holds(box, mark) -> bool:
+    """Whether ``box`` holds the middle of ``mark`` (both in pixels)."""
+    x, y = (mark[0] + mark[2]) / 2, (mark[1] + mark[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _sparse_pass(image: Image.Image, data: dict, known: list | None, lang: str) -> list[Line]:
+    """Lines of a sparse-text pass (tesseract's ``--psm 11``) over ``image`` with the words
+    of the page pass (``data``) and the ``known`` boxes whited out: each line cut at column
+    gaps, its unsure words left out, kept when what is left is worth keeping."""
+    blank = image.copy()
+    draw = ImageDraw.Draw(blank)
+    for i, word in enumerate(data["text"]):
+        if word.strip() and float(data["conf"][i]) >= 0:
+            draw.rectangle((data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
+                            data["top"][i] + data["height"][i]), fill=255)
+    for box in known or []:
+        draw.rectangle(box, fill=255)
+    read = _tesseract(blank.filter(ImageFilter.MedianFilter(3)), lang, 11)
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, word in enumerate(read["text"]):
+        if word.strip() and float(read["conf"][i]) >= UNREAD_MIN_CONF \
+                and not _EDGE.fullmatch(word.strip()):
+            lines.setdefault((read["block_num"][i], read["par_num"][i], read["line_num"][i]),
+                             []).append(i)
+    out = []
+    for idx in lines.values():
+        for seg in _split_at_gaps(idx, read):
+            text = " ".join(read["text"][i].strip() for i in seg).strip(" .,:;'\"-–|")
+            if _worth_keeping(text):
+                out.append(Line(text, (min(read["left"][i] for i in seg),
+                                       min(read["top"][i] for i in seg),
+                                       max(read["left"][i] + read["width"][i] for i in seg),
+                                       max(read["top"][i] + read["height"][i] for i in seg))))
     return out
 
 

@@ -141,7 +141,7 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
     # a box outlined by a hairline: reducing the image greys the line out of the ink, and
     # a wide box's top and bottom edges are as long as rules; its darkest pixels, with
     # those edges, close it
-    _, edged = _split_ink(_darkest(image, small.size) < INK_LUMA, pt)
+    _, edged = _split_ink(darkest(image, small.size) < INK_LUMA, pt)
     boxes = {f.box for f in found}
     found += [f for f in _outlined(edged, arr, factor, min_px, k, colour)
               if f.box not in boxes]
@@ -182,7 +182,7 @@ def _paper_boxes(pale: np.ndarray, arr: np.ndarray, factor: float, min_px: float
     return out
 
 
-def _darkest(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+def darkest(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
     """The image's grey levels at ``size`` (a reduction), each pixel the darkest of the
     pixels it stands for, so a line thinner than a reduced pixel keeps its darkness."""
     grey = np.asarray(image.convert("L"))

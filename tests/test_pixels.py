@@ -267,3 +267,48 @@ def test_drawn_boxes_the_page_pass_read_nothing_in_are_read_alone():
     assert [ln.text for ln in read] == ["2026", "Felles tillitsmodell"]
     x0, y0, x1, y1 = (v * PT for v in read[0].bbox)
     assert 360 <= x0 < x1 <= 430 and 75 <= y0 < y1 <= 96
+
+
+def test_a_region_the_page_pass_left_out_is_read_in_one_sparse_pass():
+    """When the page pass leaves more pieces of ink unread than are worth reading one by one
+    (it took a whole region for a picture), one sparse pass over the page with what was
+    read whited out reads them, the ticks of a time axis ("2026") too."""
+    from extractors import ocr
+
+    font = ImageFont.truetype(FONT, 30)
+    image = Image.new("L", (1800, 900), 255)
+    draw = ImageDraw.Draw(image)
+    words = ["Samvalg", "Timer", "Kurve", "Skjema", "Innsyn", "Brev", "Dialog", "Video",
+             "Booking", "Arena", "Plan", "Varsel", "Prosjekt", "Henvisning"]
+    for k, word in enumerate(words):
+        draw.text((60 + (k % 4) * 420, 200 + (k // 4) * 150), word, font=font, fill=0)
+    draw.text((60, 60), "Veikart 2025", font=font, fill=0)
+    draw.text((900, 60), "2026", font=font, fill=0)
+    data = ocr._tesseract(image, ocr.OCR_LANG, 11)
+    for i, top in enumerate(data["top"]):  # as a page pass that read only the first line
+        if top > 100 or data["left"][i] > 800:
+            data["text"][i] = ""
+    assert "Veikart" in data["text"]
+    found = ocr._unread_words(image, image.filter(ImageFilter.MedianFilter(3)), data,
+                              ocr.OCR_LANG)
+    texts = [ln.text for ln in found]
+    assert "2026" in texts and "Veikart" not in " ".join(texts)
+    assert set(words) <= set(texts)
+
+
+def test_a_faint_blurred_rule_across_the_page_is_a_rule_where_it_is_darkest():
+    """A grey hairline between two swimlanes, blurred by the scan into a broad shade just
+    above paper, is a rule when it runs across most of the page (reported thin, where it
+    is darkest); a shade as faint but short (a pale box's edge) is not."""
+    from extractors import ocr
+
+    img = Image.new("L", (4000, 2250), 252)
+    d = ImageDraw.Draw(img)
+    d.line([(80, 880), (3900, 880)], fill=150, width=3)  # the hairline...
+    d.line([(1000, 1500), (1800, 1500)], fill=150, width=3)  # ...and a short shade
+    blurred = img.filter(ImageFilter.GaussianBlur(6))
+    assert np.asarray(blurred)[870:890, 2000].min() > 228  # too faint for a rule's grey
+    rules = ocr.find_rules(blurred)
+    assert len(rules) == 1, rules
+    x0, y0, x1, y1 = rules[0]
+    assert x0 < 150 and x1 > 3800 and abs((y0 + y1) / 2 - 880) <= 6 and y1 - y0 <= 12
