@@ -54,6 +54,12 @@ def default_path() -> Path:
     return Path(str(resources.files("normalize") / "data" / "catalogue.yaml"))
 
 
+def model_path() -> Path:
+    """The matcher's fitted model (``benchmarks/calibrate_matcher.py`` writes it); here,
+    beside the catalogue, because a run's pipeline key hashes both without matching."""
+    return Path(str(resources.files("normalize") / "data" / "match_model.json"))
+
+
 def with_overlay(catalogue: Catalogue, overlay: list[dict]) -> Catalogue:
     """The catalogue plus initiatives and aliases added through review (``overlay`` entries:
     kind "initiative" or "alias", initiative_id, name)."""
