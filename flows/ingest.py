@@ -98,22 +98,28 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
 
 def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | None,
             force: bool, follow: int) -> dict:
-    plan = runs.prepare(inputs, out, catalogue, state, force, follow)
-    stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the workers
+    plan = runs.prepared(inputs, out, catalogue, state, force, follow)  # the command's own
+    if not workers.active():  # (the command's workers are reading: they have their matcher)
+        stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the threads
     with workers.document_workers(len(plan.todo) if _local_threads() else 0) as processes:
         if processes:
-            get_run_logger().info(f"reading {len(plan.todo)} documents in {processes} worker "
-                                  "processes")
+            get_run_logger().info(f"reading {_count(len(plan.todo), 'document')} in "
+                                  f"{_count(processes, 'worker process')}")
         _read(plan, workers.active())
         readers = workers.readers()
     if readers:
-        get_run_logger().info(f"{readers} worker processes read the documents")
+        get_run_logger().info(f"{_count(readers, 'worker process')} read the documents")
     runs.record_failed_fetches(plan, plan.store)
     summary, facts = runs.finish(plan, publish_dataset(plan))
     summary["worker_processes"] = readers
     create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, facts),
                              description=f"veikart run {plan.run_id}")
     return summary
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural but for one: "1 worker process", "2 worker processes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
 def _local_threads() -> bool:
