@@ -50,6 +50,11 @@ class Catalogue:
         return group.name if group else None
 
 
+#: libyaml's safe loader where PyYAML has it: the same objects as ``yaml.safe_load`` in a
+#: tenth of the time (a run loads the catalogue three times: 20 ms each in Python).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def default_path() -> Path:
     return Path(str(resources.files("normalize") / "data" / "catalogue.yaml"))
 
@@ -86,7 +91,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """
     path = Path(path) if path else default_path()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, yaml.YAMLError) as err:
         raise CatalogueError(f"{path}: cannot read the catalogue ({err})") from None
     entries = (data or {}).get("initiatives") if isinstance(data, dict) else None

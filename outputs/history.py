@@ -26,7 +26,8 @@ def statements_of(roadmap: pa.Table) -> list[dict]:
     columns the history reads, in the table's order: what :func:`latest` and
     :func:`changes` are given."""
     matched = roadmap.filter(pc.is_in(roadmap["match_status"], pa.array(STATED)))
-    return matched.select(list(COLUMNS)).to_pylist()
+    columns = [matched.column(name).to_pylist() for name in COLUMNS]  # (faster than by row)
+    return [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _key(row: dict) -> tuple[str, str]:
