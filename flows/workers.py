@@ -166,7 +166,7 @@ def read_ahead(fn: Callable[..., Any], calls: list[tuple]) -> None:
 def _submit(pool: ProcessPoolExecutor, environ: dict[str, str], fn: Callable[..., Any],
             args: tuple) -> Future:
     """The call handed to the workers ahead, else the call handed to them now."""
-    return _ahead.pop((fn, args), None) or pool.submit(_call, environ, fn, args)
+    return _ahead.pop((fn, tuple(args)), None) or pool.submit(_call, environ, fn, args)
 
 
 def _call(environ: dict[str, str], fn: Callable[..., Any], args: tuple) -> tuple[int, Any]:
