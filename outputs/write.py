@@ -4,7 +4,9 @@ the same files (run metadata aside)."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -98,14 +100,21 @@ DUCKDB_MEMORY = "64MB"
 
 
 def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
-    con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+    """The tables as one DuckDB file; a disk that fills under DuckDB is the OSError it
+    is under every other writer (DuckDB says so in an error of its own, a failed commit)."""
     try:
-        for name, table in tables.items():
-            con.register("incoming", table)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
+        con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+        try:
+            for name, table in tables.items():
+                con.register("incoming", table)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+                con.unregister("incoming")
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        if os.strerror(errno.ENOSPC) in str(err):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        raise
 
 
 def datapackage(tables: dict[str, pa.Table]) -> dict:
