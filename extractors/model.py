@@ -18,6 +18,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 BBox = tuple[float, float, float, float]  # x0, y0, x1, y1 in points, origin top-left
+#: Mean OCR word confidence (:attr:`Page.ocr_confidence`) under which a page reads unsure.
+#: Such a page may lie turned: its orientation is then asked of tesseract's OSD
+#: (``extractors/ocr.py``); one that still reads so is reported in the run report. Upright
+#: scans of the samples read at 85-92, the same pages upside down or turned anticlockwise
+#: at 33-44.
+LOW_CONFIDENCE = 70.0
 
 
 class Format(StrEnum):

@@ -20,7 +20,7 @@ from veikart.errors import MissingDependencyError, OcrError
 
 from . import limits, pixels
 from .geometry import frame_of, union
-from .model import Block, Line, Shape
+from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
 METHOD = 19
@@ -84,11 +84,6 @@ def _split_at_gaps(idx: list[int], data: dict) -> list[list[int]]:
 
 #: Mean word confidence under which a page is OCR'd a second time without the median filter.
 RETRY_BELOW_CONF = 85.0
-#: Mean word confidence under which a page reads unsure. Such a page may lie turned: its
-#: orientation is then asked of tesseract's OSD; one that still reads so is reported in the
-#: run report. Upright scans of the samples read at 85-92, the same pages upside down or
-#: turned anticlockwise at 33-44.
-LOW_CONFIDENCE = 70.0
 #: OSD reads a copy of the page image reduced to this resolution: its cost falls with the
 #: pixels, and below ~150 dpi it misjudges pages of small text (a grid slide at 112 dpi was
 #: found upside down, with confidence 3.7).

@@ -24,8 +24,6 @@ import urllib.request
 import urllib.robotparser
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from veikart import __version__
 from veikart.errors import FetchError
 
@@ -116,6 +114,8 @@ def _fetch(client: _Client, url: str, known: dict | None, mirror: Path) -> tuple
 
 
 def _links(page_url: str, html: bytes) -> list[str]:
+    from bs4 import BeautifulSoup  # (a run over local files never parses a web page here)
+
     soup = BeautifulSoup(html, "lxml")
     out = []
     for a in soup.find_all("a", href=True):

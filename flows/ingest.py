@@ -31,17 +31,16 @@ BATCH_MAX = 8
 
 
 @task(name="ingest-documents", task_run_name="ingest {label}")
-def ingest_documents(paths: list[str], catalogue_path: str, overlay: tuple, state: str,
-                     key: str, run_id: str, local: list[str | None], label: str) -> list[dict]:
-    """Extract and normalize documents (handed to the worker processes at once while the
-    run has them); their rows go to the state folder and a small record each comes back. A
-    document whose reading hits a bug is a failed record of its own."""
-    outcomes = workers.run_each(stage.ingest_one, [
-        (path, catalogue_path, overlay, state, key, run_id, where)
-        for path, where in zip(paths, local, strict=True)])
-    return [stage.failed_record(path, f"{path}: internal error: {outcome}", 15)
+def ingest_documents(calls: list[tuple], label: str) -> list[dict]:
+    """Extract and normalize documents, each call the arguments of
+    :func:`outputs.document.ingest_one` (:func:`outputs.run.reading`; handed to the worker
+    processes at once while the run has them, unless the command handed them over before);
+    their rows go to the state folder and a small record each comes back. A document whose
+    reading hits a bug is a failed record of its own."""
+    outcomes = workers.run_each(stage.ingest_one, [tuple(call) for call in calls])
+    return [stage.failed_record(call[0], f"{call[0]}: internal error: {outcome}", 15)
             if isinstance(outcome, Exception) else outcome
-            for path, outcome in zip(paths, outcomes, strict=True)]
+            for call, outcome in zip(calls, outcomes, strict=True)]
 
 
 def batches(paths: list[str], processes: int) -> list[list[str]]:
@@ -98,22 +97,28 @@ def ingest_flow(inputs: list[str], out: str, catalogue: str | None = None,
 
 def _ingest(inputs: list[str], out: str, catalogue: str | None, state: str | None,
             force: bool, follow: int) -> dict:
-    plan = runs.prepare(inputs, out, catalogue, state, force, follow)
-    stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the workers
+    plan = runs.prepared(inputs, out, catalogue, state, force, follow)  # the command's own
+    if not workers.active():  # (the command's workers are reading: they have their matcher)
+        stage.matcher_for(plan.catalogue_path, plan.overlay)  # built once, before the threads
     with workers.document_workers(len(plan.todo) if _local_threads() else 0) as processes:
         if processes:
-            get_run_logger().info(f"reading {len(plan.todo)} documents in {processes} worker "
-                                  "processes")
+            get_run_logger().info(f"reading {_count(len(plan.todo), 'document')} in "
+                                  f"{_count(processes, 'worker process')}")
         _read(plan, workers.active())
         readers = workers.readers()
     if readers:
-        get_run_logger().info(f"{readers} worker processes read the documents")
+        get_run_logger().info(f"{_count(readers, 'worker process')} read the documents")
     runs.record_failed_fetches(plan, plan.store)
     summary, facts = runs.finish(plan, publish_dataset(plan))
     summary["worker_processes"] = readers
     create_markdown_artifact(key="veikart-run-report", markdown=markdown_summary(summary, facts),
                              description=f"veikart run {plan.run_id}")
     return summary
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural but for one: "1 worker process", "2 worker processes"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}{'es' if noun.endswith('s') else 's'}"
 
 
 def _local_threads() -> bool:
@@ -130,8 +135,7 @@ def _read(plan: runs.RunPlan, processes: int) -> None:
     store = plan.store
     groups = batches(plan.todo, processes)
     futures = [ingest_documents.submit(
-        group, plan.catalogue_path, plan.overlay, plan.state, plan.key, plan.run_id,
-        [plan.local.get(p) for p in group],
+        [runs.reading(plan, p) for p in group],
         group[0] if len(group) == 1 else f"{group[0]} and {len(group) - 1} more")
         for group in groups]
     pages = 0

@@ -9,8 +9,13 @@ forks the workers before Prefect has started a thread, once the matcher is built
 inherit every module and the matcher, so they cost nothing to start. Where threads already
 run (a flow run of ``veikart serve``, a program that calls the flow), forking is not safe:
 the workers come from a fork server that imports the document stage once, which pays only
-for a run of at least :data:`FORKSERVER_MIN` documents. A run of one document reads it in the
-flow's own process, and so does every run with ``VEIKART_WORKERS=1``.
+for a run of at least :data:`FORKSERVER_MIN` documents. Every run with ``VEIKART_WORKERS=1``
+reads its documents in the flow's own process.
+
+The command hands the forked workers the run's documents at once (:func:`read_ahead`), so
+they are read while the command imports Prefect and starts the flow (≈ 1.2 s); each task then
+takes the outcome of its documents. A run of one document has one worker for this, which
+builds the matcher itself (spaCy's import among it) while Prefect starts.
 
 The workers ignore Ctrl-C (the run stops them on its way out) and die with the process that
 started them (``PR_SET_PDEATHSIG``), so a killed run leaves none reading on.
@@ -25,7 +30,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -44,6 +49,8 @@ _pool: ProcessPoolExecutor | None = None
 _size = 0
 #: The worker processes that read documents in the open block (their pids).
 _readers: set[int] = set()
+#: Calls handed to the workers before the tasks that make them ran (see :func:`read_ahead`).
+_ahead: dict[tuple, Future] = {}
 
 
 def cores() -> int:
@@ -61,9 +68,9 @@ def workers_for(documents: int, forked: bool) -> int:
     """How many worker processes a run of ``documents`` documents is given (0: none, they
     are read in the run's own process)."""
     n = min(cores(), documents)
-    if n < 2 or documents < (2 if forked else FORKSERVER_MIN):
-        return 0
-    return n
+    if forked:  # one document too: it is read while Prefect starts (see read_ahead)
+        return n if cores() >= 2 else 0
+    return n if n >= 2 and documents >= FORKSERVER_MIN else 0
 
 
 def _in_worker() -> None:
@@ -116,6 +123,7 @@ def document_workers(documents: int) -> Iterator[int]:
         done = True
     finally:
         _pool, _size = None, 0
+        _ahead.clear()
         _close(pool, wait=done)
 
 
@@ -140,6 +148,27 @@ def readers() -> int:
     return len(_readers)
 
 
+def read_ahead(fn: Callable[..., Any], calls: list[tuple]) -> None:
+    """Hand ``fn(*args)`` for each of ``calls`` to the open workers now, ahead of the tasks
+    that will make these calls: :func:`run` and :func:`run_each` then take their outcomes
+    instead of calling again. Without open workers, nothing is done."""
+    pool = _pool
+    if pool is None:
+        return
+    environ = dict(os.environ)
+    for args in calls:
+        try:
+            _ahead[(fn, args)] = pool.submit(_call, environ, fn, args)
+        except (BrokenProcessPool, RuntimeError):
+            return  # the calls not handed over are made when their tasks run
+
+
+def _submit(pool: ProcessPoolExecutor, environ: dict[str, str], fn: Callable[..., Any],
+            args: tuple) -> Future:
+    """The call handed to the workers ahead, else the call handed to them now."""
+    return _ahead.pop((fn, tuple(args)), None) or pool.submit(_call, environ, fn, args)
+
+
 def _call(environ: dict[str, str], fn: Callable[..., Any], args: tuple) -> tuple[int, Any]:
     """In a worker: ``fn(*args)`` under the caller's environment as it is now (the limits,
     the cache folder: a fork server's copy is as old as the fork server)."""
@@ -161,7 +190,7 @@ def run_each(fn: Callable[..., Any], calls: list[tuple]) -> list[Any]:
     futures = []
     for args in calls:
         try:
-            futures.append(pool.submit(_call, environ, fn, args))
+            futures.append(_submit(pool, environ, fn, args))
         except (BrokenProcessPool, RuntimeError):
             futures.append(None)
     results = []
@@ -202,7 +231,7 @@ def run(fn: Callable[..., Any], *args: Any) -> Any:
     if pool is None:
         return fn(*args)
     try:
-        pid, result = pool.submit(_call, dict(os.environ), fn, args).result()
+        pid, result = _submit(pool, dict(os.environ), fn, args).result()
         _readers.add(pid)
         return result
     except BrokenProcessPool:

@@ -24,7 +24,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ from rapidfuzz.distance import JaroWinkler
 from scipy import sparse
 
 from . import lexicon
-from .catalogue import Catalogue
+from .catalogue import Catalogue, model_path
 
 FEATURES = ("ratio", "token_sort", "token_set", "jaro_winkler", "name_coverage",
             "query_coverage", "exact", "margin", "number_conflict", "length_ratio",
@@ -193,10 +192,6 @@ class Model:
     def probability(self, features: np.ndarray) -> np.ndarray:
         z = features @ np.asarray(self.coef) + self.intercept
         return 1 / (1 + np.exp(-z))
-
-
-def model_path() -> Path:
-    return Path(str(resources.files("normalize") / "data" / "match_model.json"))
 
 
 @functools.cache

@@ -10,13 +10,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 import extractors
 import normalize
 from extractors import limits
 from extractors.cache import CACHE_ENV
-from normalize.catalogue import with_overlay
-from normalize.match import model_path
-from normalize.repair import default_repairer
+from normalize.catalogue import load_catalogue, model_path, with_overlay
 from state import Store, results
 from veikart import PIPELINE_VERSION
 from veikart.errors import VeikartError
@@ -31,7 +32,7 @@ from .rows import (
     source_uri,
 )
 from .schema import arrow_schema
-from .write import to_arrow
+from .write import Rows, conformed, to_arrow
 
 #: The tables a document's result holds.
 RESULT_TABLES = ("roadmap", "mentions", "pages", "documents")
@@ -98,7 +99,7 @@ def matcher_for(catalogue_path: str, overlay: tuple = ()) -> normalize.Matcher:
     if key not in _MATCHERS:
         if len(_MATCHERS) >= 4:
             _MATCHERS.pop(next(iter(_MATCHERS)))
-        catalogue = with_overlay(normalize.load_catalogue(catalogue_path),
+        catalogue = with_overlay(load_catalogue(catalogue_path),
                                  [dict(o) for o in overlay])
         _MATCHERS[key] = normalize.Matcher(catalogue)
     return _MATCHERS[key]
@@ -109,6 +110,8 @@ def ingest_one(path: str, catalogue_path: str, overlay: tuple, state: str, key: 
     """Extract and normalize one document and store its rows; returns its ledger record. A
     document veikart cannot read gives a failed record with its one-line reason. ``local``:
     where the bytes of a document named by a URL (``path``) are."""
+    from normalize.repair import default_repairer  # the stage itself: imported to read
+
     os.environ.setdefault(CACHE_ENV, str(Path(state) / "cache"))
     try:
         repairer = default_repairer(catalogue_path, overlay_names(overlay))
@@ -172,23 +175,30 @@ def _copies(ledger: dict[str, dict]) -> dict[str, list[str]]:
 
 def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, str]] = (),
                 processed: set[str] = frozenset(),
-                previous: dict[str, list[dict]] | None = None) -> dict[str, list[dict]]:
+                previous: dict[str, Rows] | None = None) -> dict[str, Rows]:
     """Every table's rows from the stored results of the documents in the ledger (their own
     run ids kept), the failed documents' rows, and the files not read in this run.
 
-    With ``previous`` (the tables as last published, the roadmap before decisions) that
-    still matches the ledger, only the documents ``processed`` in this run are read from
-    their results; the others' rows are taken from ``previous`` as they are, so a run's cost
-    follows what changed rather than what is stored."""
+    With ``previous`` (the tables as last published, the roadmap before decisions; see
+    :func:`outputs.publish.published_model`) that still matches the ledger, only the
+    documents ``processed`` in this run are read from their results; the others' rows are
+    taken from ``previous`` as they are, so a run's cost follows what changed rather than
+    what is stored. The roadmap, mentions and pages are then Arrow tables (their rows never
+    made into dicts), unsorted: the writer sorts them (:func:`outputs.write.as_table`)."""
     copies = _copies(ledger)
     shared = {p for paths in copies.values() if len(paths) > 1 for p in paths}
+    kept: dict[str, pa.Table] = {}
     if _reusable(previous, ledger, processed) and not (processed & shared):
         entries = [ledger[p] for p in sorted(ledger) if p in processed]
-        rows = {name: [r for r in previous[name] if r["source_path"] not in processed
-                       and not (name == "documents" and r["status"] == "skipped")]
-                for name in RESULT_TABLES}
+        rows = {"documents": [r for r in previous["documents"] if r["source_path"] not in
+                              processed and r["status"] != "skipped"]}
         for row in rows["documents"]:  # a dataset published before the column had none
             row["source_uri"] = source_uri(row["source_path"])
+        gone = pa.array(sorted(processed), pa.string())
+        for name in ("roadmap", "mentions", "pages"):
+            table = conformed(name, previous[name])
+            kept[name] = table.filter(pc.invert(pc.is_in(table["source_path"], gone)))
+            rows[name] = []
     else:
         entries = [ledger[p] for p in sorted(ledger)]
         rows = {name: [] for name in RESULT_TABLES}
@@ -212,4 +222,6 @@ def stored_rows(ledger: dict[str, dict], run_id: str, not_read: list[tuple[str, 
             rows["documents"].append(document_row(failed, e["run_id"]))
     rows["documents"] += [document_row(DocumentOutcome(p, "skipped", reason), run_id)
                           for p, reason in not_read if p not in ledger]
+    for name, table in kept.items():  # and the rows read now
+        rows[name] = pa.concat_tables([table, to_arrow(name, rows[name])])
     return rows

@@ -6,9 +6,28 @@ from __future__ import annotations
 
 from datetime import date
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from veikart.files import content_id
 
 STATED = ("auto", "reviewed")
+#: The tables made of the roadmap here.
+DERIVED = ("roadmap_latest", "roadmap_changes")
+#: The roadmap's columns the history is made of.
+COLUMNS = ("item_id", "initiative_id", "initiative_name", "group_name", "match_status",
+           "region", "region_source", "period", "period_start", "period_end", "status",
+           "due_date", "document_date", "source_path", "source_sha256", "page", "char_start",
+           "block_kind")
+
+
+def statements_of(roadmap: pa.Table) -> list[dict]:
+    """The rows of a roadmap table that may state something (matched ones), with the
+    columns the history reads, in the table's order: what :func:`latest` and
+    :func:`changes` are given."""
+    matched = roadmap.filter(pc.is_in(roadmap["match_status"], pa.array(STATED)))
+    columns = [matched.column(name).to_pylist() for name in COLUMNS]  # (faster than by row)
+    return [dict(zip(COLUMNS, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _key(row: dict) -> tuple[str, str]:

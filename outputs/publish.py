@@ -10,12 +10,12 @@ import json
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import yaml
 
 from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
-from normalize.match import normalize_name
 from state import Decision, StateError, Store
 from state.lock import publishing
 from veikart.files import atomic_write_text, content_id, sweep_temporaries
@@ -31,7 +31,10 @@ CATALOGUE_KEY = "catalogue_path"
 
 
 def norm_key(text: str) -> str:
-    """The normalized text that the scope "all identical" compares."""
+    """The normalized text that the scope "all identical" compares (matching's, which needs
+    spaCy: imported only where a decision has that scope)."""
+    from normalize.match import normalize_name
+
     return normalize_name(text)
 
 
@@ -141,14 +144,37 @@ def apply_to_row(row: dict, decisions: list[Decision] | DecisionIndex,
     return out
 
 
-def apply_decisions(rows: list[dict], store: Store, catalogue: Catalogue) -> list[dict]:
-    """``rows`` as the reviewers decided them, in place: each model row is replaced by its
-    decided copy as it is made, so a long roadmap is never held twice."""
+#: The roadmap's columns that say which decision is in force (the model's rows have none).
+DECIDED = ("decided_by", "decided_at", "decision", "review_note")
+
+
+def apply_decisions(rows: write.Rows, store: Store, catalogue: Catalogue) -> write.Rows:
+    """``rows`` as the reviewers decided them. Dicts are decided in place (each model row is
+    replaced by its decided copy as it is made, so a long roadmap is never held twice); of an
+    Arrow table, only the rows a decision is about are made into dicts and decided, the
+    others stay as they are, with no decision in force."""
     index = DecisionIndex(store.decisions())
     full = reviewed_catalogue(catalogue, store)
+    if isinstance(rows, pa.Table):
+        return _decided_table(write.conformed("roadmap", rows), index, full)
     for i, row in enumerate(rows):
         rows[i] = apply_to_row(row, index, full)
     return rows
+
+
+def _decided_table(table: pa.Table, index: DecisionIndex, catalogue: Catalogue) -> pa.Table:
+    for name in DECIDED:  # what apply_to_row gives a row no decision is about
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, table.schema.field(i),
+                                 pa.nulls(table.num_rows, table.schema.field(i).type))
+    about = pc.is_in(table["item_id"], pa.array(sorted(index.by_item), pa.string()))
+    if index.by_text:  # (normalizing every row's text, as relevant() does)
+        texts = [norm_key(text) in index.by_text for text in table["text"].to_pylist()]
+        about = pc.or_(about, pa.array(texts, pa.bool_()))
+    if not pc.any(about).as_py():
+        return table
+    decided = [apply_to_row(row, index, catalogue) for row in table.filter(about).to_pylist()]
+    return pa.concat_tables([table.filter(pc.invert(about)), write.to_arrow("roadmap", decided)])
 
 
 def write_overlay_file(store: Store) -> Path:
@@ -168,9 +194,9 @@ def write_overlay_file(store: Store) -> Path:
     return path
 
 
-def read_tables(out: Path, names=tuple(TABLES)) -> dict[str, list[dict]]:
-    """The dataset's tables as written (those of ``names`` that exist)."""
-    return {name: pq.read_table(Path(out) / f"{name}.parquet").to_pylist()
+def read_tables(out: Path, names=tuple(TABLES)) -> dict[str, pa.Table]:
+    """The dataset's tables as written (those of ``names`` that exist), as Arrow tables."""
+    return {name: write.read_table(Path(out) / f"{name}.parquet", name)
             for name in names if (Path(out) / f"{name}.parquet").exists()}
 
 
@@ -200,17 +226,18 @@ def is_current(out: Path, store: Store, print_: str) -> bool:
     return True
 
 
-def published_model(out: Path, store: Store) -> dict[str, list[dict]] | None:
-    """The tables as last published, the roadmap as the model made it (before decisions);
-    None when any is missing."""
+def published_model(out: Path, store: Store) -> dict[str, write.Rows] | None:
+    """The tables as last published, the roadmap as the model made it (before decisions):
+    Arrow tables, but for the documents' rows (dicts); None when any is missing."""
     model = store.folder / MODEL_ROWS
     names = ("mentions", "pages", "documents")
     if not model.exists() or not all((Path(out) / f"{n}.parquet").exists() for n in names):
         return None
     try:
-        tables = {n: pq.read_table(Path(out) / f"{n}.parquet").to_pylist() for n in names}
-        tables["roadmap"] = pq.read_table(model).to_pylist()
-    except (OSError, pa.ArrowException):
+        tables: dict[str, write.Rows] = read_tables(out, names)
+        tables["documents"] = tables["documents"].to_pylist()
+        tables["roadmap"] = write.read_table(model, "roadmap")
+    except (OSError, pa.ArrowException, KeyError):
         return None  # damaged: everything is published again from the stored results
     return tables
 
@@ -242,7 +269,7 @@ def publish_runs(out: Path, store: Store, runs: list[dict]) -> dict[str, Path]:
         return write.write_runs(Path(out), runs)
 
 
-def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
+def publish(out: Path, store: Store, rows: dict[str, write.Rows] | None = None,
             catalogue: str | None = None, print_: str | None = None) -> dict[str, Path]:
     """Write the dataset in ``out`` with the decision log applied; returns the files.
 
@@ -257,7 +284,7 @@ def publish(out: Path, store: Store, rows: dict[str, list[dict]] | None = None,
         return _publish(out, store, rows, catalogue, print_)
 
 
-def _publish(out: Path, store: Store, rows: dict[str, list[dict]] | None,
+def _publish(out: Path, store: Store, rows: dict[str, write.Rows] | None,
              catalogue: str | None, print_: str | None) -> dict[str, Path]:
     path = catalogue_path(store, catalogue)
     if rows is not None:
@@ -266,7 +293,7 @@ def _publish(out: Path, store: Store, rows: dict[str, list[dict]] | None,
     else:  # the tables decisions do not change, as published (the history is derived again)
         model = store.folder / MODEL_ROWS
         rows = read_tables(out, ("mentions", "documents", "pages", "runs"))
-        rows["roadmap"] = pq.read_table(model).to_pylist() if model.exists() else []
+        rows["roadmap"] = write.read_table(model, "roadmap") if model.exists() else []
     tables = {**rows, "roadmap": apply_decisions(rows["roadmap"], store, load_catalogue(path))}
     store.set(PUBLISHED_KEY, "")  # unknown until the dataset is written
     written = write.write_dataset(Path(out), tables)

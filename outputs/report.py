@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extractors.ocr import LOW_CONFIDENCE
+from extractors.model import LOW_CONFIDENCE
 from normalize.lexicon import REGIONS
 from veikart.files import atomic_write_text
 

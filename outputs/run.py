@@ -7,6 +7,8 @@ flow at all (:func:`is_noop`), so an unchanged morning costs about a second."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +16,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 import extractors
-import normalize
 from extractors import fetch, web
 from extractors.sources import absolute
 from normalize.catalogue import default_path as default_catalogue_path
+from normalize.catalogue import load_catalogue
 from state import Store, results, state_dir
 from veikart import PIPELINE_VERSION, __version__, ids
 from veikart.files import sha256_file, sweep_temporaries
@@ -72,7 +74,7 @@ def checked_catalogue(catalogue: str | None) -> str:
     """The catalogue's path, once it has loaded: a bad catalogue fails the run before anything
     is made (no output or state folder, no lock)."""
     path = str(catalogue or default_catalogue_path())
-    normalize.load_catalogue(path)
+    load_catalogue(path)
     return path
 
 
@@ -130,6 +132,44 @@ def prepare(inputs: list[str], out: str, catalogue: str | None = None,
                    overlay, key, plan.todo, plan.unchanged,
                    [(n.shown, n.reason) for n in not_read] + linked, legacy, local=local,
                    failed_fetches=failed, removed=removed)
+
+
+#: The plan the command made before it started the flow, and the arguments it was made for.
+_handed: tuple[tuple, RunPlan] | None = None
+
+
+@contextmanager
+def handing_over(plan: RunPlan | None, inputs: list[str], out: str,
+                 catalogue: str | None = None, state: str | None = None, force: bool = False,
+                 follow: int = 1) -> Iterator[None]:
+    """While the block runs, ``plan`` (made by :func:`prepare` with these arguments, the
+    state's lock held since) is left for the flow this process starts: :func:`prepared`
+    takes it, so the inputs are walked and hashed once a run, and the documents the command
+    handed its workers ahead of the flow are those the flow's tasks read (the same run id).
+    ``None``: nothing is left (the flow plans its run itself)."""
+    global _handed
+    _handed = None if plan is None else (
+        (list(inputs), out, catalogue, state, force, follow), plan)
+    try:
+        yield
+    finally:
+        _handed = None
+
+
+def prepared(inputs: list[str], out: str, catalogue: str | None = None,
+             state: str | None = None, force: bool = False, follow: int = 1) -> RunPlan:
+    """The plan :func:`hand_over` left for these arguments (once), else :func:`prepare`'s."""
+    global _handed
+    handed, _handed = _handed, None
+    if handed is not None and handed[0] == (list(inputs), out, catalogue, state, force, follow):
+        return handed[1]
+    return prepare(inputs, out, catalogue, state, force, follow)
+
+
+def reading(plan: RunPlan, path: str) -> tuple:
+    """The arguments of :func:`outputs.document.ingest_one` that read ``path`` in this run."""
+    return (path, plan.catalogue_path, plan.overlay, plan.state, plan.key, plan.run_id,
+            plan.local.get(path))
 
 
 def adopt_relative_keys(store: Store, found: set[str]) -> list[tuple[str, str]]:

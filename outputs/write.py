@@ -4,7 +4,10 @@ the same files (run metadata aside)."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -32,21 +35,61 @@ SORT_KEYS = {
 CSV_ENCODING = "utf-8-sig"
 
 
+#: A table's rows: dicts, or an Arrow table (rows kept as Arrow from the dataset as last
+#: published and from the stored results, not made into dicts and back).
+Rows = list[dict] | pa.Table
+
+
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) as an Arrow table with the declared schema, sorted by the table's keys."""
+    """Rows (dicts) as an Arrow table with the declared schema, sorted by the table's keys.
+    Without the metadata pandas adds (the dtypes of the frame it was made from), so that a
+    table's files depend on its values alone, made from dicts or kept as Arrow
+    (:func:`as_table`)."""
     schema = arrow_schema(table)
     frame = pd.DataFrame(rows, columns=schema.names)
     if len(frame):
         frame = frame.sort_values(SORT_KEYS[table], kind="stable", na_position="first")
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False
+                                ).replace_schema_metadata(schema.metadata)
+
+
+def conformed(table: str, arrow: pa.Table) -> pa.Table:
+    """An Arrow table of ``table``'s rows (read from a file: of this release or an earlier
+    one) with exactly the declared schema."""
+    schema = arrow_schema(table)
+    return arrow.select(schema.names).cast(schema).replace_schema_metadata(schema.metadata)
+
+
+def as_table(table: str, rows: Rows) -> pa.Table:
+    """``rows`` as :func:`to_arrow` makes them: an Arrow table is sorted by the same keys
+    (nulls first; every table's keys tell its rows apart) into one chunk, as a table made
+    of dicts is, so the files written of it have the bytes the same rows as dicts give.
+
+    >>> rows = [{"source_path": "b", "page": 2}, {"source_path": "b", "page": None},
+    ...         {"source_path": "a", "page": 1}]
+    >>> made = to_arrow("pages", rows)
+    >>> made["page"].to_pylist(), as_table("pages", made.take([2, 0, 1])).equals(made)
+    ([1, None, 2], True)
+    """
+    if not isinstance(rows, pa.Table):
+        return to_arrow(table, rows)
+    arrow = conformed(table, rows)
+    if arrow.num_rows:
+        arrow = arrow.sort_by([(key, "ascending", "at_start") for key in SORT_KEYS[table]])
+    return arrow.combine_chunks()
+
+
+def read_table(path: Path, table: str) -> pa.Table:
+    """A Parquet file of ``table``'s rows, with the declared schema."""
+    return conformed(table, pq.read_table(path))
 
 
 atomic = atomic_write
 
 
-def write_table_file(path: Path, table: str, rows: list[dict]) -> None:
+def write_table_file(path: Path, table: str, rows: Rows) -> None:
     """One table's rows as a Parquet file of its declared schema, atomically."""
-    arrow = to_arrow(table, rows)
+    arrow = as_table(table, rows)
     atomic(path, lambda p: pq.write_table(arrow, p, compression="zstd"))
 
 
@@ -57,14 +100,21 @@ DUCKDB_MEMORY = "64MB"
 
 
 def _write_duckdb(path: Path, tables: dict[str, pa.Table]) -> None:
-    con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+    """The tables as one DuckDB file; a disk that fills under DuckDB is the OSError it
+    is under every other writer (DuckDB says so in an error of its own, a failed commit)."""
     try:
-        for name, table in tables.items():
-            con.register("incoming", table)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
-            con.unregister("incoming")
-    finally:
-        con.close()
+        con = duckdb.connect(str(path), config={"memory_limit": DUCKDB_MEMORY, "threads": 1})
+        try:
+            for name, table in tables.items():
+                con.register("incoming", table)
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM incoming')
+                con.unregister("incoming")
+        finally:
+            con.close()
+    except duckdb.Error as err:
+        if os.strerror(errno.ENOSPC) in str(err):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from None
+        raise
 
 
 def datapackage(tables: dict[str, pa.Table]) -> dict:
@@ -118,7 +168,7 @@ def write_runs(out: Path, runs: list[dict]) -> dict[str, Path]:
         raise OutputError(f"{out}: cannot write the runs table ({err})") from None
 
 
-def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
+def write_dataset(out: Path, rows: dict[str, Rows]) -> dict[str, Path]:
     """Write every table in ``rows`` to ``out``; returns the paths written. Every file is
     written under a temporary name first and all are renamed into place together, so a
     failure (a full disk, no memory) leaves the dataset as it was: never new Parquet files
@@ -126,11 +176,20 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        rows = {**rows, "roadmap_latest": history.latest(rows.get("roadmap", [])),
-                "roadmap_changes": history.changes(rows.get("roadmap", []))}
-        tables = {name: to_arrow(name, rows.get(name, [])) for name in TABLES}
+        roadmap = as_table("roadmap", rows.get("roadmap", []))
         written: dict[str, Path] = {}
-        with staged() as stage:
+        # the workbook in a thread of its own, begun first: its compression and Arrow's
+        # kernels let go of the interpreter lock, so it is made while the other tables,
+        # the CSV (pandas, holding the lock), the Parquet files and DuckDB are
+        with staged() as stage, ThreadPoolExecutor(1) as pool:
+            xlsx = pool.submit(stage.write, out / "roadmap.xlsx",
+                               lambda p: write_xlsx(p, roadmap))
+            made = {name: as_table(name, rows.get(name, [])) for name in TABLES
+                    if name not in (*history.DERIVED, "roadmap")}
+            stated = history.statements_of(roadmap)  # in the roadmap's order
+            made["roadmap_latest"] = to_arrow("roadmap_latest", history.latest(stated))
+            made["roadmap_changes"] = to_arrow("roadmap_changes", history.changes(stated))
+            tables = {name: roadmap if name == "roadmap" else made[name] for name in TABLES}
             for name, table in tables.items():
                 written[name] = stage.write(out / f"{name}.parquet", lambda p, t=table:
                                             pq.write_table(t, p, compression="zstd"))
@@ -138,10 +197,9 @@ def write_dataset(out: Path, rows: dict[str, list[dict]]) -> dict[str, Path]:
             written["csv"] = stage.write(out / "roadmap.csv", lambda p: tables["roadmap"].to_pandas(
                 integer_object_nulls=True).to_csv(p, index=False, encoding=CSV_ENCODING,
                                                   date_format="%Y-%m-%d"))
-            written["xlsx"] = stage.write(out / "roadmap.xlsx",
-                                          lambda p: write_xlsx(p, tables["roadmap"]))
             written["duckdb"] = stage.write(out / "veikart.duckdb",
                                             lambda p: _write_duckdb(p, tables))
+            written["xlsx"] = xlsx.result()
             written["datapackage"] = stage.write(out / "datapackage.json", lambda p: p.write_text(
                 json.dumps(datapackage(tables), ensure_ascii=False, indent=2) + "\n", "utf-8"))
         return written

@@ -68,21 +68,30 @@ def test_an_unchanged_run_starts_no_prefect(prefect_harness, tmp_path, capsys, m
 def test_an_unchanged_run_imports_no_pdf_reader(tmp_path):
     """The backends are imported when a document of their format is read: a run with
     nothing to read (a fresh process, as the morning job is) never imports the PDF stack,
-    and a run that reads a web page imports only the HTML reader's."""
+    and a run that reads a web page in its own process (VEIKART_WORKERS=1) imports only the
+    HTML reader's; by default a new document is read in a worker forked before Prefect,
+    and the run's own process then imports neither its reader nor spaCy."""
     inbox = tmp_path / "in"
     inbox.mkdir()
-    (inbox / "side.html").write_bytes((SAMPLES / "prosjektside_digital_dialog.html")
-                                      .read_bytes())
+    page = (SAMPLES / "prosjektside_digital_dialog.html").read_bytes()
+    (inbox / "side.html").write_bytes(page)
     script = ("import sys; from veikart.cli import main; "
               f"code = main(['ingest', {str(inbox)!r}, '--out', {str(tmp_path / 'out')!r}]); "
               "print(code, sorted(m for m in ('extractors.pdf', 'pdfminer', 'pypdfium2', "
-              "'extractors.docx', 'extractors.html') if m in sys.modules))")
+              "'extractors.docx', 'extractors.html', 'spacy') if m in sys.modules))")
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
     env.pop("PREFECT_API_URL", None)
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                           text=True, timeout=300) for _ in range(2)]
-    assert runs[0].stdout.splitlines()[-1] == "0 ['extractors.html']", runs[0].stderr
-    assert runs[1].stdout.splitlines()[-1] == "0 []", runs[1].stderr
+
+    def run(**more: str) -> str:
+        done = subprocess.run([sys.executable, "-c", script], env={**env, **more},
+                              capture_output=True, text=True, timeout=300)
+        return done.stdout.splitlines()[-1] if done.stdout else done.stderr
+
+    assert run(VEIKART_WORKERS="1") == "0 ['extractors.html', 'spacy']"
+    (inbox / "ny.html").write_bytes(page + b"<!-- ny -->")
+    read = run()  # (one core: read here, as with VEIKART_WORKERS=1)
+    assert read == "0 []" or len(os.sched_getaffinity(0)) < 2  # read by the worker
+    assert run() == "0 []"  # nothing to read
 
 
 def test_partial_failure_exit_code_and_one_line_error(prefect_harness, tmp_path, capsys):

@@ -103,6 +103,56 @@ def test_publishing_only_what_changed_gives_the_full_publish(prefect_harness, in
             pd.read_parquet(out / "roadmap.parquet"))
 
 
+def test_an_incremental_publish_writes_the_bytes_a_full_publish_writes(
+        prefect_harness, inbox, tmp_path, monkeypatch):
+    """A run that reads a new and a changed document keeps the other documents' rows as
+    Arrow tables from the dataset as last published and decides them again; every file it
+    writes must have the bytes of a publish that reads every stored result (the same rows,
+    their run ids kept): a stale, missing, doubled or misplaced row, a decision applied to
+    the wrong rows or not at all, or a table in other chunks shows here."""
+    import pyarrow.parquet as pq
+
+    from flows.ingest import ingest_flow
+    from outputs import document as stage
+    from outputs.publish import norm_key, publish
+    from state import Store, results
+
+    out = tmp_path / "out"
+    ingest_flow(inputs=[str(inbox)], out=str(out))
+    store = Store(out / "state")
+    deck = pd.read_parquet(out / "roadmap.parquet")
+    deck = deck[deck.source_path.str.endswith(".pptx")].reset_index(drop=True)
+    store.add_reviewer("r")
+    for row, action, scope, initiative in ((deck.iloc[0], "ignore", "item", None),
+                                           (deck.iloc[3], "match", "item", "timer-2-0"),
+                                           (deck.iloc[5], "ignore", "text", None)):
+        store.decide("r", row.item_id, norm_key(row.text), action, scope, initiative)
+    page = inbox / "prosjektside_digital_dialog.html"
+    page.write_text(page.read_text("utf-8") + "\n<!-- changed -->\n", "utf-8")
+    shutil.copy(SAMPLES / f"{DIST}.pptx", inbox)
+    loaded = []
+    load = results.load
+    monkeypatch.setattr(results, "load", lambda folders, *a: loaded.extend(folders) or
+                        load(folders, *a))
+    summary = ingest_flow(inputs=[str(inbox)], out=str(out))
+    assert len(summary["documents"]) == 2
+    assert len(set(loaded)) == 2  # only the documents read in this run: the rest kept
+    monkeypatch.undo()
+    state = tmp_path / "state-copy"  # a full publish of the same results, elsewhere
+    shutil.copytree(out / "state", state)
+    rows = stage.stored_rows(Store(state).ledger(), "unused")
+    rows["runs"] = pq.read_table(out / "runs.parquet").to_pylist()
+    full = tmp_path / "full"
+    publish(full, Store(state), rows, str(Store(state).get("catalogue_path")))
+    decided = pd.read_parquet(full / "roadmap.parquet")
+    assert decided.decision.notna().sum() >= 3  # the decisions are in the comparison
+    for name in [*TABLES, "runs"]:
+        assert (out / f"{name}.parquet").read_bytes() == (full / f"{name}.parquet").read_bytes(), \
+            name
+    for name in ("roadmap.csv", "roadmap.xlsx", "datapackage.json"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+
+
 def test_a_state_folder_with_pickled_results_is_migrated(prefect_harness, inbox, tmp_path):
     """An earlier release kept results as pickles: they are removed unread and their
     documents read again."""

@@ -243,6 +243,29 @@ def test_a_batch_hands_its_documents_to_the_workers_at_once_and_a_bug_costs_one(
 
 
 @two_cores
+def test_calls_handed_to_the_workers_ahead_are_taken_not_made_again(monkeypatch, tmp_path):
+    """read_ahead: calls handed over before their tasks run are made once, by a worker;
+    run and run_each then take their outcomes (each call here makes one file)."""
+    import tempfile
+
+    from flows import workers
+
+    monkeypatch.setattr(workers, "FORKSERVER_MIN", 2)  # (threads may run: a harness)
+    calls = [("", f"{i}-", str(tmp_path)) for i in range(3)]
+    with workers.document_workers(3) as processes:
+        assert processes == 2
+        workers.read_ahead(tempfile.mkstemp, calls)
+        first = workers.run(tempfile.mkstemp, *calls[0])
+        rest = workers.run_each(tempfile.mkstemp, [list(c) for c in calls[1:]])
+        again = workers.run(tempfile.mkstemp, *calls[0])  # not handed over: made now
+    made = sorted(p.name for p in tmp_path.iterdir())
+    assert [m[:2] for m in made] == ["0-", "0-", "1-", "2-"]
+    assert {first[1], *(r[1] for r in rest), again[1]} == {str(tmp_path / m) for m in made}
+    workers.read_ahead(tempfile.mkstemp, calls)  # no workers open: nothing is done
+    assert len(list(tmp_path.iterdir())) == 4
+
+
+@two_cores
 def test_a_run_with_workers_reads_its_documents_in_batches(tmp_path):
     """Ten web pages with two workers: five Prefect task runs of two documents each (on
     the server the run kept, asked afterwards), every document read and recorded."""

@@ -90,18 +90,30 @@ def _writable(*folders: Path) -> None:
 
 def _local_documents(plan, args: argparse.Namespace) -> int:
     """The documents this process is to read itself (for its worker processes), with the
-    matcher they share built first; 0 when the flow plans them (remote sources) or Dask
-    reads them."""
+    matcher they share built first where there are several; 0 when the flow plans them
+    (remote sources) or Dask reads them. One document's worker builds its own matcher
+    (importing spaCy) while this process imports Prefect."""
     if plan is None or args.dask_address or not plan.todo:
         return 0
-    from outputs import document as stage
-
-    stage.matcher_for(plan.catalogue_path, plan.overlay)
-    if len(plan.todo) > 1:  # the workers forked next share the backends, imported once
+    if len(plan.todo) > 1:  # the workers forked next share the matcher and the backends
         import extractors
+        from outputs import document as stage
 
+        stage.matcher_for(plan.catalogue_path, plan.overlay)
         extractors.load_backends()
     return len(plan.todo)
+
+
+def _read_ahead(plan) -> None:
+    """Hand the run's documents to the workers just forked, to be read while Prefect starts;
+    the flow takes the plan (the same run) and its tasks the outcomes."""
+    if plan is None or not plan.todo:
+        return
+    from flows import workers
+    from outputs import document as stage
+    from outputs import run as runs
+
+    workers.read_ahead(stage.ingest_one, [runs.reading(plan, p) for p in plan.todo])
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -133,8 +145,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             # the server starts while the matcher is built, workers forked and Prefect
             # imported here; the workers before any thread (the flow's are Prefect's)
-            with prefect_api(args.verbose) as api, \
+            with runs.handing_over(plan, **options), prefect_api(args.verbose) as api, \
                     document_workers(_local_documents(plan, args)):
+                _read_ahead(plan)
                 from flows.ingest import flow_for
 
                 with api.connected(), _prefect_silent(args.verbose):
