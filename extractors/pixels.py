@@ -126,7 +126,8 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
                     _square(PALE_OPEN_PT / pt))
     pale |= _on_fill(glyphs, pale)
     pale = _fill_small_holes(pale, pt)
-    paper = _paper_boxes(pale, arr, factor, MIN_AREA_PT2 / (pt * pt), MIN_BODY_PT / pt, colour)
+    paper = _paper_boxes(pale, arr, luma, factor, MIN_AREA_PT2 / (pt * pt), MIN_BODY_PT / pt,
+                         colour)
     pale = _opening(pale, _square(MIN_BODY_PT / pt))
     dark = _opening(ndimage.binary_fill_holes(ink & ~rules), _square(DARK_OPEN_PT / pt))
     min_px = MIN_AREA_PT2 / (pt * pt)
@@ -151,18 +152,26 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
 #: A hole in a pale fill is a white box drawn on it when it covers this share of its
 #: bounding box (a rounded box with its shadow cut off covers about 0.85).
 PAPER_SOLIDITY = 0.78
+#: ... and is at least this much lighter (0-255 luma) than the fill around it.
+PAPER_CONTRAST = 8
 
 
-def _paper_boxes(pale: np.ndarray, arr: np.ndarray, factor: float, min_px: float,
-                 thickness: float, colour: bool) -> list[Found]:
+def _paper_boxes(pale: np.ndarray, arr: np.ndarray, luma: np.ndarray, factor: float,
+                 min_px: float, thickness: float, colour: bool) -> list[Found]:
     """White boxes drawn on a pale fill (an item's box on a swimlane whose outline the scan
-    lost): the holes in the pale paint bigger than a word that fill their bounding box,
-    reported as boxes outlined in the fill's colour around them.
+    lost): the holes in the pale paint bigger than a word that fill their bounding box and
+    are clearly lighter than the fill around them (``PAPER_CONTRAST``; a very pale fill
+    that the scan's noise left patchy has holes of its own grey), reported as boxes
+    outlined in the fill's colour around them.
 
     >>> pale = np.ones((60, 90), dtype=bool); pale[20:40, 10:70] = False
-    >>> arr = np.full((60, 90, 3), 230, dtype=np.uint8)
-    >>> [(f.box, f.geometry) for f in _paper_boxes(pale, arr, 1.0, 50, 8, False)]
+    >>> arr = np.full((60, 90, 3), 230, dtype=np.uint8); arr[20:40, 10:70] = 255
+    >>> luma = arr[:, :, 0].astype(np.int16)
+    >>> [(f.box, f.geometry) for f in _paper_boxes(pale, arr, luma, 1.0, 50, 8, False)]
     [((10, 20, 70, 40), 'rect')]
+    >>> luma[20:40, 10:70] = 233  # as grey as the fill: a patch of it, not a box
+    >>> _paper_boxes(pale, arr, luma, 1.0, 50, 8, False)
+    []
     """
     from scipy import ndimage
 
@@ -177,7 +186,12 @@ def _paper_boxes(pale: np.ndarray, arr: np.ndarray, factor: float, min_px: float
         grown = (slice(max(0, region[0].start - 2), region[0].stop + 2),
                  slice(max(0, region[1].start - 2), region[1].stop + 2))
         ring = pale[grown]  # the fill around the box, in the window two pixels wider
-        line = _hex(arr[grown][ring]) if colour and ring.any() else None
+        inside = luma[region][mask]
+        paper = inside[inside >= INK_LUMA]  # the box's own pixels, not its text
+        if not ring.any() or not paper.size or \
+                np.median(paper) < np.median(luma[grown][ring]) + PAPER_CONTRAST:
+            continue
+        line = _hex(arr[grown][ring]) if colour else None
         out.append(Found(_image_box(region, factor), None, line, _geometry(mask)))
     return out
 
@@ -347,6 +361,8 @@ def _thin_rules(paint: np.ndarray, k: int) -> np.ndarray:
 #: A line at least this much darker (0-255 luma) than what lies on both sides of it is a
 #: seam between two fills (``_seams``), not part of either.
 SEAM_DEPTH = 15
+#: ... and runs along at least this share of the page (a lane's edge, not a letter's).
+SEAM_SHARE = 0.2
 
 
 def _seams(luma: np.ndarray, k: int) -> np.ndarray:
@@ -355,15 +371,18 @@ def _seams(luma: np.ndarray, k: int) -> np.ndarray:
     fills that touch (two swimlanes), which is paint like them and would join them into one
     shape.
 
-    >>> luma = np.full((9, 30), 240, dtype=np.int16); luma[4, :] = 190
-    >>> _seams(luma, 2)[:, 10].astype(int).tolist()
-    [0, 0, 0, 0, 1, 0, 0, 0, 0]
+    >>> luma = np.full((9, 30), 240, dtype=np.int16); luma[4, :] = 190; luma[2, 3:6] = 190
+    >>> _seams(luma, 2)[:, 10].astype(int).tolist(), bool(_seams(luma, 2)[2].any())
+    ([0, 0, 0, 0, 1, 0, 0, 0, 0], False)
     """
     out = np.zeros(luma.shape, dtype=bool)
     for axis in (0, 1):
         before = np.roll(luma, k, axis=axis)
         after = np.roll(luma, -k, axis=axis)
-        out |= (luma + SEAM_DEPTH < before) & (luma + SEAM_DEPTH < after)
+        seam = (luma + SEAM_DEPTH < before) & (luma + SEAM_DEPTH < after)
+        # only a long one: a letter's stroke or a speck is as dark, but short
+        length = max(3, int(SEAM_SHARE * luma.shape[1 - axis]))
+        out |= _opening(seam, (1, length) if axis == 0 else (length, 1))
     return out
 
 
