@@ -227,7 +227,7 @@ def test_a_stopped_run_ends_in_seconds_and_the_next_run_goes_on(tmp_path, stop, 
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == code
+    assert proc.returncode == code, err  # the line says why (an internal error: which)
     assert said in err and "Traceback" not in err
     assert prefect_servers(tmp_path / "prefect") == []  # its server stopped with it
     done = subprocess.run([str(exe), "ingest", str(inbox), "--out", str(out), "--wait", "5"],
