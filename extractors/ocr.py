@@ -82,6 +82,13 @@ def _split_at_gaps(idx: list[int], data: dict) -> list[list[int]]:
     return segments
 
 
+def _box_of(data: dict, idx: list[int]) -> tuple[int, int, int, int]:
+    """The pixel box around the words ``idx`` of a tesseract reading ``data``."""
+    return (min(data["left"][i] for i in idx), min(data["top"][i] for i in idx),
+            max(data["left"][i] + data["width"][i] for i in idx),
+            max(data["top"][i] + data["height"][i] for i in idx))
+
+
 #: Mean word confidence under which a page is OCR'd a second time without the median filter.
 RETRY_BELOW_CONF = 85.0
 #: OSD reads a copy of the page image reduced to this resolution: its cost falls with the
@@ -274,9 +281,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         segments = [piece for seg in _split_at_gaps(idx, data)
                     for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
-            pixel_box = (min(data["left"][i] for i in seg), min(data["top"][i] for i in seg),
-                         max(data["left"][i] + data["width"][i] for i in seg),
-                         max(data["top"][i] + data["height"][i] for i in seg))
+            pixel_box = _box_of(data, seg)
             text = " ".join(data["text"][i].strip() for i in seg)
             # on a colour image dark text is black, said so; on a grey one its colour is
             # unknown (None), so that no legend's "Svart: planlagt" is read into it
@@ -367,11 +372,9 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
             if min(float(read["conf"][i]) for i in idx) < UNREAD_MIN_CONF or \
                     sum(ch.isalnum() for ch in text) < 2:
                 continue
-            box = (min(read["left"][i] for i in idx) - pad + left,
-                   min(read["top"][i] for i in idx) - pad + top,
-                   max(read["left"][i] + read["width"][i] for i in idx) - pad + left,
-                   max(read["top"][i] + read["height"][i] for i in idx) - pad + top)
-            out.append(Line(text, box))
+            bx0, by0, bx1, by1 = _box_of(read, idx)  # in the padded crop
+            out.append(Line(text, (bx0 - pad + left, by0 - pad + top, bx1 - pad + left,
+                                   by1 - pad + top)))
     return out
 
 
@@ -485,10 +488,7 @@ def _sparse_pass(image: Image.Image, data: dict, known: list | None, lang: str) 
         for seg in _split_at_gaps(idx, read):
             text = " ".join(read["text"][i].strip() for i in seg).strip(" .,:;'\"-–|")
             if _worth_keeping(text):
-                out.append(Line(text, (min(read["left"][i] for i in seg),
-                                       min(read["top"][i] for i in seg),
-                                       max(read["left"][i] + read["width"][i] for i in seg),
-                                       max(read["top"][i] + read["height"][i] for i in seg))))
+                out.append(Line(text, _box_of(read, seg)))
     return out
 
 
