@@ -335,8 +335,7 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
     read alone inside its rim as a block of lines (at most ``MAX_UNREAD_SHAPES`` per page:
     headers first, then outlined boxes, then filled ones); what tesseract reads surely, with
     two letters or digits or more, is kept. ``image``: the cleaned page; boxes in pixels."""
-    words = [(data["left"][i] + data["width"][i] / 2, data["top"][i] + data["height"][i] / 2)
-             for i, t in enumerate(data["text"])
+    words = [_box_of(data, [i]) for i, t in enumerate(data["text"])
              if float(data["conf"][i]) >= 0 and sum(ch.isalnum() for ch in t) >= 2]
     min_w, min_h = (v / scale for v in MIN_READ_SHAPE_PT)
     area = image.width * image.height
@@ -345,9 +344,7 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
              and (s.box[2] - s.box[0]) * (s.box[3] - s.box[1]) <= 0.1 * area
              and (s.level is None or s.level >= pixels.INK_LUMA)]
     boxes.sort(key=lambda s: s.level is not None)  # outlined before filled
-    empty = [s for s in [*turned, *boxes]
-             if not any(s.box[0] <= x <= s.box[2] and s.box[1] <= y <= s.box[3]
-                        for x, y in words)]
+    empty = [s for s in [*turned, *boxes] if not any(_holds(s.box, w) for w in words)]
     inset = max(1, round(pixels.DARK_RIM_PT / scale)) + 1
     out = []
     for shape in empty[:MAX_UNREAD_SHAPES]:
