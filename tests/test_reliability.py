@@ -236,6 +236,38 @@ def test_a_stopped_run_ends_in_seconds_and_the_next_run_goes_on(tmp_path, stop, 
     assert len(pd.read_parquet(out / "roadmap.parquet")) > 0
 
 
+@pytest.mark.parametrize("stop, code, said", [
+    ("SIGTERM", ExitCode.terminated, "stopped (SIGTERM)"),
+    ("SIGINT", ExitCode.interrupted, "interrupted")])
+def test_a_stop_keeps_its_exit_code_when_the_unwinding_fails(monkeypatch, tmp_path, capsys,
+                                                             stop, code, said):
+    """Ctrl-C or SIGTERM landing in the middle of a call whose cleanup then fails (a library
+    reporting the stop to its API over a connection the signal cut): the run still ends as
+    stopped, with its exit code, and the line names the error; not as an internal error."""
+    import signal
+    import time
+
+    from veikart import cli
+
+    def stopped_while_cleaning_up(args):
+        try:
+            os.kill(os.getpid(), getattr(signal, stop))
+            time.sleep(10)
+        finally:
+            raise RuntimeError("the API refused the crash report")  # noqa: B012
+
+    monkeypatch.setattr(cli, "cmd_ingest", stopped_while_cleaning_up)
+    assert main(["ingest", str(tmp_path), "--out", str(tmp_path / "out")]) == code
+    err = capsys.readouterr().err
+    assert said in err and "RuntimeError while stopping: the API refused" in err
+    assert "internal error" not in err
+    # the next call, with no stop, reports its own error as it is
+    monkeypatch.setattr(cli, "cmd_ingest", lambda args: 1 / 0)
+    assert main(["ingest", str(tmp_path), "--out", str(tmp_path / "out")]) == \
+        ExitCode.other_error
+    assert "internal error: ZeroDivisionError" in capsys.readouterr().err
+
+
 def test_a_killed_runs_prefect_server_is_stopped_by_the_next_run(tmp_path):
     """SIGKILL leaves no chance to stop the API server a run started: its pid file does,
     and the next run (here one with nothing to read, which starts no flow) stops it."""

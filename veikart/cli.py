@@ -526,8 +526,35 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (a scheduler or service manager stopping the run): unwound like Ctrl-C."""
 
 
+#: The signal that stopped this call of :func:`main`, once one came: the stop's exit code
+#: stands even where the unwinding it started raised an error of its own (a step that
+#: cleans up after itself, or a library reporting the stop, meeting a half-done call).
+_stopped: int | None = None
+
+
 def _on_sigterm(_signum, _frame) -> None:
+    global _stopped
+    _stopped = _stopped or signal.SIGTERM
     raise Terminated()
+
+
+def _on_sigint(_signum, _frame) -> None:
+    global _stopped
+    _stopped = _stopped or signal.SIGINT
+    raise KeyboardInterrupt
+
+
+def _said_stopped(signum: int, during: BaseException | None = None) -> int:
+    """The one line and the exit code of a run stopped by ``signum``; ``during``: the error
+    the unwinding raised instead (named in the line: it did not cost any stored result)."""
+    after = (f" ({type(during).__name__} while stopping: "
+             f"{' '.join(str(during).split())[:200]})") if during is not None else ""
+    if signum == signal.SIGTERM:
+        _err("stopped (SIGTERM); nothing half-written is left, the next run goes on from "
+             f"here{after}")
+        return int(ExitCode.terminated)
+    _err(f"interrupted; nothing half-written is left, the next run goes on from here{after}")
+    return int(ExitCode.interrupted)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -535,22 +562,28 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as done:  # --help (0), or a mistake said in one line (2)
         return int(done.code or 0)
+    global _stopped
+    _stopped = None
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_sigint)
     try:
         return int(args.func(args))
     except VeikartError as err:
+        if _stopped is not None:
+            return _said_stopped(_stopped, err)
         _err(str(err))
         return int(err.exit_code)
     except Terminated:
-        _err("stopped (SIGTERM); nothing half-written is left, the next run goes on from here")
-        return int(ExitCode.terminated)
+        return _said_stopped(signal.SIGTERM)
     except KeyboardInterrupt:
-        _err("interrupted; nothing half-written is left, the next run goes on from here")
-        return int(ExitCode.interrupted)
+        return _said_stopped(signal.SIGINT)
     except BrokenPipeError:
         return ExitCode.ok
     except Exception as err:  # noqa: BLE001 - one line for the user; VEIKART_DEBUG=1 for more
+        if _stopped is not None:
+            return _said_stopped(_stopped, err)
         if os.environ.get("VEIKART_DEBUG"):
             raise
         _err(f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:300]} "
