@@ -23,7 +23,7 @@ from .geometry import frame_of, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 21
+METHOD = 22
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -260,7 +260,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
                for box in boxes_between_rules(rules, [f.box for f in found], 1 / scale)]
     turned = pixels.turned_shapes(image, found, scale)
-    image = pixels.clean_for_ocr(image, found, scale)
+    image = pixels.clean_for_ocr(image, found, scale, rules)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence

@@ -402,11 +402,51 @@ def _geometry(mask: np.ndarray) -> str:
         return "rect"
     cols = mask.sum(axis=0) / h
     end = cols[-max(2, w // 60):]
-    if cols[: w // 2].mean() < 0.85 or end.mean() >= POINT_END:
+    if cols[: w // 2].mean() < 0.85:
         return "rect"
+    if end.mean() >= POINT_END:
+        return "homePlate" if _blunt_point(mask) else "rect"
     rows = np.nonzero(mask[:, -max(2, w // 60):].any(axis=1))[0]
     middle = (rows.min() + rows.max()) / 2
     return "homePlate" if abs(middle - h / 2) < 0.2 * h else "rect"
+
+
+#: A shape's right edge that recedes by this share of its height at its top and bottom, and
+#: by half as much still at ``POINT_DEPTH`` of its height in from them, ends in a point,
+#: however blunt (a rounded corner bends only in its last rows: a default rounded box's
+#: radius is a sixth of its height).
+POINT_RECEDES = 0.2
+POINT_DEPTH = 0.15
+
+
+def _blunt_point(mask: np.ndarray) -> bool:
+    """Whether the right edge of ``mask`` recedes from its middle to its top and bottom
+    like a pentagon's point, which the scan's blur and the opening of the fill mask have
+    blunted (the point of a bar as wide as the page is a few points deep, so its last
+    columns are more than :data:`POINT_END` filled).
+
+    >>> box = np.ones((40, 200), dtype=bool)
+    >>> tip = box.copy()
+    >>> for r in range(40):
+    ...     tip[r, 200 - abs(20 - r) * 12 // 20:] = False
+    >>> _blunt_point(box), _blunt_point(tip)
+    (False, True)
+    >>> rounded = box.copy()
+    >>> for r in range(7):
+    ...     rounded[r, 200 - 7 + round((49 - (7 - r) ** 2) ** 0.5):] = False
+    ...     rounded[39 - r, 200 - 7 + round((49 - (7 - r) ** 2) ** 0.5):] = False
+    >>> _blunt_point(rounded)
+    False
+    """
+    h = mask.shape[0]
+    filled = mask.any(axis=1)
+    right = np.where(filled, mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1), -1)
+    middle = float(np.median(right[int(0.4 * h):max(int(0.4 * h) + 1, int(0.6 * h))]))
+    depth = max(1, round(POINT_DEPTH * h))
+    ends = (right[0], right[-1])
+    inside = (right[depth], right[h - 1 - depth])
+    return all(middle - e >= POINT_RECEDES * h and middle - i >= POINT_RECEDES * h / 2
+               for e, i in zip(ends, inside, strict=True))
 
 
 def _outlined(lines, arr, factor, min_px, k, colour):
@@ -503,7 +543,8 @@ def _one_band(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
     return filled.mean() >= 0.9
 
 
-def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int) -> None:
+def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int, run: int
+                       ) -> None:
     """Turn a dark shape's light text into dark text on paper, in place. The shape's found
     box is a rectangle, but a band left a little tilted by the scan, or an arrow, reaches
     over and under it, and a label cut there is lost: so each column is turned from the
@@ -524,7 +565,27 @@ def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int) -> N
     turned[np.abs(window - shape.level) <= 24] = 255.0  # the fill itself: paper
     edge = (rows <= first + 1) | (rows >= last - 1) | (cols < x0 + rim) | (cols >= x1 - rim)
     turned[edge & inside] = 255.0
+    # a light line across it (the grid line between a table header's rows), turned dark, is
+    # no text: a run of it longer than a letter's stroke stays paper, and so does the rest of
+    # a row that such runs cross for a third of the shape's width (the columns' reach cut
+    # the line up); a row of text has no such run
+    light = (inside & (turned < 128)).astype(np.uint8)
+    across = _opened(light, run, 1)
+    rows_of_line = across.sum(axis=1) >= (x1 - x0) / 3
+    rows_of_line |= np.roll(rows_of_line, 1) | np.roll(rows_of_line, -1)
+    line = across.astype(bool) | _opened(light, run, 0).astype(bool) | (
+        rows_of_line[:, None] & light.astype(bool))
+    turned[line] = 255.0
     window[inside] = turned[inside]
+
+
+def _opened(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """A 0/1 ``mask`` opened by a line of ``length`` pixels (odd) along ``axis``: its runs
+    at least that long, in time linear in its size."""
+    from scipy import ndimage
+
+    return ndimage.maximum_filter1d(ndimage.minimum_filter1d(mask, length, axis=axis),
+                                    length, axis=axis)
 
 
 def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: float
@@ -542,16 +603,31 @@ def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
             or (s.box[2] - s.box[0] >= band_w and s.box[3] - s.box[1] >= band_h)]
 
 
-def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float
-                  ) -> Image.Image:
+#: A box's outline, and a rule, is turned to paper for OCR where it runs straight for at
+#: least this many points (tesseract reads an outline beside a word as "|", "[" or "J", and
+#: joins the lines of two boxes across it into one); a letter's stem is shorter...
+OUTLINE_RUN_PT = 10.0
+#: ... looked for this many points either side of the box's edge, or the rule...
+OUTLINE_BAND_PT = 3.0
+#: ... in paint darker than this (a grey outline too)...
+OUTLINE_LUMA = 200
+#: ... and thinner than this across (a scanned 1 pt outline is 1-2 pt; a bold title's stem,
+#: as long, is thicker).
+OUTLINE_THICK_PT = 3.0
+
+
+def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float,
+                  rules: list[tuple[int, int, int, int]] = ()) -> Image.Image:
     """A copy of a greyscale page image that tesseract reads better: inside each pale
     filled shape the fill is turned to paper (each pixel scaled by the fill's level, so dark
-    text stays dark), and a big dark shape's light text is turned to dark text on paper
-    (:func:`turned_shapes`). Tesseract binarizes a page with one threshold, which loses text
-    on a darker fill; this keeps every box's text where it is. Nothing outside a shape
-    changes."""
+    text stays dark), a big dark shape's light text is turned to dark text on paper
+    (:func:`turned_shapes`), and the straight lines along the shapes' edges and the
+    ``rules`` (pixel boxes) are turned to paper (:func:`_erase_outlines`). Tesseract
+    binarizes a page with one threshold, which loses text on a darker fill; this keeps every
+    box's text where it is. Nothing away from a shape or a rule changes."""
     arr = np.asarray(grey, dtype=np.float32).copy()
     reach = round(DARK_REACH_PT / points_per_pixel)
+    run = max(3, round(OUTLINE_RUN_PT / points_per_pixel)) | 1  # odd: centred windows
     pale = [s for s in shapes if s.level is not None and s.level >= INK_LUMA]
     dark = turned_shapes(grey, shapes, points_per_pixel)
     for s in sorted(pale + dark,
@@ -566,5 +642,52 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
             rim = arr[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g]
             rim[np.abs(rim - s.level) <= 14] = 255.0
         else:  # dark (a header, or a long thin band): its light text becomes dark
-            _darken_light_text(arr, s, reach, max(1, round(DARK_RIM_PT / points_per_pixel)))
+            _darken_light_text(arr, s, reach, max(1, round(DARK_RIM_PT / points_per_pixel)),
+                               run)
+    # along the edges of the shapes but the dark ones (an icon, or bold letters, whose
+    # edges run through the text beside them); across the rules and the turned shapes,
+    # whose light grid lines (a table header's) are dark now
+    _erase_outlines(arr, [s.box for s in shapes if s.level is None or s.level >= INK_LUMA],
+                    list(rules) + [s.box for s in dark], points_per_pixel)
     return Image.fromarray(arr.astype(np.uint8))
+
+
+def _erase_outlines(arr: np.ndarray, boxes: list[tuple[int, int, int, int]],
+                    wholes: list[tuple[int, int, int, int]], points_per_pixel: float) -> None:
+    """Turn to paper, in ``arr``, the thin straight runs of paint of at least
+    :data:`OUTLINE_RUN_PT` along the edges of ``boxes`` and anywhere in ``wholes`` (all
+    pixel boxes): outlines, rules and grid lines, not the text inside a box, which keeps its
+    margin, and no letter's stroke, which is shorter or thicker.
+
+    >>> arr = np.full((60, 120), 255.0); arr[10, 10:110] = arr[50, 10:110] = 40
+    >>> arr[10:51, 10] = arr[10:51, 109] = 40   # a box's outline
+    >>> arr[25:33, 30:34] = 0                   # a letter in it, near no edge
+    >>> arr[20:28, 12:14] = 0                   # a short stem right at its edge
+    >>> _erase_outlines(arr, [(11, 11, 109, 50)], [], 1.0)
+    >>> int((arr[10] < 255).sum()), int((arr[:, 10] < 255).sum()), int((arr < 255).sum())
+    (0, 0, 48)
+    """
+    from scipy import ndimage
+
+    g = max(1, round(OUTLINE_BAND_PT / points_per_pixel))
+    h, w = arr.shape
+    band = np.zeros((h, w), dtype=bool)
+    for x0, y0, x1, y1 in boxes:
+        top, bottom = max(0, y0 - g), min(h, y1 + g)
+        left, right = max(0, x0 - g), min(w, x1 + g)
+        band[top:bottom, left:x0 + g] = band[top:bottom, max(0, x1 - g):right] = True
+        band[top:y0 + g, left:right] = band[max(0, y1 - g):bottom, left:right] = True
+    for x0, y0, x1, y1 in wholes:
+        band[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g] = True
+    if not band.any():
+        return
+    paint = (band & (arr < OUTLINE_LUMA)).astype(np.uint8)
+    run = max(3, round(OUTLINE_RUN_PT / points_per_pixel)) | 1  # odd: centred windows
+    thick = max(3, round(OUTLINE_THICK_PT / points_per_pixel)) | 1
+
+    lines = np.zeros_like(paint)
+    for along, across in ((1, 0), (0, 1)):  # horizontal runs, then vertical ones
+        # a run that is thin across it (a letter's stroke that long is thicker)
+        lines |= _opened(paint, run, along) & (1 - _opened(paint, thick, across))
+    grown = ndimage.maximum_filter1d(ndimage.maximum_filter1d(lines, 3, axis=0), 3, axis=1)
+    arr[grown.astype(bool)] = 255.0  # (and the pixel either side: the line's blur)

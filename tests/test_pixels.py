@@ -312,3 +312,58 @@ def test_a_faint_blurred_rule_across_the_page_is_a_rule_where_it_is_darkest():
     assert len(rules) == 1, rules
     x0, y0, x1, y1 = rules[0]
     assert x0 < 150 and x1 > 3800 and abs((y0 + y1) / 2 - 880) <= 6 and y1 - y0 <= 12
+
+
+def test_box_outlines_close_to_their_text_are_turned_to_paper_for_ocr():
+    """Rounded boxes in a grid, their text 2 pt from the outline, blurred as a scan is:
+    tesseract read each outline into the word beside it ("[rmebeoking", "||smarte").
+    Cleaned for OCR, the outlines are paper and every word is read as drawn, and the text
+    inside keeps its ink."""
+    from extractors import ocr
+
+    img = Image.new("RGB", (px(960), px(300)), "white")
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, px(9))
+    texts = ["Timebooking (Nasjonal)", "Dokumentdeling via", "Pasientbrev DIPS",
+             "Digitale skjema", "Smarte brev", "Innsyn 12-16", "Kurve i nord", "Samvalg",
+             "Standarddialog"]
+    for k, text in enumerate(texts):
+        x0, y0 = 40 + (k % 3) * 150, 40 + (k // 3) * 30
+        d.rounded_rectangle([px(x0), px(y0), px(x0 + 146), px(y0 + 26)], radius=px(4),
+                            outline="#505050", width=2)
+        d.text((px(x0 + 2), px(y0 + 8)), text, fill="black", font=font)
+    img = img.rotate(1.5, resample=Image.Resampling.BICUBIC, fillcolor="white").rotate(
+        -1.5, resample=Image.Resampling.BICUBIC, fillcolor="white").filter(
+        ImageFilter.GaussianBlur(0.7))
+    grey = img.convert("L")
+    found = pixels.find_shapes(img, PT)
+    assert len([f for f in found if f.line is not None or f.level is None]) >= 9
+    clean = pixels.clean_for_ocr(grey, found, PT, ocr.find_rules(grey))
+    data = ocr._tesseract(clean.filter(ImageFilter.MedianFilter(3)), ocr.OCR_LANG, 3)
+    assert [w for w in data["text"] if w.strip()] == " ".join(texts).split()
+    x0, y0 = px(40), px(40)
+    assert np.asarray(clean, dtype=np.int16)[y0 + px(8):y0 + px(18),
+                                              x0 + px(2):x0 + px(60)].min() < 80
+
+
+def test_a_light_grid_line_in_a_dark_table_header_is_not_turned_into_a_bar():
+    """A scanned table header (tests/data/scan_table_header.png: the top of a generated
+    deck's scan at 250 dpi, straightened): navy "Region" and "Periode" cells over the
+    period cells, a white grid line between the rows. Turning the cells' white text dark
+    had turned the grid line within their reach into a black bar over "2023 - 2024", which
+    the page pass read as letters ("VIDERE 2024"). The line stays paper and the label is
+    read."""
+    from pathlib import Path
+
+    from extractors import ocr
+
+    img = Image.open(Path(__file__).parent / "data" / "scan_table_header.png")
+    pt = 72 / 250
+    clean = pixels.clean_for_ocr(img, pixels.find_shapes(img, pt, False), pt,
+                                 ocr.find_rules(img))
+    cell = np.asarray(clean, dtype=np.int16)[:, 490:1400] < 128  # the "2023 - 2024" cell
+    longest = max(len(run) for row in cell for run in
+                  "".join("#" if v else "." for v in row).split("."))
+    assert longest * pt < 10, f"a dark run of {longest * pt:.0f} pt across the cell"
+    words = [w for w in ocr._tesseract(clean, ocr.OCR_LANG, 11)["text"] if w.strip()]
+    assert "2023" in words and "2024" in words and "Region" in words, words
