@@ -27,6 +27,7 @@ points with the origin top-left (see ``extractors.model``).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -652,7 +653,10 @@ def _aligned(labels: list[Label], direction: str) -> list[Label]:
     def box(lb):  # the shape a label is drawn on lines up even where its text does not
         return lb.frame or lb.bbox
 
-    keys = ([lambda lb: lb.cy, lambda lb: (box(lb)[1] + box(lb)[3]) / 2] if direction == "x"
+    # (a row's labels are centred, or wrapped ones hang from the same top or stand on the
+    # same baseline: "Helse" / "Midt-Norge" beside "Vest")
+    keys = ([lambda lb: lb.cy, lambda lb: (box(lb)[1] + box(lb)[3]) / 2,
+             lambda lb: lb.bbox[1], lambda lb: lb.bbox[3]] if direction == "x"
             else [lambda lb: lb.bbox[0], lambda lb: lb.cx, lambda lb: lb.bbox[2],
                   lambda lb: box(lb)[0], lambda lb: (box(lb)[0] + box(lb)[2]) / 2])
     def across(lb):  # a label's extent across the axis's direction
@@ -835,7 +839,8 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
             best = (cost, axis)
     axis = best[1]
     seams = _drawn_seams(axis)
-    ruled = {**_separator_bounds(axis, shapes, page_area, boxes), **seams}
+    ruled = {**_separator_bounds(axis, shapes, page_area, boxes), **_lane_bounds(axis, boxes),
+             **seams}
     axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
     if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
         axis.bounds = clustered
@@ -928,6 +933,37 @@ def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]
     return [tuple(r) for k, r in enumerate(runs) if k not in claimed]
 
 
+def _lane_bounds(axis: Axis, boxes: list[BBox]) -> dict[int, float]:
+    """Edges the lanes draw: a label drawn on a shape that holds items too (a swimlane's
+    fill, a column's panel) governs that shape, so its band ends where the shape ends,
+    however the items or the white space lie (an item low in the next lane, whose fill the
+    scan lost, is the next lane's). Between two such shapes, the edge is the middle of the
+    gap between them."""
+    def lane(label: Label) -> tuple[float, float] | None:
+        if label.extent == label.bbox:
+            return None
+        x0, y0, x1, y1 = label.extent
+        lx0, ly0, lx1, ly1 = label.bbox
+        holds = any(x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1
+                    and not (b[0] < lx1 and lx0 < b[2] and b[1] < ly1 and ly0 < b[3])
+                    for b in boxes)
+        return _span(label.extent, axis.direction) if holds else None
+
+    out = {}
+    for k, (a, b) in enumerate(itertools.pairwise(axis.labels)):
+        sa, sb = lane(a), lane(b)
+        edge = ((sa[1] + sb[0]) / 2 if sa and sb else sa[1] if sa else sb[0] if sb else None)
+        # (a shape that reaches past the next label's middle is no lane of one label)
+        if edge is not None and _middle(a, axis.direction) < edge < _middle(b, axis.direction):
+            out[k] = edge
+    return out
+
+
+def _middle(label: Label, direction: str) -> float:
+    lo, hi = _span(label.bbox, direction)
+    return (lo + hi) / 2
+
+
 def _drawn_seams(axis: Axis) -> dict[int, float]:
     """Edges the headers draw themselves: two neighbouring labels drawn on shapes that meet
     (chevrons or bars of a period band laid end to end) end their bands where the shapes
@@ -941,6 +977,11 @@ def _drawn_seams(axis: Axis) -> dict[int, float]:
         if -0.1 * size <= blo - ahi <= 0.1 * size:
             out[k] = (ahi + blo) / 2
     return out
+
+
+#: A rule up to this many points inside the next label's own shape still runs between the
+#: two (a scan finds a lane's fill a point or two over the rule that ends the lane above).
+RULE_SLACK = 3.0
 
 
 def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
@@ -963,7 +1004,7 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
         lo = a.extent[0] if axis.direction == "x" else a.extent[1]
         hi = b.extent[0] if axis.direction == "x" else b.extent[1]
-        between = [r for r in rules if lo + 1 < r <= hi + 1
+        between = [r for r in rules if lo + 1 < r <= hi + RULE_SLACK
                    and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans)]
         if between:
             out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
@@ -1268,13 +1309,16 @@ def _inside(boxes: list[BBox], axis: Axis | None) -> list[BBox]:
 
 
 def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
-                   taken: set[int]) -> list[Label]:
+                   taken: set[int], band: tuple[float, float] | None = None) -> list[Label]:
     """Short texts that stand in line with an axis's labels (in the header row, in the
-    label column) but name nothing veikart knows: labels of unknown value, so that the items
-    under them get no period or region rather than a neighbour's."""
+    label column; ``band``: across it, from here to there) but name nothing veikart knows:
+    labels of unknown value, so that the items under them get no period or region rather
+    than a neighbour's."""
     across = "y" if direction == "x" else "x"
     lo = min(_span(lb.bbox, across)[0] for lb in chosen)
     hi = max(_span(lb.bbox, across)[1] for lb in chosen)
+    if band is not None:
+        lo, hi = min(lo, band[0]), max(hi, band[1])
     # a column of labels holds a label on one line wider than the others wrapped over two
     reach = hi + 2 if direction == "x" else hi + max(2.0, hi - lo)
     out = []
@@ -1299,13 +1343,15 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
 
 
 def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],
-                    cands: list[Candidate]) -> list[Label]:
+                    cands: list[Candidate], taken: set[int] | None = None) -> list[Label]:
     """Header shapes in line with an axis's drawn headers (the same row or column, as
     thick, about as long, of the same fill) that no label was read from (white text on a
     dark chevron that OCR lost): labels of unknown value, so that the items under them get
-    no period or region rather than a neighbour's."""
+    no period or region rather than a neighbour's. One drawn header alone has them only
+    where ``taken`` (the texts that are labels or legend entries) is given: a shape with one
+    of those in it is no unread header."""
     frames = [lb.frame for lb in chosen]
-    if len(frames) < 2 or any(f is None for f in frames):
+    if len(frames) < (1 if taken is not None else 2) or any(f is None for f in frames):
         return []
     across = "y" if direction == "x" else "x"
     cross = [_span(f, across) for f in frames]
@@ -1327,10 +1373,51 @@ def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],
         inside = [i for i, c in enumerate(cands) if c.bbox is not None
                   and shape.bbox[0] <= (c.bbox[0] + c.bbox[2]) / 2 <= shape.bbox[2]
                   and shape.bbox[1] <= (c.bbox[1] + c.bbox[3]) / 2 <= shape.bbox[3]]
+        if taken is not None and len(frames) == 1 and set(inside) & taken:
+            continue  # another axis's header, or a legend's box
         text = " ".join(" ".join(cands[i].text.split()) for i in inside) or "(unread)"
         out.append(Label(chosen[0].kind, None, tuple(inside), shape.bbox, text,
                          frame=shape.bbox))
     return out
+
+
+def _lone_header_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
+                      only: str | None, taken: set[int] | None) -> Axis | None:
+    """The one label read of a row (a column) of drawn headers whose others' text OCR lost
+    ("Vest" on one of two bands): with those headers as labels of unknown value, an axis,
+    so that the items under them get no value rather than the one label's, or the page's
+    (a lone region label at the top of the page would be read as the page's region)."""
+    if taken is None or len(labels) != 1 or labels[0].frame is None:
+        return None
+    frame = labels[0].frame
+    fills = {sh.fill for sh in shapes if sh.bbox == frame}
+    for direction in [only] if only else ["x", "y"]:
+        across = "y" if direction == "x" else "x"
+        lo, hi = _span(frame, across)
+        along = _span(frame, direction)
+
+        def a_header(sh: Shape, lo=lo, hi=hi, along=along, across=across,
+                     direction=direction) -> bool:
+            """A piece of a header like the label's: of its fill, about as thick, and a
+            good part of its length (a legend's swatch, a logo's box are not)."""
+            slo, shi = _span(sh.bbox, across)
+            a, b = _span(sh.bbox, direction)
+            return (sh.geometry != "line" and sh.fill in fills
+                    and 0.5 * (hi - lo) <= shi - slo <= 1.5 * (hi - lo)
+                    and b - a >= 0.25 * (along[1] - along[0]))
+
+        # texts in the header band over pieces of a header like it (a header's pieces, its
+        # text taller than it: OCR's letters from its lost text), then shapes with none
+        peers = [lb for lb in _unknown_peers(labels, direction, cands, taken, band=(lo, hi))
+                 if any(a_header(sh) and sh.bbox[0] < lb.bbox[2] and lb.bbox[0] < sh.bbox[2]
+                        and sh.bbox[1] < lb.bbox[3] and lb.bbox[1] < sh.bbox[3]
+                        for sh in shapes)]
+        peers += _unread_headers(labels + peers, direction, shapes, cands, taken)
+        if peers:
+            key = (lambda lb: lb.bbox[0]) if direction == "x" else (lambda lb: lb.bbox[1])
+            return _make_axis(kind, sorted(labels + peers, key=key), direction, cands, shapes,
+                              page_area, boxes)
+    return None
 
 
 def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
@@ -1339,7 +1426,7 @@ def _best_axis(kind: str, labels: list[Label], cands, shapes, page_area, boxes,
     rows = _aligned(labels, "x") if only in (None, "x") else []
     cols = _aligned(labels, "y") if only in (None, "y") else []
     if not rows and not cols:
-        return None
+        return _lone_header_axis(kind, labels, cands, shapes, page_area, boxes, only, taken)
     if rows and cols:
         if len(rows) != len(cols):
             direction = "x" if len(rows) > len(cols) else "y"

@@ -196,9 +196,10 @@ _SHORT_WORDS = "i|på|pa|om|og|en|et"
 _PERIOD_JUNK = re.compile(rf"^(?!(?:{_SHORT_WORDS})\s)(?:[^\s\d]{{1,2}}|\d)\s+(?=20\d\d)", re.I)
 #: The same glyph before a header of words: one or two letters that are no word.
 _TERM_JUNK = re.compile(rf"^(?!(?:{_SHORT_WORDS}|nå)\s)[^\s\d]{{1,2}}\s+(?=\w{{3,}})", re.I)
-#: (OCR reads "g" as "c" or "q" and "i" as "l" or "1": "Lencer SIKT")
-_LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:(?:len[gcq](?:er|re)|lang)\s+s[il1]kt|langsiktig|"
-                        r"senere|fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
+#: (OCR reads "g" as "c" or "q" and "i" as "l" or "1", and may lose the space: "Lencer SIKT",
+#: "Lencersikt")
+_LONG_TERM = re.compile(r"^[^\w]*(?:på\s+)?(?:len[gcq](?:er|re)\s*s[il1]kt|lang\s+s[il1]kt|"
+                        r"langsiktig|senere|fremtid(?:en)?|framtid(?:en)?|på sikt)[^\w]*$", re.I)
 #: The other columns of a "now, next, later" roadmap.
 _SHORT_TERM = re.compile(r"^[^\w]*(?:(?:på\s+)?kort\s+sikt|kortsiktig|nå|i\s+dag|"
                          r"nåsituasjon(?:en)?)[^\w]*$", re.I)
@@ -252,6 +253,8 @@ def period(text: str) -> Period | None:
     ('2027→', '2027→', '2027→')
     >>> period("Oo LENGER SIKT").label, period("i lang sikt") is None, period("Lencer SIKT").label
     ('Lenger sikt', True, 'Lenger sikt')
+    >>> period("Lencersikt").label, period("langsikt") is None
+    ('Lenger sikt', True)
     >>> [period(t).label for t in ("2023/2024", "2023 til 2024", "2027 og senere", "Etter 2026",
     ...                             "På lengre sikt", "Senere", "År 2025", "2027 ff.")]
     ['2023-2024', '2023-2024', '2027→', '2027→', 'Lenger sikt', 'Lenger sikt', '2025', '2027→']

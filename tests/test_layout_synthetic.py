@@ -647,3 +647,96 @@ def test_headers_a_little_left_of_their_first_sub_column_lead_them_all(matcher):
     assert got == {"Timebooking": "2024", "Samvalg": "2024", "Smarte brev": "2024",
                    "Rekvisisjonshotell": "2023", "Behandlingsplan": "2023",
                    "Timer 2.0": "2023", "Innsyn 12-16": "Lenger sikt"}
+
+
+def test_a_lane_rule_just_inside_the_next_lane_s_fill_still_parts_the_lanes(matcher):
+    """Swimlanes on a scan (boxes as OCR read them): the middle lane's fill was not found
+    (too pale), and the lane below's fill was found 2 pt over the rule that ends the lane
+    above. The rule still parts them: the items low in the middle lane, above the rule,
+    stay in it rather than going to the lane below by the white space between items."""
+    shapes = [Shape((20, 105, 662, 237), "E9F0F8", None, "rect"),
+              Shape((23, 370, 147, 460), "E6EEE6", None, "rect"),
+              Shape((19, 372, 824, 374), None, "000000", "line")]
+    read = [((209, 78, 232, 91), "2024"), ((384, 81, 406, 89), "2025"),
+            ((556, 81, 578, 89), "2026"), ((721, 81, 754, 89), "2027 →"),
+            ((66, 166, 86, 173), "Vest"), ((19, 302, 61, 310), "Sør-Øst"),
+            ((65, 438, 87, 446), "HMN"),
+            ((497, 143, 607, 168), "Sammenhengende digital helsetjeneste"),
+            ((667, 180, 774, 187), "Forbedret CheckWare-løsning"),
+            ((316, 202, 362, 209), "Innsyn 12-16"), ((720, 217, 753, 223), "Timer 2.0"),
+            ((697, 268, 800, 277), "Nye skjemaer på Helsenorge"),
+            ((687, 297, 801, 305), "Innføring dokumentdeling steg 2"),
+            ((497, 272, 573, 289), "Pasientskjema i DIPS"), ((208, 279, 239, 288), "Samvalg"),
+            ((148, 345, 282, 353), "Digital utsending av brev til pårørende"),
+            ((694, 345, 759, 362), "Ny API løsning for skjema"),
+            ((692, 389, 784, 397), "Digitale kurs og opplæring"),
+            ((160, 392, 289, 419), "Brev til pasient via Helsenorge"),
+            ((535, 395, 596, 413), "Nytt regime for mottak og testing"),
+            ((347, 401, 440, 409), "Digital dialog med fastlege"),
+            ((700, 423, 762, 430), "Felles tillitsmodell"),
+            ((327, 437, 468, 458), "Pasientoppgave - registrere informasjon (skjema)"),
+            ((696, 457, 785, 474), "Digital behandlings- og egenbehandlingsplan 2.0"),
+            ((488, 477, 604, 495), "Checkware skjema integrert med Helsenorge")]
+    blocks = [Block("ocr_block", [Line(text, bbox)], bbox) for bbox, text in read]
+    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    region = {it.text: it.region for it in norm.items}
+    for text in ("Samvalg", "Digital utsending av brev til pårørende",
+                 "Ny API løsning for skjema"):
+        assert region[text] == "Helse Sør-Øst", text
+    for text in ("Digital dialog med fastlege", "Felles tillitsmodell",
+                 "Checkware skjema integrert med Helsenorge"):
+        assert region[text] == "Helse Midt-Norge", text
+
+
+def test_the_one_header_read_of_a_row_of_drawn_headers_is_no_page_region(matcher):
+    """A scan's header row of two navy bands: "Vest" read on the right one, the left one's
+    two-line white text ("Helse" / "Midt-Norge") taller than its band, which was found in
+    pieces and read as letters. The lone "Vest" near the top of the page is not the page's
+    region: the left band is a header of unknown value, its items get no region (and the
+    reason), the right band's items are Vest's."""
+    shapes = [Shape((122, 75, 306, 90), "1F6E8C", None, "rect"),
+              Shape((327, 75, 526, 90), "1F6E8C", None, "rect"),
+              Shape((536, 76, 941, 98), "1F6E8C", None, "rect")]
+    read = [((22, 21, 459, 44), "Veikart digitale innbyggertjenester"),
+            ((723, 82, 752, 91), "Vest"), ((273, 87, 361, 96), "— Mysa SNE"),
+            ((23, 142, 77, 151), "2023-24"), ((24, 200, 94, 209), "2025-2026"),
+            ((126, 108, 355, 120), "• Timebooking (Nasjonal timetjeneste)"),
+            ((126, 125, 299, 136), "• Timevisning via Helsenorge"),
+            ((539, 109, 884, 121), "• Dialog med inneliggende pasient"),
+            ((539, 125, 700, 138), "• Smarte brev"),
+            ((125, 198, 272, 210), "• Tilbakemeldingsskjema"),
+            ((538, 201, 708, 213), "• Ny videoleverandør")]
+    blocks = [Block("ocr_block", [Line(text, bbox)], bbox) for bbox, text in read]
+    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    by_text = {it.text: it for it in norm.items}
+    for text in ("Timebooking (Nasjonal timetjeneste)", "Tilbakemeldingsskjema"):
+        assert by_text[text].region is None, text
+        assert "names no region" in by_text[text].layout_evidence
+    assert by_text["Smarte brev"].region == "Helse Vest"
+    assert by_text["Ny videoleverandør"].region == "Helse Vest"
+    assert by_text["Ny videoleverandør"].period == "2025-2026"
+    assert all(it.region != "Helse Vest" for it in norm.items if it.bbox[2] < 530)
+
+
+def test_a_wrapped_header_hanging_from_the_row_s_top_is_one_of_the_row(matcher):
+    """Region headers across the top as OCR boxes them: three on one line, the fourth
+    wrapped over two ("Helse" / "Midt-Norge"), its middle a line lower. It hangs from the
+    same top as the others: one row of four, and its column's items are Midt-Norge's, not
+    the column's before it."""
+    heads = [((229, 64, 251, 74), ["Nord"]), ((433, 64, 453, 72), ["Vest"]),
+             ((625, 61, 662, 73), ["Sør-Øst"]), ((802, 66, 889, 92), ["Helse", "Midt-Norge"])]
+    blocks = []
+    for (x0, y0, x1, y1), lines in heads:
+        step = (y1 - y0) / len(lines)
+        blocks.append(Block("ocr_block", [Line(t, (x0, y0 + k * step, x1, y0 + (k + 1) * step))
+                                          for k, t in enumerate(lines)], (x0, y0, x1, y1)))
+    blocks += [label(23, 120, "2023 - 2024", 50), label(22, 230, "2025-2026", 45)]
+    for k, (x, _) in enumerate([(180, 0), (390, 0), (590, 0), (790, 0)]):
+        blocks += [box(x, 110, [("Samvalg", "Smarte brev", "Timer 2.0", "Kurve i nord")[k]],
+                       w=150, bullets=False),
+                   box(x, 225, [("Innsyn 12-16", "Standarddialog", "Behandlingsplan",
+                                 "Utvidet videofunksjonalitet")[k]], w=150, bullets=False)]
+    got = placed(matcher, blocks)
+    assert got["Kurve i nord"] == ("Helse Midt-Norge", "2023-2024")
+    assert got["Utvidet videofunksjonalitet"] == ("Helse Midt-Norge", "2025-2026")
+    assert got["Timer 2.0"] == ("Helse Sør-Øst", "2023-2024")
