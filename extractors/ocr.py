@@ -254,12 +254,13 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                                            fillcolor=(255, 255, 255))
     rules = find_rules(image)
     found = pixels.find_shapes(colour_image, scale, colour)
+    turned = pixels.turned_shapes(image, found, scale)
+    drawn = pixels.with_bands_joined(found, turned)  # a header band, not its pieces
     shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
     shapes += [Shape(tuple(v * scale for v in f.box), f.fill, f.line, f.geometry)
-               for f in found]
+               for f in drawn]
     shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
-               for box in boxes_between_rules(rules, [f.box for f in found], 1 / scale)]
-    turned = pixels.turned_shapes(image, found, scale)
+               for box in boxes_between_rules(rules, [f.box for f in drawn], 1 / scale)]
     image = pixels.clean_for_ocr(image, found, scale, rules)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
@@ -282,7 +283,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                     for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
             pixel_box = _box_of(data, seg)
-            text = " ".join(data["text"][i].strip() for i in seg)
+            text = _with_arrow(" ".join(data["text"][i].strip() for i in seg), pixel_box, image)
             # on a colour image dark text is black, said so; on a grey one its colour is
             # unknown (None), so that no legend's "Svart: planlagt" is read into it
             ink = _ink(colour_image, pixel_box) if colour else None
@@ -300,7 +301,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     for line in alone + _unread_words(image, filtered, data, lang, [ln.bbox for ln in alone]):
         box = tuple(v * scale for v in line.bbox)
         ink = _ink(colour_image, line.bbox) if colour else None
-        blocks.append(Block("ocr_block", [Line(line.text, box, color=ink)], box))
+        text = _with_arrow(line.text, line.bbox, image)
+        blocks.append(Block("ocr_block", [Line(text, box, color=ink)], box))
     return blocks, _mean_conf(data), shapes
 
 
@@ -309,6 +311,43 @@ def _ink(colour_image: Image.Image, pixel_box) -> str:
     return pixels.text_colour(colour_image, pixel_box) or "000000"
 
 
+def _with_arrow(text: str, box, image: Image.Image) -> str:
+    """A bare year's line, with " →" when an arrow (or a dash) is drawn right after it that
+    tesseract did not read ("2027 →" with a small arrow: a period label meaning "and
+    later"): a piece of ink within two line heights to its right, at least half a line
+    height long and less than half as tall, across the line's middle. Any other line
+    as it is.
+
+    >>> img = Image.new("L", (200, 40), 255)
+    >>> draw = ImageDraw.Draw(img)
+    >>> draw.rectangle((70, 19, 84, 20), fill=0)   # a thin arrow's shaft
+    >>> _with_arrow("2027", (20, 12, 60, 28), img), _with_arrow("Samvalg", (20, 12, 60, 28), img)
+    ('2027 →', 'Samvalg')
+    >>> draw.rectangle((70, 12, 84, 28), fill=255); draw.point((72, 20), fill=0)   # a speck
+    >>> _with_arrow("2027", (20, 12, 60, 28), img)
+    '2027'
+    """
+    if not _BARE_YEAR.fullmatch(text.strip()):
+        return text
+    from scipy import ndimage
+
+    x0, y0, x1, y1 = (int(v) for v in box)
+    h = y1 - y0
+    if h < 4:
+        return text
+    right = np.asarray(image.crop((x1 + max(1, h // 8), y0, x1 + 2 * h, y1)).convert("L")) < 180
+    labels, n = ndimage.label(right)
+    for region in ndimage.find_objects(labels):
+        rows, cols = region
+        tall, wide = rows.stop - rows.start, cols.stop - cols.start
+        middle = (rows.start + rows.stop) / 2
+        if wide >= 0.5 * h and tall < 0.5 * h and 0.25 * h <= middle <= 0.8 * h:
+            return f"{text.strip()} →"
+    return text
+
+
+#: A year and nothing else.
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 #: A year alone, perhaps with an arrow after it: a tick of a time axis read alone.
 _YEAR = re.compile(r"(?:19|20)\d\d(?:\s*[-–—→>+]+)?")
 #: At most this many pieces of unread ink are read again per page (``_unread_words``).

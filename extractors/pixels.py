@@ -505,6 +505,32 @@ FILL_EDGE_PT = 2.0
 DARK_RIM_PT = 2.0
 
 
+def with_bands_joined(found: list[Found], turned: list[Found]) -> list[Found]:
+    """``found`` with the pieces of each dark band that its text cut apart (joined again
+    by :func:`turned_shapes`) replaced by the band: the layout reads a header band's
+    extent (a period of the deck's scheme over a timeline), not a piece's.
+
+    >>> a, b = Found((0, 0, 50, 20), None, None, "rect", 80.0), Found((60, 0, 99, 20), None,
+    ...                                                               None, "rect", 80.0)
+    >>> band = Found((0, 0, 99, 20), None, None, "rect", 80.0)
+    >>> [f.box for f in with_bands_joined([a, b], [band])]
+    [(0, 0, 99, 20)]
+    >>> [f.box for f in with_bands_joined([a, b], [a, b])]
+    [(0, 0, 50, 20), (60, 0, 99, 20)]
+    """
+    boxes = {f.box for f in found}
+    joins = [t for t in turned if t.box not in boxes]
+    if not joins:
+        return found
+
+    def within(f: Found, t: Found) -> bool:
+        return (f.box[0] >= t.box[0] - 1 and f.box[1] >= t.box[1] - 1
+                and f.box[2] <= t.box[2] + 1 and f.box[3] <= t.box[3] + 1)
+
+    return [f for f in found if not (f.level is not None and f.level < INK_LUMA
+                                     and any(within(f, t) for t in joins))] + joins
+
+
 def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[Found]:
     """Dark shapes found as pieces of one: a band whose light text cuts its fill in two is
     found left and right of the text. Two pieces of about the same grey on one row are one

@@ -367,3 +367,23 @@ def test_a_light_grid_line_in_a_dark_table_header_is_not_turned_into_a_bar():
     assert longest * pt < 10, f"a dark run of {longest * pt:.0f} pt across the cell"
     words = [w for w in ocr._tesseract(clean, ocr.OCR_LANG, 11)["text"] if w.strip()]
     assert "2023" in words and "2024" in words and "Region" in words, words
+
+
+def test_a_small_arrow_after_a_year_label_is_read_as_and_later():
+    """A period label "2027 →" on a 150-dpi scan: tesseract reads the year and drops the
+    small arrow after it. The line reads "2027 →" (and later), and a year with nothing
+    after it stays as it is."""
+    from extractors import ocr
+
+    img = Image.new("L", (px(960), px(200)), 255)
+    d = ImageDraw.Draw(img)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", px(9))
+    d.text((px(20), px(60)), "2027", fill=0, font=bold)
+    d.text((px(51), px(61)), "→", fill=140, font=ImageFont.truetype(FONT, px(5)))
+    d.text((px(20), px(120)), "2025", fill=0, font=bold)
+    d.text((px(200), px(60)), "Behandlingshjelpemidler", fill=0,
+           font=ImageFont.truetype(FONT, px(9)))
+    img = img.filter(ImageFilter.GaussianBlur(0.5))
+    blocks = ocr.ocr_blocks(img, PT)[0]
+    texts = [ln.text for b in blocks for ln in b.lines]
+    assert "2027 →" in texts and "2025" in texts, texts
