@@ -290,7 +290,7 @@ class PageLayout:
         lo, hi = _span(box, axis.direction)
         band, share, why = axis.band_of(lo, hi)
         if _unlabelled(axis, lo, hi):
-            band, why = None, _UNLABELLED
+            band, why = None, _UNLABELLED.format("column" if axis.direction == "x" else "lane")
         years = _years_spanned(axis, lo, hi)
         if years is not None:
             out.period = years
@@ -332,7 +332,7 @@ class PageLayout:
             lo, hi = _span(box, axis.direction)
             band, share, why = axis.band_of(lo, hi)
             if _unlabelled(axis, lo, hi):
-                band, why = None, _UNLABELLED
+                band, why = None, _UNLABELLED.format("column" if axis.direction == "x" else "lane")
             if band is not None and axis.labels[band].value is None:
                 band, why = None, (f"is under the label '{axis.labels[band].text}', which "
                                    "names no region veikart knows")
@@ -385,7 +385,7 @@ class PageLayout:
             out.evidence.append(f"status: '{word}' written in the item")
 
 
-_UNLABELLED = "is in a column whose label could not be read (no label lines up with it)"
+_UNLABELLED = "is in a {} whose label could not be read (no label lines up with it)"
 
 
 def _unlabelled(axis: Axis, lo: float, hi: float) -> bool:
@@ -845,7 +845,8 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
         axis.bounds = clustered
     axis.limits = _limits(labels, direction, axis.bounds)
-    axis.unlabelled = _unlabelled_runs(axis, boxes)
+    axis.unlabelled = _unlabelled_runs(axis, boxes) + _unlabelled_lanes(axis, shapes, page_area,
+                                                                         boxes)
     if shaped and direction == "y":
         axis.mode = "shapes"
     return axis
@@ -989,6 +990,16 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
     """Edges drawn on the page: a line (or a hairline rectangle) across the bands' direction
     that runs between two labels and through no item, e.g. the rule between two swimlanes
     (a "today" line runs through bars)."""
+    out = {}
+    for k, between in _rules_between(axis, shapes, page_area, boxes).items():
+        out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
+    return out
+
+
+def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
+                   boxes: list[BBox]) -> dict[int, list[float]]:
+    """Per pair of neighbouring labels (by the first's index), the lines across the bands'
+    direction that run between them and through no item, in order."""
     if not shapes:
         return {}
     spans = _along(axis, boxes)
@@ -1004,10 +1015,30 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
         lo = a.extent[0] if axis.direction == "x" else a.extent[1]
         hi = b.extent[0] if axis.direction == "x" else b.extent[1]
-        between = [r for r in rules if lo + 1 < r <= hi + RULE_SLACK
-                   and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans)]
+        between = sorted(r for r in rules if lo + 1 < r <= hi + RULE_SLACK
+                         and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans))
         if between:
-            out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
+            out[k] = between
+    return out
+
+
+def _unlabelled_lanes(axis: Axis, shapes: list[Shape], page_area: float,
+                      boxes: list[BBox]) -> list[tuple[float, float]]:
+    """Lanes drawn between two labels' lanes whose own label could not be read: where two
+    rules run between two neighbouring labels, through no item, with items between them,
+    those items are in a lane of their own (its label lost: a small "Vest" on the rule OCR
+    missed), not in either neighbour's."""
+    if axis.direction != "y":
+        return []
+    body = [b for b in boxes if axis.in_body(b)]
+    out = []
+    for k, between in _rules_between(axis, shapes, page_area, body).items():
+        a, b = axis.labels[k], axis.labels[k + 1]
+        lo, hi = a.extent[3], b.extent[1]  # not a rule under a label, nor over one
+        inner = [r for r in between if lo < r < hi]
+        for r0, r1 in itertools.pairwise(inner):
+            if r1 - r0 > 2 and any(r0 < (bx[1] + bx[3]) / 2 < r1 for bx in body):
+                out.append((r0, r1))
     return out
 
 

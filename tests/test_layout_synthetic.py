@@ -740,3 +740,32 @@ def test_a_wrapped_header_hanging_from_the_row_s_top_is_one_of_the_row(matcher):
     assert got["Kurve i nord"] == ("Helse Midt-Norge", "2023-2024")
     assert got["Utvidet videofunksjonalitet"] == ("Helse Midt-Norge", "2025-2026")
     assert got["Timer 2.0"] == ("Helse Sør-Øst", "2023-2024")
+
+
+def test_a_lane_between_two_rules_whose_label_was_not_read_gives_its_items_no_region(matcher):
+    """Three swimlanes parted by rules; OCR missed the middle lane's small label. Its
+    items are in a lane of their own whose label could not be read: no region, and the
+    reason, rather than the lane above's."""
+    shapes = [Shape((20, 118, 940, 119.5), None, "000000", "line"),
+              Shape((20, 242, 940, 243.5), None, "000000", "line"),
+              Shape((20, 371, 940, 372.5), None, "000000", "line")]
+    blocks = [label(150, 100, "2024", 30), label(450, 100, "2025", 30),
+              label(750, 100, "2026", 30),
+              label(22, 125, "HMN", 25), label(23, 440, "HELSE SØR-ØST", 90)]
+    blocks += [box(150, 135, ["Målbilde dokumentdeling"], w=160, bullets=False),
+               box(450, 190, ["Innhente pasientinformasjon"], w=160, bullets=False),
+               box(750, 256, ["Delt behandlingsplan"], w=160, bullets=False),
+               box(450, 294, ["Forbedret brev og skjema løsning"], w=160, bullets=False),
+               box(150, 325, ["Digitalt skademeldingsskjema"], w=160, bullets=False),
+               box(450, 389, ["Digital utsending av brev til pårørende"], w=200, bullets=False),
+               box(150, 430, ["Digitale kurs og opplæring"], w=160, bullets=False)]
+    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    by_text = {it.text: it for it in norm.items}
+    for text in ("Målbilde dokumentdeling", "Innhente pasientinformasjon"):
+        assert by_text[text].region == "Helse Midt-Norge", text
+    for text in ("Delt behandlingsplan", "Forbedret brev og skjema løsning",
+                 "Digitalt skademeldingsskjema"):
+        assert by_text[text].region is None, text
+        assert "lane whose label could not be read" in by_text[text].layout_evidence
+    for text in ("Digital utsending av brev til pårørende", "Digitale kurs og opplæring"):
+        assert by_text[text].region == "Helse Sør-Øst", text
