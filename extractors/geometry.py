@@ -38,6 +38,25 @@ def contains(outer: BBox, inner: BBox, slack: float = 2.0) -> bool:
             and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
 
 
+def holds_middle(box: BBox, inner: BBox) -> bool:
+    """Whether ``box`` holds the middle of ``inner``.
+
+    >>> holds_middle((0, 0, 10, 10), (4, 4, 14, 12)), holds_middle((0, 0, 10, 10), (9, 9, 14, 14))
+    (True, False)
+    """
+    x, y = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def intersects(a: BBox, b: BBox) -> bool:
+    """Whether two boxes share some area (touching edges do not).
+
+    >>> intersects((0, 0, 10, 10), (9, 9, 20, 20)), intersects((0, 0, 10, 10), (10, 0, 20, 10))
+    (True, False)
+    """
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def area(box: BBox) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 

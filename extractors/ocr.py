@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytesseract
@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from veikart.errors import MissingDependencyError, OcrError
 
 from . import limits, pixels
-from .geometry import frame_of, union
+from .geometry import frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
@@ -80,6 +80,21 @@ def _split_at_gaps(idx: list[int], data: dict) -> list[list[int]]:
             segments.append([])
         segments[-1].append(cur)
     return segments
+
+
+def _lines(read: dict, keep: Callable[[str, float], bool] = lambda word, conf: conf >= 0
+           ) -> dict[tuple[int, int, int], list[int]]:
+    """The words of a tesseract reading by the line it put each in: (block, paragraph,
+    line) -> the words' indices in reading order. A word is kept when ``keep`` (its text,
+    its confidence) says so (by default, when tesseract gave it a confidence at all), and
+    is no box's edge read as a mark ("|", "[")."""
+    lines: dict[tuple[int, int, int], list[int]] = {}
+    for i, word in enumerate(read["text"]):
+        word = word.strip()
+        if word and not _EDGE.fullmatch(word) and keep(word, float(read["conf"][i])):
+            lines.setdefault((read["block_num"][i], read["par_num"][i], read["line_num"][i]),
+                             []).append(i)
+    return lines
 
 
 def _box_of(data: dict, idx: list[int]) -> tuple[int, int, int, int]:
@@ -261,7 +276,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                for f in drawn]
     shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
                for box in boxes_between_rules(rules, [f.box for f in drawn], 1 / scale)]
-    image = pixels.clean_for_ocr(image, found, scale, rules)
+    image = pixels.clean_for_ocr(image, found, scale, rules, turned)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence
@@ -272,13 +287,8 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         raw = _tesseract(image, lang, psm)
         if (_mean_conf(raw) or 0.0) > (_mean_conf(data) or 0.0):
             data = raw
-    lines: dict[tuple[int, int, int], list[int]] = {}
-    for i, word in enumerate(data["text"]):
-        if word.strip() and float(data["conf"][i]) >= 0 and not _EDGE.fullmatch(word.strip()):
-            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-            lines.setdefault(key, []).append(i)
     paragraphs: dict[tuple, list[Line]] = {}
-    for (block, par, line_num), idx in lines.items():
+    for (block, par, line_num), idx in _lines(data).items():
         segments = [piece for seg in _split_at_gaps(idx, data)
                     for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
@@ -383,7 +393,7 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
              and (s.box[2] - s.box[0]) * (s.box[3] - s.box[1]) <= 0.1 * area
              and (s.level is None or s.level >= pixels.INK_LUMA)]
     boxes.sort(key=lambda s: s.level is not None)  # outlined before filled
-    empty = [s for s in [*turned, *boxes] if not any(_holds(s.box, w) for w in words)]
+    empty = [s for s in [*turned, *boxes] if not any(holds_middle(s.box, w) for w in words)]
     inset = max(1, round(pixels.DARK_RIM_PT / scale)) + 1
     out = []
     for shape in empty[:MAX_UNREAD_SHAPES]:
@@ -395,14 +405,9 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
                                fill=255)
         read = _tesseract(crop, lang, 6)
         pad = inset * 4
-        lines: dict[tuple[int, int, int], list[int]] = {}
-        for i, t in enumerate(read["text"]):
-            # a speck of the shape's edge reads as a mark ("'", "|"), unsure
-            mark = not any(ch.isalnum() for ch in t) and float(read["conf"][i]) < UNREAD_MIN_CONF
-            if t.strip() and float(read["conf"][i]) >= 0 and not mark \
-                    and not _EDGE.fullmatch(t.strip()):
-                lines.setdefault((read["block_num"][i], read["par_num"][i],
-                                  read["line_num"][i]), []).append(i)
+        # a speck of the shape's edge reads as a mark ("'", "|"), unsure
+        lines = _lines(read, lambda word, conf: conf >= 0 and (
+            any(ch.isalnum() for ch in word) or conf >= UNREAD_MIN_CONF))
         for idx in lines.values():
             text = " ".join(read["text"][i].strip() for i in idx)
             if min(float(read["conf"][i]) for i in idx) < UNREAD_MIN_CONF or \
@@ -467,7 +472,7 @@ def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: s
         # picture); one sparse pass over the page, with what was read whited out, reads
         # them at once, and only the pieces it left are read alone
         out = _sparse_pass(image, data, known, lang)
-        runs = [r for r in runs if not any(_holds(ln.bbox, m) for ln in out for m in r)]
+        runs = [r for r in runs if not any(holds_middle(ln.bbox, m) for ln in out for m in r)]
     for run in runs[:MAX_UNREAD]:
         x0, y0 = min(m[0] for m in run), min(m[1] for m in run)
         x1, y1 = max(m[2] for m in run), max(m[3] for m in run)
@@ -494,12 +499,6 @@ def _worth_keeping(text: str) -> bool:
     return (letters >= 2 and (letters > 3 or text.isupper())) or bool(_YEAR.fullmatch(text))
 
 
-def _holds(box, mark) -> bool:
-    """Whether ``box`` holds the middle of ``mark`` (both in pixels)."""
-    x, y = (mark[0] + mark[2]) / 2, (mark[1] + mark[3]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
 def _sparse_pass(image: Image.Image, data: dict, known: list | None, lang: str) -> list[Line]:
     """Lines of a sparse-text pass (tesseract's ``--psm 11``) over ``image`` with the words
     of the page pass (``data``) and the ``known`` boxes whited out: each line cut at column
@@ -513,14 +512,8 @@ def _sparse_pass(image: Image.Image, data: dict, known: list | None, lang: str) 
     for box in known or []:
         draw.rectangle(box, fill=255)
     read = _tesseract(blank.filter(ImageFilter.MedianFilter(3)), lang, 11)
-    lines: dict[tuple[int, int, int], list[int]] = {}
-    for i, word in enumerate(read["text"]):
-        if word.strip() and float(read["conf"][i]) >= UNREAD_MIN_CONF \
-                and not _EDGE.fullmatch(word.strip()):
-            lines.setdefault((read["block_num"][i], read["par_num"][i], read["line_num"][i]),
-                             []).append(i)
     out = []
-    for idx in lines.values():
+    for idx in _lines(read, lambda word, conf: conf >= UNREAD_MIN_CONF).values():
         for seg in _split_at_gaps(idx, read):
             text = " ".join(read["text"][i].strip() for i in seg).strip(" .,:;'\"-–|")
             if _worth_keeping(text):

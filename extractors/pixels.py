@@ -595,23 +595,23 @@ def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int, run:
     # no text: a run of it longer than a letter's stroke stays paper, and so does the rest of
     # a row that such runs cross for a third of the shape's width (the columns' reach cut
     # the line up); a row of text has no such run
-    light = (inside & (turned < 128)).astype(np.uint8)
-    across = _opened(light, run, 1)
+    light = inside & (turned < 128)
+    across = _opening(light, _line(run, 1))
     rows_of_line = across.sum(axis=1) >= (x1 - x0) / 3
     rows_of_line |= np.roll(rows_of_line, 1) | np.roll(rows_of_line, -1)
-    line = across.astype(bool) | _opened(light, run, 0).astype(bool) | (
-        rows_of_line[:, None] & light.astype(bool))
-    turned[line] = 255.0
+    turned[across | _opening(light, _line(run, 0)) | (rows_of_line[:, None] & light)] = 255.0
     window[inside] = turned[inside]
 
 
-def _opened(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """A 0/1 ``mask`` opened by a line of ``length`` pixels (odd) along ``axis``: its runs
-    at least that long, in time linear in its size."""
-    from scipy import ndimage
+def _line(length: int, axis: int) -> tuple[int, int]:
+    """The rectangle of a line ``length`` pixels long along ``axis`` (1: a row, 0: a
+    column), for :func:`_opening`."""
+    return (1, length) if axis == 1 else (length, 1)
 
-    return ndimage.maximum_filter1d(ndimage.minimum_filter1d(mask, length, axis=axis),
-                                    length, axis=axis)
+
+def _odd_pixels(points: float, points_per_pixel: float) -> int:
+    """``points`` in pixels, at least 3 and odd (a window centred on its pixel)."""
+    return max(3, round(points / points_per_pixel)) | 1
 
 
 def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: float
@@ -643,19 +643,21 @@ OUTLINE_THICK_PT = 3.0
 
 
 def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: float,
-                  rules: list[tuple[int, int, int, int]] = ()) -> Image.Image:
+                  rules: list[tuple[int, int, int, int]] = (),
+                  turned: list[Found] | None = None) -> Image.Image:
     """A copy of a greyscale page image that tesseract reads better: inside each pale
     filled shape the fill is turned to paper (each pixel scaled by the fill's level, so dark
     text stays dark), a big dark shape's light text is turned to dark text on paper
     (:func:`turned_shapes`), and the straight lines along the shapes' edges and the
     ``rules`` (pixel boxes) are turned to paper (:func:`_erase_outlines`). Tesseract
     binarizes a page with one threshold, which loses text on a darker fill; this keeps every
-    box's text where it is. Nothing away from a shape or a rule changes."""
+    box's text where it is. Nothing away from a shape or a rule changes. ``turned``: the
+    caller's :func:`turned_shapes` of these shapes, when it has them."""
     arr = np.asarray(grey, dtype=np.float32).copy()
     reach = round(DARK_REACH_PT / points_per_pixel)
-    run = max(3, round(OUTLINE_RUN_PT / points_per_pixel)) | 1  # odd: centred windows
+    run = _odd_pixels(OUTLINE_RUN_PT, points_per_pixel)
     pale = [s for s in shapes if s.level is not None and s.level >= INK_LUMA]
-    dark = turned_shapes(grey, shapes, points_per_pixel)
+    dark = turned if turned is not None else turned_shapes(grey, shapes, points_per_pixel)
     for s in sorted(pale + dark,
                     key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
         x0, y0, x1, y1 = s.box
@@ -707,13 +709,12 @@ def _erase_outlines(arr: np.ndarray, boxes: list[tuple[int, int, int, int]],
         band[max(0, y0 - g):y1 + g, max(0, x0 - g):x1 + g] = True
     if not band.any():
         return
-    paint = (band & (arr < OUTLINE_LUMA)).astype(np.uint8)
-    run = max(3, round(OUTLINE_RUN_PT / points_per_pixel)) | 1  # odd: centred windows
-    thick = max(3, round(OUTLINE_THICK_PT / points_per_pixel)) | 1
-
+    paint = band & (arr < OUTLINE_LUMA)
+    run = _odd_pixels(OUTLINE_RUN_PT, points_per_pixel)
+    thick = _odd_pixels(OUTLINE_THICK_PT, points_per_pixel)
     lines = np.zeros_like(paint)
     for along, across in ((1, 0), (0, 1)):  # horizontal runs, then vertical ones
         # a run that is thin across it (a letter's stroke that long is thicker)
-        lines |= _opened(paint, run, along) & (1 - _opened(paint, thick, across))
+        lines |= _opening(paint, _line(run, along)) & ~_opening(paint, _line(thick, across))
     grown = ndimage.maximum_filter1d(ndimage.maximum_filter1d(lines, 3, axis=0), 3, axis=1)
-    arr[grown.astype(bool)] = 255.0  # (and the pixel either side: the line's blur)
+    arr[grown] = 255.0  # (and the pixel either side: the line's blur)

@@ -35,7 +35,7 @@ from functools import cached_property
 from statistics import median
 
 from extractors import colors
-from extractors.geometry import filled_frame_under, frame_of, union
+from extractors.geometry import filled_frame_under, frame_of, holds_middle, intersects, union
 from extractors.model import BBox, Page, Shape
 
 from . import lexicon
@@ -290,7 +290,7 @@ class PageLayout:
         lo, hi = _span(box, axis.direction)
         band, share, why = axis.band_of(lo, hi)
         if _unlabelled(axis, lo, hi):
-            band, why = None, _UNLABELLED.format("column" if axis.direction == "x" else "lane")
+            band, why = None, _unlabelled_why(axis)
         years = _years_spanned(axis, lo, hi)
         if years is not None:
             out.period = years
@@ -332,7 +332,7 @@ class PageLayout:
             lo, hi = _span(box, axis.direction)
             band, share, why = axis.band_of(lo, hi)
             if _unlabelled(axis, lo, hi):
-                band, why = None, _UNLABELLED.format("column" if axis.direction == "x" else "lane")
+                band, why = None, _unlabelled_why(axis)
             if band is not None and axis.labels[band].value is None:
                 band, why = None, (f"is under the label '{axis.labels[band].text}', which "
                                    "names no region veikart knows")
@@ -385,7 +385,10 @@ class PageLayout:
             out.evidence.append(f"status: '{word}' written in the item")
 
 
-_UNLABELLED = "is in a {} whose label could not be read (no label lines up with it)"
+def _unlabelled_why(axis: Axis) -> str:
+    """Why an item in a band no label claims (see :func:`_unlabelled`) gets no value."""
+    band = "column" if axis.direction == "x" else "lane"
+    return f"is in a {band} whose label could not be read (no label lines up with it)"
 
 
 def _unlabelled(axis: Axis, lo: float, hi: float) -> bool:
@@ -943,10 +946,7 @@ def _lane_bounds(axis: Axis, boxes: list[BBox]) -> dict[int, float]:
     def lane(label: Label) -> tuple[float, float] | None:
         if label.extent == label.bbox:
             return None
-        x0, y0, x1, y1 = label.extent
-        lx0, ly0, lx1, ly1 = label.bbox
-        holds = any(x0 <= (b[0] + b[2]) / 2 <= x1 and y0 <= (b[1] + b[3]) / 2 <= y1
-                    and not (b[0] < lx1 and lx0 < b[2] and b[1] < ly1 and ly0 < b[3])
+        holds = any(holds_middle(label.extent, b) and not intersects(b, label.bbox)
                     for b in boxes)
         return _span(label.extent, axis.direction) if holds else None
 
@@ -1401,9 +1401,8 @@ def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],
         if any(min(b, f1) - max(a, f0) > 0.2 * (b - a) for f in frames + [lb.frame for lb in out]
                for f0, f1 in [_span(f, direction)]):
             continue  # a label's own shape, or one overlapping it
-        inside = [i for i, c in enumerate(cands) if c.bbox is not None
-                  and shape.bbox[0] <= (c.bbox[0] + c.bbox[2]) / 2 <= shape.bbox[2]
-                  and shape.bbox[1] <= (c.bbox[1] + c.bbox[3]) / 2 <= shape.bbox[3]]
+        inside = [i for i, c in enumerate(cands)
+                  if c.bbox is not None and holds_middle(shape.bbox, c.bbox)]
         if taken is not None and len(frames) == 1 and set(inside) & taken:
             continue  # another axis's header, or a legend's box
         text = " ".join(" ".join(cands[i].text.split()) for i in inside) or "(unread)"
@@ -1440,9 +1439,7 @@ def _lone_header_axis(kind: str, labels: list[Label], cands, shapes, page_area, 
         # texts in the header band over pieces of a header like it (a header's pieces, its
         # text taller than it: OCR's letters from its lost text), then shapes with none
         peers = [lb for lb in _unknown_peers(labels, direction, cands, taken, band=(lo, hi))
-                 if any(a_header(sh) and sh.bbox[0] < lb.bbox[2] and lb.bbox[0] < sh.bbox[2]
-                        and sh.bbox[1] < lb.bbox[3] and lb.bbox[1] < sh.bbox[3]
-                        for sh in shapes)]
+                 if any(a_header(sh) and intersects(sh.bbox, lb.bbox) for sh in shapes)]
         peers += _unread_headers(labels + peers, direction, shapes, cands, taken)
         if peers:
             key = (lambda lb: lb.bbox[0]) if direction == "x" else (lambda lb: lb.bbox[1])

@@ -36,6 +36,13 @@ def normalized_page(matcher, blocks: list[Block], shapes: list[Shape], source: s
     return normalize_document(Document(origin, [page], "pdf", title), matcher)
 
 
+def read_by_ocr(matcher, read: list[tuple[tuple, str]], shapes: list[Shape]):
+    """A page OCR read as these lines (box, text), each a block of its own as tesseract's
+    paragraphs come, over ``shapes``, normalized."""
+    blocks = [Block("ocr_block", [Line(text, bbox)], bbox) for bbox, text in read]
+    return normalized_page(matcher, blocks, shapes, "ocr")
+
+
 def placed(matcher, *pages, **kw) -> dict[str, tuple]:
     norm = normalize_document(doc_of(*pages, **kw), matcher)
     return {it.text: (it.region, it.period) for it in norm.items}
@@ -677,8 +684,7 @@ def test_a_lane_rule_just_inside_the_next_lane_s_fill_still_parts_the_lanes(matc
             ((327, 437, 468, 458), "Pasientoppgave - registrere informasjon (skjema)"),
             ((696, 457, 785, 474), "Digital behandlings- og egenbehandlingsplan 2.0"),
             ((488, 477, 604, 495), "Checkware skjema integrert med Helsenorge")]
-    blocks = [Block("ocr_block", [Line(text, bbox)], bbox) for bbox, text in read]
-    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    norm = read_by_ocr(matcher, read, shapes)
     region = {it.text: it.region for it in norm.items}
     for text in ("Samvalg", "Digital utsending av brev til pårørende",
                  "Ny API løsning for skjema"):
@@ -706,8 +712,7 @@ def test_the_one_header_read_of_a_row_of_drawn_headers_is_no_page_region(matcher
             ((539, 125, 700, 138), "• Smarte brev"),
             ((125, 198, 272, 210), "• Tilbakemeldingsskjema"),
             ((538, 201, 708, 213), "• Ny videoleverandør")]
-    blocks = [Block("ocr_block", [Line(text, bbox)], bbox) for bbox, text in read]
-    norm = normalized_page(matcher, blocks, shapes, "ocr")
+    norm = read_by_ocr(matcher, read, shapes)
     by_text = {it.text: it for it in norm.items}
     for text in ("Timebooking (Nasjonal timetjeneste)", "Tilbakemeldingsskjema"):
         assert by_text[text].region is None, text

@@ -532,23 +532,23 @@ class Terminated(KeyboardInterrupt):
 _stopped: int | None = None
 
 
-def _on_sigterm(_signum, _frame) -> None:
+def _on_stop(signum, _frame) -> None:
+    """SIGTERM and Ctrl-C (SIGINT): remembered (the first), and unwound as an interrupt."""
     global _stopped
-    _stopped = _stopped or signal.SIGTERM
-    raise Terminated()
+    _stopped = _stopped or signum
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt
 
 
-def _on_sigint(_signum, _frame) -> None:
-    global _stopped
-    _stopped = _stopped or signal.SIGINT
-    raise KeyboardInterrupt
+def _one_line(err: BaseException, limit: int) -> str:
+    """An error's message on one line, cut to ``limit`` characters."""
+    return " ".join(str(err).split())[:limit]
 
 
 def _said_stopped(signum: int, during: BaseException | None = None) -> int:
     """The one line and the exit code of a run stopped by ``signum``; ``during``: the error
     the unwinding raised instead (named in the line: it did not cost any stored result)."""
-    after = (f" ({type(during).__name__} while stopping: "
-             f"{' '.join(str(during).split())[:200]})") if during is not None else ""
+    after = (f" ({type(during).__name__} while stopping: {_one_line(during, 200)})"
+             if during is not None else "")
     if signum == signal.SIGTERM:
         _err("stopped (SIGTERM); nothing half-written is left, the next run goes on from "
              f"here{after}")
@@ -565,9 +565,9 @@ def main(argv: list[str] | None = None) -> int:
     global _stopped
     _stopped = None
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        signal.signal(signal.SIGTERM, _on_stop)
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, _on_sigint)
+            signal.signal(signal.SIGINT, _on_stop)
     try:
         return int(args.func(args))
     except VeikartError as err:
@@ -586,7 +586,7 @@ def main(argv: list[str] | None = None) -> int:
             return _said_stopped(_stopped, err)
         if os.environ.get("VEIKART_DEBUG"):
             raise
-        _err(f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:300]} "
+        _err(f"internal error: {type(err).__name__}: {_one_line(err, 300)} "
              "(run with VEIKART_DEBUG=1 for a traceback)")
         return int(ExitCode.other_error)
 
