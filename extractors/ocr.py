@@ -23,7 +23,7 @@ from .geometry import frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 22
+METHOD = 23
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -269,13 +269,14 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
                                            fillcolor=(255, 255, 255))
     rules = find_rules(image)
     found = pixels.find_shapes(colour_image, scale, colour)
-    turned = pixels.turned_shapes(image, found, scale)
+    turned = pixels.turned_shapes(image, found, scale, rules)
     drawn = pixels.with_bands_joined(found, turned)  # a header band, not its pieces
     shapes = [Shape(tuple(v * scale for v in r), None, "000000", "line") for r in rules]
     shapes += [Shape(tuple(v * scale for v in f.box), f.fill, f.line, f.geometry)
                for f in drawn]
     shapes += [Shape(tuple(v * scale for v in box), None, "000000", "rect")
                for box in boxes_between_rules(rules, [f.box for f in drawn], 1 / scale)]
+    marks = [f.box for f in pixels.icons(image, found, turned)]
     image = pixels.clean_for_ocr(image, found, scale, rules, turned)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
@@ -287,6 +288,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         raw = _tesseract(image, lang, psm)
         if (_mean_conf(raw) or 0.0) > (_mean_conf(data) or 0.0):
             data = raw
+    _drop_words_on(data, marks, round(pixels.DARK_REACH_PT / scale))
     paragraphs: dict[tuple, list[Line]] = {}
     for (block, par, line_num), idx in _lines(data).items():
         segments = [piece for seg in _split_at_gaps(idx, data)
@@ -308,12 +310,46 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             for part in _by_column(framed):
                 blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
     alone = _unread_shapes(image, turned, found, data, lang, scale)
-    for line in alone + _unread_words(image, filtered, data, lang, [ln.bbox for ln in alone]):
+    for line in alone + _unread_words(image, filtered, data, lang,
+                                      [ln.bbox for ln in alone] + marks):
         box = tuple(v * scale for v in line.bbox)
         ink = _ink(colour_image, line.bbox) if colour else None
         text = _with_arrow(line.text, line.bbox, image)
         blocks.append(Block("ocr_block", [Line(text, box, color=ink)], box))
     return blocks, _mean_conf(data), shapes
+
+
+#: A word is an icon's, read as letters, when this share of its box lies on the icon...
+ON_ICON_SHARE = 0.6
+#: ... unless it reads as an arrow or a dash ("2026 >": and later).
+_ARROW_WORD = re.compile(r"[-–—>→»+]+")
+
+
+def _drop_words_on(data: dict, marks: list[tuple[int, int, int, int]], reach: int) -> None:
+    """Blank, in tesseract's ``data``, the words read on ``marks`` (:func:`pixels.icons`,
+    pixel boxes, with ``reach`` pixels round them for their blurred edge and shadow): a dot
+    before a period label reads as "OG", a square as "Nil". The page image is left as it
+    is; tesseract's reading of the rest of the page does not change.
+
+    >>> data = {"text": ["OG", "2023-24"], "left": [20, 42], "top": [91, 93],
+    ...         "width": [14, 54], "height": [14, 9]}
+    >>> _drop_words_on(data, [(22, 92, 34, 104)], 3); data["text"]
+    ['', '2023-24']
+    >>> data["text"][0] = ">"; _drop_words_on(data, [(22, 92, 34, 104)], 3); data["text"]
+    ['>', '2023-24']
+    """
+    for i, word in enumerate(data["text"]):
+        if not word.strip() or _ARROW_WORD.fullmatch(word.strip()):
+            continue  # an arrow drawn as a small shape after a year reads as what it is
+        x0, y0 = data["left"][i], data["top"][i]
+        x1, y1 = x0 + data["width"][i], y0 + data["height"][i]
+        area = max(1, (x1 - x0) * (y1 - y0))
+        for m in marks:
+            w = min(x1, m[2] + reach) - max(x0, m[0] - reach)
+            h = min(y1, m[3] + reach) - max(y0, m[1] - reach)
+            if w > 0 and h > 0 and w * h >= ON_ICON_SHARE * area:
+                data["text"][i] = ""
+                break
 
 
 def _ink(colour_image: Image.Image, pixel_box) -> str:

@@ -503,6 +503,9 @@ MIN_BAND_PT = (100.0, 6.0)
 FILL_EDGE_PT = 2.0
 #: The rim of a dark shape that is made paper rather than turned (points).
 DARK_RIM_PT = 2.0
+#: A light line down a dark shape, turned dark, is a grid line, not a letter's stem, when it
+#: runs at least this share of the shape's height.
+DOWN_LINE_SHARE = 0.8
 
 
 def with_bands_joined(found: list[Found], turned: list[Found]) -> list[Found]:
@@ -539,23 +542,31 @@ def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[
     hairline apart are cells drawn side by side (a table's header row)."""
     out: list[Found] = []
     for s in sorted(dark, key=lambda f: (f.box[0], f.box[1])):
-        last = out[-1] if out else None
+        # the piece's neighbour on its own row: a shape elsewhere on the page (a bold
+        # letter's bowl in the title) may come between the two in left-to-right order
+        row = [n for n, o in enumerate(out) if _same_row(o.box, s.box)]
+        n = max(row, key=lambda n: out[n].box[2]) if row else None
+        last = out[n] if n is not None else None
         if last is not None and _one_band(arr, last, s, reach):
             box = (last.box[0], min(last.box[1], s.box[1]), max(last.box[2], s.box[2]),
                    max(last.box[3], s.box[3]))
-            out[-1] = Found(box, last.fill, last.line, last.geometry
-                            if last.box[2] >= s.box[2] else s.geometry, last.level)
+            out[n] = Found(box, last.fill, last.line, last.geometry
+                           if last.box[2] >= s.box[2] else s.geometry, last.level)
         else:
             out.append(s)
     return out
+
+
+def _same_row(a: tuple, b: tuple) -> bool:
+    """Whether two boxes overlap by at least half the lower one's height."""
+    return min(a[3], b[3]) - max(a[1], b[1]) >= 0.5 * min(a[3] - a[1], b[3] - b[1])
 
 
 def _one_band(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
     (_, ay0, ax1, ay1), (bx0, by0, _, by1) = a.box, b.box
     if abs(a.level - b.level) > 24:
         return False
-    overlap = min(ay1, by1) - max(ay0, by0)
-    if overlap < 0.5 * min(ay1 - ay0, by1 - by0):
+    if not _same_row(a.box, b.box):
         return False
     if abs(bx0 - ax1) <= 1:
         return True  # one shape cut where its edge jumps (text taller than the band)
@@ -594,12 +605,15 @@ def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int, run:
     # a light line across it (the grid line between a table header's rows), turned dark, is
     # no text: a run of it longer than a letter's stroke stays paper, and so does the rest of
     # a row that such runs cross for a third of the shape's width (the columns' reach cut
-    # the line up); a row of text has no such run
+    # the line up); a row of text has no such run. A line down it (between two header
+    # cells) runs most of the shape's height, where a letter's stem ("l" in a big header)
+    # is one line of text high.
     light = inside & (turned < 128)
     across = _opening(light, _line(run, 1))
     rows_of_line = across.sum(axis=1) >= (x1 - x0) / 3
     rows_of_line |= np.roll(rows_of_line, 1) | np.roll(rows_of_line, -1)
-    turned[across | _opening(light, _line(run, 0)) | (rows_of_line[:, None] & light)] = 255.0
+    down = _opening(light, _line(max(run, round(DOWN_LINE_SHARE * (y1 - y0))) | 1, 0))
+    turned[across | down | (rows_of_line[:, None] & light)] = 255.0
     window[inside] = turned[inside]
 
 
@@ -614,19 +628,45 @@ def _odd_pixels(points: float, points_per_pixel: float) -> int:
     return max(3, round(points / points_per_pixel)) | 1
 
 
-def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: float
-                  ) -> list[Found]:
+def turned_shapes(grey: Image.Image, shapes: list[Found], points_per_pixel: float,
+                  rules: list[tuple[int, int, int, int]] = ()) -> list[Found]:
     """The dark shapes whose light text :func:`clean_for_ocr` turns to dark text on paper:
     those at least ``MIN_INVERT_PT`` (a header, a bar) or ``MIN_BAND_PT`` (a long thin band)
-    big, pieces of one shape that its text cut apart joined again."""
+    big, pieces of one shape that its text cut apart joined again, each reaching to the
+    ``rules`` (pixel boxes) drawn along its edges."""
     arr = np.asarray(grey, dtype=np.float32)
     min_w, min_h = (v / points_per_pixel for v in MIN_INVERT_PT)
     band_w, band_h = (v / points_per_pixel for v in MIN_BAND_PT)
     reach = round(DARK_REACH_PT / points_per_pixel)
     dark = _joined_across_text(arr, [s for s in shapes if s.level is not None
                                      and s.level < INK_LUMA], reach)
+    dark = [_to_rules(s, rules, 2 * reach) for s in dark]
     return [s for s in dark if (s.box[2] - s.box[0] >= min_w and s.box[3] - s.box[1] >= min_h)
             or (s.box[2] - s.box[0] >= band_w and s.box[3] - s.box[1] >= band_h)]
+
+
+def _to_rules(shape: Found, rules: list[tuple[int, int, int, int]], slack: int) -> Found:
+    """``shape`` reaching to the lines drawn along its top and bottom edges, when they are
+    (at most ``slack`` pixels beyond it, along most of its width): a dark header's fill is
+    found short of its outlined edge where its text runs close to the edge ("Helse" /
+    "Vest" filling the header), and text cut off there would stay light.
+
+    >>> header = Found((10, 14, 90, 30), None, None, "rect", 80.0)
+    >>> _to_rules(header, [(8, 9, 92, 10), (8, 31, 92, 32), (0, 0, 5, 200)], 6).box
+    (10, 9, 90, 32)
+    """
+    x0, y0, x1, y1 = shape.box
+    top, bottom = y0, y1
+    for r in rules:
+        if r[2] - r[0] <= r[3] - r[1] or min(x1, r[2]) - max(x0, r[0]) < 0.8 * (x1 - x0):
+            continue
+        if 0 < y0 - r[1] <= slack:
+            top = min(top, r[1])
+        if 0 < r[3] - y1 <= slack:
+            bottom = max(bottom, r[3])
+    if (top, bottom) == (y0, y1):
+        return shape
+    return Found((x0, top, x1, bottom), shape.fill, shape.line, shape.geometry, shape.level)
 
 
 #: A box's outline, and a rule, is turned to paper for OCR where it runs straight for at
@@ -657,7 +697,7 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
     reach = round(DARK_REACH_PT / points_per_pixel)
     run = _odd_pixels(OUTLINE_RUN_PT, points_per_pixel)
     pale = [s for s in shapes if s.level is not None and s.level >= INK_LUMA]
-    dark = turned if turned is not None else turned_shapes(grey, shapes, points_per_pixel)
+    dark = turned if turned is not None else turned_shapes(grey, shapes, points_per_pixel, rules)
     for s in sorted(pale + dark,
                     key=lambda s: -(s.box[2] - s.box[0]) * (s.box[3] - s.box[1])):
         x0, y0, x1, y1 = s.box
@@ -678,6 +718,46 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
     _erase_outlines(arr, [s.box for s in shapes if s.level is None or s.level >= INK_LUMA],
                     list(rules) + [s.box for s in dark], points_per_pixel)
     return Image.fromarray(arr.astype(np.uint8))
+
+
+def _within(box: tuple, outer: tuple, slack: int = 1) -> bool:
+    """Whether ``box`` lies inside ``outer`` (``slack`` pixels beyond it allowed)."""
+    return (box[0] >= outer[0] - slack and box[1] >= outer[1] - slack
+            and box[2] <= outer[2] + slack and box[3] <= outer[3] + slack)
+
+
+#: A small dark shape is an icon (a dot or a square before a label, a legend's swatch) when
+#: no light pixel (but a scan's specks: at most ICON_SPECKS of them) lies in the middle of
+#: its box, this share of its width and height...
+ICON_MIDDLE = 0.5
+#: ... light being this much lighter than its fill (0-255 luma).
+ICON_LIGHT = 60
+ICON_SPECKS = 0.02
+
+
+def icons(grey: Image.Image, shapes: list[Found], turned: list[Found]) -> list[Found]:
+    """The small dark shapes of ``shapes`` (too small to be ``turned`` for OCR) that hold no
+    text: a dot or a square drawn before a label, a legend's swatch, which tesseract reads
+    as letters ("OG 2023-24"). A small dark badge with light text in it is no icon.
+
+    >>> img = Image.new("L", (90, 40), 255)
+    >>> img.paste(60, (5, 10, 17, 22)); img.paste(60, (40, 10, 70, 22))
+    >>> img.paste(250, (50, 14, 60, 18))                           # the badge's text
+    >>> [f.box for f in icons(img, [Found((5, 10, 17, 22), None, None, "rect", 60.0),
+    ...                             Found((40, 10, 70, 22), None, None, "rect", 60.0)], [])]
+    [(5, 10, 17, 22)]
+    """
+    arr = np.asarray(grey, dtype=np.float32)
+    out = []
+    for s in shapes:
+        if s.level is None or s.level >= INK_LUMA or any(_within(s.box, t.box) for t in turned):
+            continue
+        x0, y0, x1, y1 = s.box
+        mx, my = (1 - ICON_MIDDLE) / 2 * (x1 - x0), (1 - ICON_MIDDLE) / 2 * (y1 - y0)
+        middle = arr[round(y0 + my):round(y1 - my), round(x0 + mx):round(x1 - mx)]
+        if middle.size and (middle > s.level + ICON_LIGHT).mean() <= ICON_SPECKS:
+            out.append(s)
+    return out
 
 
 def _erase_outlines(arr: np.ndarray, boxes: list[tuple[int, int, int, int]],

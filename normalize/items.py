@@ -16,7 +16,7 @@ from . import lexicon
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*(?:" + _MONTH
                      + r"|halvår|kvartal|kv\b|tertial))"
-                     r"|[eo©®.](?=\s+[A-ZÆØÅ«\d])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
+                     r"|[eo©®.](?=\s+[A-ZÆØÅ«\d•●▪■*])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
                      re.I)
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
 #: Norwegian reads it, since items are cut before repair).
@@ -69,9 +69,14 @@ def bullet_length(text: str) -> int:
     (3, 1)
     >>> bullet_length("«Ny» innføring"), bullet_length("*Timer")
     (0, 0)
+    >>> bullet_length("* . Barn og unge"), bullet_length(". * Barn")  # a speck by it
+    (4, 4)
     """
     m = _BULLET.match(text)
-    return m.end() if m else 0
+    if not m:
+        return 0
+    again = _BULLET.match(text[m.end():])
+    return m.end() + again.end() if again and not text[m.end()].isalnum() else m.end()
 
 
 def join_lines(lines: list[str]) -> str:

@@ -387,3 +387,64 @@ def test_a_small_arrow_after_a_year_label_is_read_as_and_later():
     blocks = ocr.ocr_blocks(img, PT)[0]
     texts = [ln.text for b in blocks for ln in b.lines]
     assert "2027 →" in texts and "2025" in texts, texts
+
+
+def test_an_icon_before_a_label_is_not_read_as_letters():
+    """A grid's period labels drawn beside a dot and a square (and a legend's swatch
+    beside its word), on a 150-dpi scan: tesseract read the icons as letters ("OG
+    2023-24", "Nil 2025-26"), and the labels were no periods. The words read on the icons
+    are left out and the icons are still found as shapes; a small dark badge with white
+    text keeps its text."""
+    from extractors import ocr
+
+    img = Image.new("RGB", (px(960), px(200)), "white")
+    d = ImageDraw.Draw(img)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", px(11))
+    d.ellipse([px(20), px(40), px(32), px(52)], fill="#2F5596")
+    d.text((px(40), px(40)), "2023-24", fill=0, font=bold)
+    d.rectangle([px(20), px(100), px(33), px(113)], fill="#2F5596")
+    d.text((px(40), px(101)), "2025-26", fill=0, font=bold)
+    d.rectangle([px(300), px(40), px(336), px(53)], fill="#2F5596")
+    d.text((px(303), px(41)), "Nytt", fill="white", font=bold)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    blocks, _, shapes = ocr.ocr_blocks(img, PT)
+    texts = [ln.text for b in blocks for ln in b.lines]
+    assert "2023-24" in texts and "2025-26" in texts, texts
+    assert "Nytt" in " ".join(texts), texts
+    icons = [s for s in shapes if s.fill and s.bbox[2] < 40]
+    assert len(icons) == 2, [(s.bbox, s.fill) for s in shapes]
+
+
+def test_a_header_s_pieces_are_joined_past_a_shape_elsewhere_on_the_page():
+    """Two pieces of one dark header cut by its text ("Helse" / "Vest"), with a bold
+    letter's filled bowl in the title above coming between them in left-to-right order:
+    the pieces are still one shape (they had been three: the text between them stayed
+    white on dark, and OCR read no region there)."""
+    arr = np.full((200, 400), 255.0, dtype=np.float32)
+    arr[100:130, 50:350] = 82.0
+    arr[104:126, 170:230] = 250.0  # the text's ink, light on the fill
+    pieces = [pixels.Found((50, 100, 170, 130), "2F5596", None, "rect", 82.0),
+              pixels.Found((200, 10, 215, 25), "020202", None, "rect", 5.0),
+              pixels.Found((230, 102, 350, 130), "2F5596", None, "rect", 82.0)]
+    joined = pixels._joined_across_text(arr, pieces, reach=8)
+    assert (50, 100, 350, 130) in [f.box for f in joined], [f.box for f in joined]
+
+
+def test_a_big_header_s_stems_are_not_taken_for_grid_lines():
+    """White 18-pt capitals on a dark header 34 pt high: their stems are longer than a
+    grid line's shortest run, and had been made paper with the light grid lines, so OCR
+    read the header without its I's and L's. A line down the header's whole height is
+    still a grid line."""
+    img = Image.new("L", (px(960), px(200)), 255)
+    d = ImageDraw.Draw(img)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", px(18))
+    d.rectangle([px(20), px(40), px(400), px(74)], fill=82)
+    d.text((px(40), px(46)), "HELSE LIL", fill=255, font=bold)
+    d.line([(px(300), px(40)), (px(300), px(74))], fill=255, width=2)
+    found = pixels.find_shapes(img, PT, False)
+    clean = np.asarray(pixels.clean_for_ocr(img, found, PT), dtype=np.int16)
+    header = clean[px(40):px(74), px(20):px(400)] < 128
+    stems = header[:, px(40) - px(20):px(290) - px(20)]
+    grid = header[:, px(296) - px(20):px(304) - px(20)]
+    assert stems.sum() > 0.8 * (np.asarray(img)[px(40):px(74), px(40):px(290)] > 128).sum()
+    assert not grid.any()
