@@ -23,7 +23,7 @@ from .geometry import frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 23
+METHOD = 24
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -360,9 +360,9 @@ def _ink(colour_image: Image.Image, pixel_box) -> str:
 def _with_arrow(text: str, box, image: Image.Image) -> str:
     """A bare year's line, with " →" when an arrow (or a dash) is drawn right after it that
     tesseract did not read ("2027 →" with a small arrow: a period label meaning "and
-    later"): a piece of ink within two line heights to its right, at least half a line
-    height long and less than half as tall, across the line's middle. Any other line
-    as it is.
+    later"): a piece of ink within two line heights to its right (or in a box wider than
+    a year's, which took the arrow in), at least half a line height long and less than
+    half as tall, across the line's middle. Any other line as it is.
 
     >>> img = Image.new("L", (200, 40), 255)
     >>> draw = ImageDraw.Draw(img)
@@ -372,6 +372,9 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     >>> draw.rectangle((70, 12, 84, 28), fill=255); draw.point((72, 20), fill=0)   # a speck
     >>> _with_arrow("2027", (20, 12, 60, 28), img)
     '2027'
+    >>> draw.rectangle((110, 19, 130, 20), fill=0)   # an arrow tesseract took into the year
+    >>> _with_arrow("2027", (20, 12, 60, 28), img), _with_arrow("2027", (20, 12, 140, 28), img)
+    ('2027', '2027 →')
     """
     if not _BARE_YEAR.fullmatch(text.strip()):
         return text
@@ -381,7 +384,9 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     h = y1 - y0
     if h < 4:
         return text
-    right = np.asarray(image.crop((x1 + max(1, h // 8), y0, x1 + 2 * h, y1)).convert("L")) < 180
+    # a year is about 2.5 line heights wide; a box much wider took the arrow in with it
+    start = min(x1, x0 + 3 * h) + max(1, h // 8)
+    right = np.asarray(image.crop((start, y0, x1 + 2 * h, y1)).convert("L")) < 180
     labels, n = ndimage.label(right)
     for region in ndimage.find_objects(labels):
         rows, cols = region
