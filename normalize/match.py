@@ -43,7 +43,8 @@ SEGMENT_REST_MIN = 0.85
 TOP_K = 3
 #: Decisions a matcher keeps, by (text, region, floor): a run's documents name the same items
 #: (a deck's next version, every month's minutes), and a decision depends on nothing else.
-#: Emptied when full (a decision with its candidates is about 2 kB).
+#: Emptied when full (a decision with its candidates and features is about 3 kB, measured on
+#: the labelled set: at most about 60 MB a worker).
 DECISION_CACHE_SIZE = 20_000
 #: Fewest text-name pairs for which rapidfuzz's threads pay: ``cdist(workers=-1)`` starts a
 #: thread per core at every call, which for a document's 70 items against the catalogue's
