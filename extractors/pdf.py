@@ -178,6 +178,7 @@ def _line_colours(page, lines: list[dict]) -> list[str | None]:
     chars = sorted(page.chars, key=lambda ch: float(ch["top"]))
     tops = [float(ch["top"]) for ch in chars]
     out: list[str | None] = []
+    named: dict = {}  # a page's few colours, each made hex once (not once a character)
     for ln in lines:
         lo = bisect.bisect_left(tops, float(ln["top"]) - 1.0)
         hi = bisect.bisect_right(tops, float(ln["bottom"]))
@@ -185,7 +186,12 @@ def _line_colours(page, lines: list[dict]) -> list[str | None]:
         for ch in chars[lo:hi]:
             cx = (float(ch["x0"]) + float(ch["x1"])) / 2
             if float(ln["x0"]) - 1 <= cx <= float(ln["x1"]) + 1 and ch["text"].strip():
-                colour = colors.from_pdf(ch.get("non_stroking_color"))
+                value = ch.get("non_stroking_color")
+                try:  # (1, 0, 0) and (1.0, 0.0, 0.0) are one key: they are one hex too
+                    colour = named[value] if value in named else named.setdefault(
+                        value, colors.from_pdf(value))
+                except TypeError:  # a colour that is no key (a list)
+                    colour = colors.from_pdf(value)
                 counts[colour] = counts.get(colour, 0) + 1
         best = max(counts, key=counts.get) if counts else None
         out.append(None if best == "000000" else best)

@@ -24,11 +24,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTComponent, LTFigure, LTLayoutContainer, LTPage, LTText
+from pdfminer.layout import LTChar, LTFigure, LTLayoutContainer, LTPage
 from pdfminer.pdffont import FontMetricsDB
 from pdfminer.pdfinterp import PDFGraphicState
 from pdfminer.pdftypes import PDFException, PDFStream, dict_value, list_value, resolve1
@@ -43,9 +44,10 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _HYPHEN, _NO_UNICODE = 0x02, (0, 0xFFFE, 0xFFFF)
 
 
-@dataclass(frozen=True)
-class Char:
-    """One character as pdfium read it, in the page's user space (y upwards)."""
+class Char(NamedTuple):
+    """One character as pdfium read it, in the page's user space (y upwards). A named tuple:
+    a page has about a thousand, and a frozen dataclass took a tenth of reading them to
+    make."""
 
     text: str
     #: pdfminer's box: advance by the font size above the font's descent, through the
@@ -232,17 +234,23 @@ def _chars(page, textpage, descents: dict[str, float]) -> PageText:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     fonts: dict[int, tuple[str, object]] = {}
     chars = []
+    # pdfium's calls and the pointer's address looked up once, not once a character
+    is_generated, get_unicode = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
+    text_object, font_size = pdfium_c.FPDFText_GetTextObject, pdfium_c.FPDFText_GetFontSize
+    char_origin, loose_box = pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetLooseCharBox
+    char_matrix, fill_colour = pdfium_c.FPDFText_GetMatrix, pdfium_c.FPDFText_GetFillColor
+    address = ctypes.c_void_p.from_buffer  # what _address gives, without ctypes.cast
     for k in range(pdfium_c.FPDFText_CountChars(tp)):
-        if pdfium_c.FPDFText_IsGenerated(tp, k) == 1:
+        if is_generated(tp, k) == 1:
             continue  # a space or line break pdfium put in: pdfminer decides those itself
         # (pdfium's FPDFText_HasUnicodeMapError flags good ToUnicode entries too: not used)
-        text = _unicode(pdfium_c.FPDFText_GetUnicode(tp, k))
-        obj = pdfium_c.FPDFText_GetTextObject(tp, k)
-        size = pdfium_c.FPDFText_GetFontSize(tp, k)
-        pdfium_c.FPDFText_GetCharOrigin(tp, k, x, y)
-        pdfium_c.FPDFText_GetLooseCharBox(tp, k, rect)
-        pdfium_c.FPDFText_GetMatrix(tp, k, matrix)
-        key = _address(obj)
+        text = _unicode(get_unicode(tp, k))
+        obj = text_object(tp, k)
+        size = font_size(tp, k)
+        char_origin(tp, k, x, y)
+        loose_box(tp, k, rect)
+        char_matrix(tp, k, matrix)
+        key = address(obj).value or 0 if obj else 0
         if key not in fonts:
             font = pdfium_c.FPDFTextObj_GetFont(obj)
             name = _font_name(font)
@@ -261,7 +269,7 @@ def _chars(page, textpage, descents: dict[str, float]) -> PageText:
         advance = abs(along) / scale
         box = _matrix_rect((*m, x.value, y.value), (0.0, below, advance, below + size))
         colour = None
-        if pdfium_c.FPDFText_GetFillColor(tp, k, r, g, b, a):
+        if fill_colour(tp, k, r, g, b, a):
             colour = (r.value / 255, g.value / 255, b.value / 255)
         chars.append(Char(text, box, m, (x.value, y.value), colour, name,
                           where.get(key, ())))
@@ -362,16 +370,22 @@ class _Char(LTChar):
     """A pdfium character as pdfminer's layout analysis takes it (device space)."""
 
     def __init__(self, ch: Char, ctm) -> None:  # noqa: D107 - LTChar's own init reads a font
-        LTText.__init__(self)
+        # pdfminer's mult_matrix, apply_matrix_pt and LTComponent's set_bbox written out (the
+        # same sums in the same order: the same floats), once per character of every page
+        a1, b1, c1, d1 = ch.matrix
+        a0, b0, c0, d0, e0, f0 = ctm
+        ox, oy = ch.origin
         self._text = ch.text
-        self.matrix = (*mult_matrix((*ch.matrix, 0, 0), ctm)[:4], *apply_matrix_pt(ctm,
-                                                                              ch.origin))
+        a, b, c, d = a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1
+        self.matrix = (a, b, c, d, a0 * ox + c0 * oy + e0, b0 * ox + d0 * oy + f0)
         self.fontname = ch.font
         self.graphicstate = _Colours(ch.colour)
-        a, b, c, d = self.matrix[:4]
         self.upright = a * d > 0 and b * c <= 0
-        x0, y0, x1, y1 = _matrix_rect(ctm, ch.box)
-        LTComponent.__init__(self, (x0, y0, x1, y1))
+        bbox = _matrix_rect(ctm, ch.box)
+        x0, y0, x1, y1 = bbox
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.width, self.height = x1 - x0, y1 - y0
+        self.bbox = bbox
         self.adv = self.width
         self.size = self.height  # as pdfminer has it for a horizontal font
 

@@ -36,15 +36,22 @@ def _zipf(lang: str) -> dict[str, float]:
             wordfreq.get_frequency_dict(lang, wordlist="small").items() if f > 0}
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _vote(word: str) -> str | None:
+    """The language ``word`` (casefolded) votes for, or None. Kept per word: a page's words
+    are mostly words every page has, and each vote looks in ten lists."""
+    ranked = sorted(((_zipf(lang).get(word, 0.0), lang) for lang in LANGUAGES), reverse=True)
+    (top, lang), (second, _) = ranked[0], ranked[1]
+    return lang if top > 0 and top - second >= MARGIN else None
+
+
 def votes(text: str) -> tuple[dict[str, int], int]:
     """How many words of ``text`` vote for each language, and the number of words."""
     words = [w.casefold() for w in _WORD.findall(text)]
     counts = dict.fromkeys(LANGUAGES, 0)
     for word in words:
-        ranked = sorted(((_zipf(lang).get(word, 0.0), lang) for lang in LANGUAGES),
-                        reverse=True)
-        (top, lang), (second, _) = ranked[0], ranked[1]
-        if top > 0 and top - second >= MARGIN:
+        lang = _vote(word)
+        if lang is not None:
             counts[lang] += 1
     return counts, len(words)
 

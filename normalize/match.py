@@ -41,6 +41,16 @@ FEATURES = ("ratio", "token_sort", "token_set", "jaro_winkler", "name_coverage",
 #: this well too (a project and its group), never when the rest is unexplained.
 SEGMENT_REST_MIN = 0.85
 TOP_K = 3
+#: Decisions a matcher keeps, by (text, region, floor): a run's documents name the same items
+#: (a deck's next version, every month's minutes), and a decision depends on nothing else.
+#: Emptied when full (a decision with its candidates and features is about 3 kB, measured on
+#: the labelled set: at most about 60 MB a worker).
+DECISION_CACHE_SIZE = 20_000
+#: Fewest text-name pairs for which rapidfuzz's threads pay: ``cdist(workers=-1)`` starts a
+#: thread per core at every call, which for a document's 70 items against the catalogue's
+#: 163 names cost 11 ms of CPU where one thread took 6.7 ms in the same wall time (and the
+#: workers of a run already keep every core busy).
+THREADED_PAIRS = 200_000
 _QUOTES = re.compile(r"[«»\"“”„'‘’`´]")
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-\s*\n?\s*(?=[^\W\d_])")
 _COMPOUND_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
@@ -243,6 +253,7 @@ class Matcher:
         self._starts = np.searchsorted(self._owner_index, np.arange(len(self.ids)))
         self._name_numbers = [numbers(n) for n in self.names]
         self._build_idf()
+        self._decided: dict[tuple, Match] = {}
 
     def _build_idf(self) -> None:
         vocab: dict[str, int] = {}
@@ -279,18 +290,31 @@ class Matcher:
 
     def match_many(self, texts: list[str], regions: list[str | None] | None = None,
                    chunk: int = 5000, floor: float = 0.0) -> list[Match]:
-        """Match many texts; identical (text, region) pairs are decided once. A text whose
-        best blended score (``base``, the first and cheapest reading) is under ``floor`` is
-        unmatched without being decided: the mention search's prune."""
+        """Match many texts; identical (text, region) pairs are decided once, and once per
+        matcher: a decision is kept (see :data:`DECISION_CACHE_SIZE`), for the next document
+        of a run names the same items again. A text whose best blended score (``base``, the
+        first and cheapest reading) is under ``floor`` is unmatched without being decided:
+        the mention search's prune. The outcomes are shared: read them, never change them."""
         regions = regions or [None] * len(texts)
         keys = list(dict.fromkeys(zip(texts, regions, strict=True)))
+        cache = self._decided
         decided: dict[tuple, Match] = {}
-        for start in range(0, len(keys), chunk):
-            part = keys[start:start + chunk]
+        todo = []
+        for key in keys:
+            match = cache.get((*key, floor))
+            if match is None:
+                todo.append(key)
+            else:
+                decided[key] = match
+        if len(cache) + len(todo) > DECISION_CACHE_SIZE:
+            cache.clear()
+        for start in range(0, len(todo), chunk):
+            part = todo[start:start + chunk]
             for key, match in zip(part, self._match_chunk([t for t, _ in part],
                                                           [r for _, r in part], floor),
                                   strict=True):
                 decided[key] = match
+                cache[(*key, floor)] = match
         return [decided[key] for key in zip(texts, regions, strict=True)]
 
     def _rejoined(self, query: str) -> str:
@@ -329,14 +353,16 @@ class Matcher:
         queries = list(unique)
         if not queries or not self.names:
             return [Match("unmatched", None, 0.0, [], "nothing to match") for _ in texts]
-        m_ratio = process.cdist(queries, self.names, scorer=fuzz.ratio, workers=-1,
+        # threads only for a batch big enough to pay for them (they start with each call)
+        workers = -1 if len(queries) * len(self.names) >= THREADED_PAIRS else 1
+        m_ratio = process.cdist(queries, self.names, scorer=fuzz.ratio, workers=workers,
                                 dtype=np.float32) / 100
-        m_sort = process.cdist(queries, self.names, scorer=fuzz.token_sort_ratio, workers=-1,
-                               dtype=np.float32) / 100
-        m_set = process.cdist(queries, self.names, scorer=fuzz.token_set_ratio, workers=-1,
-                              dtype=np.float32) / 100
+        m_sort = process.cdist(queries, self.names, scorer=fuzz.token_sort_ratio,
+                               workers=workers, dtype=np.float32) / 100
+        m_set = process.cdist(queries, self.names, scorer=fuzz.token_set_ratio,
+                              workers=workers, dtype=np.float32) / 100
         m_jw = process.cdist(queries, self.names, scorer=JaroWinkler.normalized_similarity,
-                             workers=-1, dtype=np.float32)
+                             workers=workers, dtype=np.float32)
         q_bin, q_totals = self._query_matrix(queries)
         inter = (q_bin @ self.name_weights.T).toarray()
         name_cov = inter / np.maximum(self.name_weight_sum, 1e-9)

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -41,16 +40,30 @@ Rows = list[dict] | pa.Table
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) as an Arrow table with the declared schema, sorted by the table's keys.
-    Without the metadata pandas adds (the dtypes of the frame it was made from), so that a
-    table's files depend on its values alone, made from dicts or kept as Arrow
-    (:func:`as_table`)."""
+    """Rows (dicts) as an Arrow table with the declared schema, sorted by the table's keys
+    (a stable sort, empty values first), with no schema metadata, so that a table's files
+    depend on its values alone, made from dicts or kept as Arrow (:func:`as_table`).
+
+    Built column by column by Arrow, not through a pandas frame (which took a document's
+    result 26 ms of its 100, for a 4-slide deck), with what the frame did kept: a key a row
+    lacks is empty, and so is a float NaN.
+
+    >>> t = to_arrow("pages", [{"source_path": "b", "page": 2, "width": float("nan")},
+    ...                        {"source_path": "a"}])
+    >>> t["source_path"].to_pylist(), t["page"].to_pylist(), t["width"].to_pylist()
+    (['a', 'b'], [None, 2], [None, None])
+    """
     schema = arrow_schema(table)
-    frame = pd.DataFrame(rows, columns=schema.names)
-    if len(frame):
-        frame = frame.sort_values(SORT_KEYS[table], kind="stable", na_position="first")
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False
-                                ).replace_schema_metadata(schema.metadata)
+    columns = []
+    for field in schema:
+        values = [row.get(field.name) for row in rows]
+        if any(v != v for v in values if isinstance(v, float)):  # NaN: pandas' empty
+            values = [None if isinstance(v, float) and v != v else v for v in values]
+        columns.append(pa.array(values, field.type))
+    arrow = pa.Table.from_arrays(columns, schema=schema)
+    if arrow.num_rows:
+        arrow = arrow.sort_by([(key, "ascending", "at_start") for key in SORT_KEYS[table]])
+    return arrow.combine_chunks().replace_schema_metadata(schema.metadata)
 
 
 def conformed(table: str, arrow: pa.Table) -> pa.Table:
