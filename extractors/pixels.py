@@ -258,6 +258,42 @@ def _rectangles(mask: np.ndarray, depth: int = 0) -> list[tuple[int, int, np.nda
     return [(0, 0, mask)]
 
 
+#: Two pieces of one component side by side, with tops and bottoms this close (working
+#: pixels), are one box that _rectangles cut where an edge jumped somewhere else.
+SIDE_BY_SIDE_PX = 2
+
+
+def _side_by_side(pieces: list[tuple[int, int, np.ndarray]]) -> list[tuple[int, int, np.ndarray]]:
+    """``pieces`` (row offset, column offset, mask) with the ones that touch side by side
+    and share their top and bottom joined into one: a bar whose edge the scan's noise made
+    jump in one place was cut into pieces along its whole height, and each piece is less
+    than the bar (a timeline's bar: less than its time; its arrow point apart from it).
+
+    >>> a, b = np.ones((10, 30), bool), np.ones((11, 20), bool)
+    >>> [(y, x, m.shape) for y, x, m in _side_by_side([(0, 0, a), (0, 30, b), (40, 0, a)])]
+    [(0, 0, (11, 50)), (40, 0, (10, 30))]
+    >>> [(y, x, m.shape) for y, x, m in _side_by_side([(0, 0, a), (5, 30, b)])]
+    [(0, 0, (10, 30)), (5, 30, (11, 20))]
+    """
+    out: list[tuple[int, int, np.ndarray]] = []
+    for y, x, m in sorted(pieces, key=lambda p: (p[1], p[0])):
+        for n, (py, px, pm) in enumerate(out):
+            if (abs(px + pm.shape[1] - x) <= 1 and abs(py - y) <= SIDE_BY_SIDE_PX
+                    and abs(py + pm.shape[0] - y - m.shape[0]) <= SIDE_BY_SIDE_PX):
+                top = min(py, y)
+                joined = np.zeros((max(py + pm.shape[0], y + m.shape[0]) - top,
+                                   x + m.shape[1] - px), dtype=bool)
+                joined[py - top:py - top + pm.shape[0], :pm.shape[1]] |= pm
+                joined[y - top:y - top + m.shape[0], x - px:] |= m
+                out[n] = (top, px, joined)
+                break
+        else:
+            out.append((y, x, m))
+    if len(out) == len(pieces):
+        return pieces  # nothing joined: as they were, in their order
+    return sorted(out, key=lambda p: (p[0], p[1]))
+
+
 def _trimmed(y0: int, x0: int, mask: np.ndarray) -> tuple[int, int, np.ndarray]:
     rows, cols = np.nonzero(mask.any(axis=1))[0], np.nonzero(mask.any(axis=0))[0]
     return (y0 + rows[0], x0 + cols[0],
@@ -309,7 +345,7 @@ def _filled(mask, paint, share, arr, luma, factor, min_px, thickness, colour):
     labels, _ = ndimage.label(mask)
     pieces = [(region[0].start + y0, region[1].start + x0, piece)
               for n, region in enumerate(ndimage.find_objects(labels), start=1)
-              for y0, x0, piece in _rectangles(labels[region] == n)]
+              for y0, x0, piece in _side_by_side(_rectangles(labels[region] == n))]
     for top, left, whole in pieces:
         h, w = whole.shape
         region = (slice(top, top + h), slice(left, left + w))
