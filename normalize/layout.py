@@ -989,28 +989,39 @@ def _separator_bounds(axis: Axis, shapes: list[Shape], page_area: float,
                       boxes: list[BBox]) -> dict[int, float]:
     """Edges drawn on the page: a line (or a hairline rectangle) across the bands' direction
     that runs between two labels and through no item, e.g. the rule between two swimlanes
-    (a "today" line runs through bars)."""
+    (a "today" line runs through bars). A rule as long as the longest beats a shorter one
+    between the same labels (a row of bars' edges a scan's line search took for a rule)."""
     out = {}
+    full = _rules_between(axis, shapes, page_area, boxes, full=True)
     for k, between in _rules_between(axis, shapes, page_area, boxes).items():
-        out[k] = min(between, key=lambda r: abs(r - axis.bounds[k]))
+        out[k] = min(full.get(k, between), key=lambda r: abs(r - axis.bounds[k]))
     return out
 
 
+#: A rule parts a lane of its own only when it is at least this share of the longest rule's
+#: length (see :func:`_unlabelled_lanes`).
+FULL_RULE_SHARE = 0.9
+
+
 def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
-                   boxes: list[BBox]) -> dict[int, list[float]]:
+                   boxes: list[BBox], full: bool = False) -> dict[int, list[float]]:
     """Per pair of neighbouring labels (by the first's index), the lines across the bands'
-    direction that run between them and through no item, in order."""
+    direction that run between them and through no item, in order. ``full``: only the
+    lines nearly as long as the longest (the rules that part lanes, not the bottom edges
+    of a row of bars that a scan's line search took for one rule)."""
     if not shapes:
         return {}
     spans = _along(axis, boxes)
     reach = page_area ** 0.5 * 0.4
-    rules = []
+    found = []
     for shape in shapes:
         x0, y0, x1, y1 = shape.bbox
         if axis.direction == "y" and y1 - y0 <= 2.5 and x1 - x0 >= reach:
-            rules.append((y0 + y1) / 2)
+            found.append(((y0 + y1) / 2, x1 - x0))
         elif axis.direction == "x" and x1 - x0 <= 2.5 and y1 - y0 >= 0.5 * reach:
-            rules.append((x0 + x1) / 2)
+            found.append(((x0 + x1) / 2, y1 - y0))
+    longest = max((length for _, length in found), default=0.0)
+    rules = [r for r, length in found if not full or length >= FULL_RULE_SHARE * longest]
     out = {}
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
         lo = a.extent[0] if axis.direction == "x" else a.extent[1]
@@ -1025,14 +1036,15 @@ def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
 def _unlabelled_lanes(axis: Axis, shapes: list[Shape], page_area: float,
                       boxes: list[BBox]) -> list[tuple[float, float]]:
     """Lanes drawn between two labels' lanes whose own label could not be read: where two
-    rules run between two neighbouring labels, through no item, with items between them,
+    rules as long as the lanes' run between two neighbouring labels, through no item, with
+    items between them,
     those items are in a lane of their own (its label lost: a small "Vest" on the rule OCR
     missed), not in either neighbour's."""
     if axis.direction != "y":
         return []
     body = [b for b in boxes if axis.in_body(b)]
     out = []
-    for k, between in _rules_between(axis, shapes, page_area, body).items():
+    for k, between in _rules_between(axis, shapes, page_area, body, full=True).items():
         a, b = axis.labels[k], axis.labels[k + 1]
         lo, hi = a.extent[3], b.extent[1]  # not a rule under a label, nor over one
         inner = [r for r in between if lo < r < hi]

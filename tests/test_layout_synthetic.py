@@ -774,3 +774,30 @@ def test_a_lane_between_two_rules_whose_label_was_not_read_gives_its_items_no_re
         assert "lane whose label could not be read" in by_text[text].layout_evidence
     for text in ("Digital utsending av brev til pårørende", "Digitale kurs og opplæring"):
         assert by_text[text].region == "Helse Sør-Øst", text
+
+
+def test_the_edges_of_a_row_of_bars_are_no_lane_rules(matcher):
+    """Swimlanes parted by rules across the page, each label where its lane's items allow
+    (the last one near its lane's bottom). A scan's line search also took the bottom
+    edges of two bars side by side, and the top edge of a long bar, for rules (shorter
+    ones). They had cut lanes of their own out of the lanes (no region), or moved the
+    edge between two lanes to a bar's edge (the items over it given the lane above)."""
+    shapes = [Shape((19, 77, 700, 78), None, "000000", "line"),
+              Shape((19, 185, 700, 186), None, "000000", "line"),
+              Shape((20, 401, 701, 402), None, "000000", "line"),
+              Shape((280, 108, 694, 110), None, "000000", "line"),   # two bars' bottoms
+              Shape((209, 432, 540, 434), None, "000000", "line"),   # a long bar's top
+              Shape((209, 458, 540, 460), None, "000000", "line")]   # ... and its bottom
+    read = [((180, 60, 210, 67), "2024"), ((400, 60, 430, 67), "2025"),
+            ((22, 85, 69, 92), "Helse Nord"), ((22, 300, 55, 311), "Sør-Øst"),
+            ((22, 453, 112, 460), "HELSE MIDT-NORGE"),
+            ((300, 95, 420, 102), "Felles tillitsmodell"),
+            ((480, 119, 560, 126), "Kurve i nord"),
+            ((300, 200, 420, 207), "Nye skjemaer på Helsenorge"),
+            ((440, 410, 480, 427), "Kritisk info"),
+            ((250, 440, 420, 447), "Digital dialog med fastlege")]
+    norm = read_by_ocr(matcher, read, shapes)
+    got = {it.text: it.region for it in norm.items}
+    assert got["Felles tillitsmodell"] == got["Kurve i nord"] == "Helse Nord", got
+    assert got["Nye skjemaer på Helsenorge"] == "Helse Sør-Øst", got
+    assert got["Kritisk info"] == got["Digital dialog med fastlege"] == "Helse Midt-Norge", got
