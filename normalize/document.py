@@ -236,6 +236,9 @@ def _make_item(doc, page, cand, place: layout.Placement, info, row_attrs) -> Ite
 
 #: Page text sources OCR repair may apply to (PPTX and HTML text is typed, not read).
 REPAIRABLE = ("text-layer", "ocr", "re-ocr", "text")
+#: Pages whose lines are as drawn (a box's width broke them), where a word broken across two
+#: lines without a hyphen is joined again (:meth:`Repairer.broken_words`), damaged or not.
+DRAWN_LINES = ("text-layer", "ocr", "re-ocr")
 
 
 def normalize_document(doc: Document, matcher: Matcher,
@@ -256,6 +259,10 @@ def normalize_document(doc: Document, matcher: Matcher,
         if repairer is not None and page in repairable:
             result = repairer.repair(page.text, force=True if whole else None)
             changes = result.changes
+        if repairer is not None and page.text_source in DRAWN_LINES:
+            broken = repairer.broken_words(page.text)
+            changes = broken + [c for c in changes if not any(
+                b.start < c.end and c.start < b.end for b in broken)]
         routes[page.number] = page.text_source + ("+repair" if changes else "")
         repaired[page.number] = len(changes)
         page_pairs, status = _page_items(doc, page, changes, matcher)

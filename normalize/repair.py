@@ -122,9 +122,19 @@ _STRAY_QUOTE = re.compile(r"^[ \t]*([‘’`])(?=[A-ZÆØÅ])(?![^\n]*[‘’'`]
 _OCR_BULLET = re.compile(r"^[ \t]*(?:e|°|»|¢|\*|«)(?=[ \t]+[A-ZÆØÅ«\d])", re.M)
 
 
+#: A line's last word (letters, nothing after it) and a line's first one in lower case.
+_LINE_TAIL = re.compile(r"[^\W\d_]+$")
+_LINE_HEAD = re.compile(r"[^\W\d_A-ZÆØÅ][^\W\d_]*")
+#: At most this many pieces of one broken word are joined; a piece is a word of its own
+#: when hunspell knows it or it is at least this common (zipf).
+BROKEN_PIECES = 5
+COMMON_PIECE_ZIPF = 3.0
+
+
 @dataclass(frozen=True)
 class Change:
-    rule: str  # confusion, insertion, lone-å, bullet, stray-mark, context, capital-I
+    rule: str  # confusion, insertion, lone-å, bullet, stray-mark, context, capital-I,
+    # broken-word
     before: str
     after: str
     start: int  # offset in the input text
@@ -359,6 +369,78 @@ class Repairer:
                 spans.append((pos, pos + len(line)))
             pos += len(line) + 1
         return spans
+
+    def broken_words(self, text: str) -> list[Change]:
+        r"""Words a narrow box broke across lines without a hyphen (a PDF's or a scan's
+        lines, as drawn): ``Timebo`` / ``oking``, ``behand`` / ``lingspl`` / ``an``. A line's
+        last word and the next line's first (in lower case), or the next two lines' when the
+        middle one is only a piece, are one word when joined they make a word the lexicon
+        knows and one of the pieces is none (two words are left two: ``Digital`` /
+        ``behandlingsplan``). Each join is a change that takes out the line break.
+
+        >>> r = Repairer(Lexicon())
+        >>> text = "Timebo\noking\nDigital\nbehandlingsplan"
+        >>> [(c.before, c.after) for c in r.broken_words(text)]
+        [('Timebo\noking', 'Timebooking')]
+        >>> [c.after for c in r.broken_words("Delt behand\nlingspl\nan\ninforma\nsjon")]
+        ['behandlingsplan', 'informasjon']
+        """
+        lines = text.split("\n")
+        starts = list(itertools.accumulate([0] + [len(ln) + 1 for ln in lines]))
+        out: list[Change] = []
+        i = 0
+        while i < len(lines) - 1:
+            tail = _LINE_TAIL.search(lines[i])
+            pieces, k = ([tail.group()] if tail else []), i + 1
+            joined = None
+            while tail and k < len(lines) and len(pieces) < BROKEN_PIECES:
+                head = _LINE_HEAD.match(lines[k])
+                if not head:
+                    break
+                pieces.append(head.group())
+                word = "".join(pieces)
+                if self._joins(pieces):
+                    joined = (word, k, head.end())
+                    break
+                if head.end() != len(lines[k].rstrip()):
+                    break  # the line goes on: its first word is no piece of a longer one
+                k += 1
+            if joined:
+                word, k, end = joined
+                start = starts[i] + tail.start()
+                stop = starts[k] + end
+                out.append(Change("broken-word", text[start:stop], word, start, stop))
+                i = k
+            else:
+                i += 1
+        return out
+
+    def _joins(self, pieces: list[str]) -> bool:
+        """Whether ``pieces`` (from consecutive lines) are one word: joined they are a word,
+        and one of them is none, or the joined word is one of the catalogue's names' and
+        a piece is not (``Helsen`` / ``orge``); a word before pieces that make a word of
+        their own stays apart (``Digital`` / ``behand`` / ``lings-``)."""
+        word = "".join(pieces)
+        if not self._is_word(word):
+            return False
+        if len(pieces) > 2 and self._plain_word(pieces[0]) and self._is_word("".join(pieces[1:])):
+            return False
+        vocabulary = self.lexicon.vocabulary
+        return not all(self._plain_word(p) for p in pieces) or (
+            word.casefold() in vocabulary
+            and not all(p.casefold() in vocabulary for p in pieces))
+
+    def _is_word(self, word: str) -> bool:
+        """A word of at least three letters that hunspell, wordfreq or the catalogue knows."""
+        low = word.casefold()
+        return len(low) >= 3 and (self.lexicon._listed(low) > 0 or self.lexicon.accepts(low))
+
+    def _plain_word(self, word: str) -> bool:
+        """A word of at least three letters that hunspell or the catalogue knows, or a
+        common one (wordfreq's long tail lists pieces such as ``sjon`` and ``informa``)."""
+        low = word.casefold()
+        return len(low) >= 3 and (self.lexicon.accepts(low)
+                                  or self.lexicon._listed(low) >= COMMON_PIECE_ZIPF)
 
     def looks_damaged(self, text: str) -> bool:
         """Whether ``text`` reads like OCR without Norwegian: at least two words (and 2% of

@@ -106,7 +106,7 @@ PAGES = [
     Column("page", INT, "1-based page number."),
     Column("text", STR, "The page text every char_start/char_end points into."),
     Column("text_source", STR, "How the text was obtained: pptx, text-layer, ocr (no text layer), re-ocr (a damaged text layer replaced by OCR of the page image), html, text, docx, xlsx."),
-    Column("text_route", STR, "text_source, with +repair when OCR-damaged words were repaired."),
+    Column("text_route", STR, "text_source, with +repair when OCR-damaged words were repaired or words broken across lines were joined."),
     Column("repairs", INT, "Number of words repaired on the page."),
     Column("language", STR, "The language the page reads as, by the share of its words each of wordfreq's lists knows: nb, another wordfreq code (en, fr, sv, ...), und (none of them: Latin, codes), or empty (too few words to tell). OCR repair runs only on nb and empty pages."),
     Column("ocr", BOOL, "True when the text came from OCR."),

@@ -801,3 +801,26 @@ def test_the_edges_of_a_row_of_bars_are_no_lane_rules(matcher):
     assert got["Felles tillitsmodell"] == got["Kurve i nord"] == "Helse Nord", got
     assert got["Nye skjemaer på Helsenorge"] == "Helse Sør-Øst", got
     assert got["Kritisk info"] == got["Digital dialog med fastlege"] == "Helse Midt-Norge", got
+
+
+def test_words_a_narrow_column_broke_across_lines_are_joined_again(matcher):
+    """A PDF of a deck with narrow columns: the export broke words where the box ended,
+    without a hyphen ("Timebo" / "oking", "Behan" / "dlingsh" / "jelpemi" / "dler").
+    The pieces are joined again (a repair the row records) and the items match; two
+    words each on its own line stay two."""
+    from normalize.repair import default_repairer
+
+    blocks = [label(150, 60, "2024", 30), label(22, 100, "Helse Nord", 60),
+              Block("textbox", [Line(t, (150, 100 + 11 * i, 180, 110 + 11 * i)) for i, t in
+                                enumerate(["• Timebo", "oking", "• Behan", "dlingsh",
+                                           "jelpemi", "dler", "• Delt", "behandlingsplan"])],
+                    (150, 100, 180, 188))]
+    origin = Origin("synthetic.pdf", "0" * 64, Format.pdf, 1, 1, "application/pdf")
+    page = Page(1, 960, 540, blocks, text_source="text-layer").finalize()
+    norm = normalize_document(Document(origin, [page], "pdf", None), matcher,
+                              default_repairer())
+    got = {it.text: it for it in norm.items}
+    assert set(got) == {"Timebooking", "Behandlingshjelpemidler", "Delt behandlingsplan"}, got
+    assert all(it.match_status == "auto" for it in got.values()), \
+        [(it.text, it.match_status) for it in got.values()]
+    assert [r["rule"] for r in got["Timebooking"].repairs] == ["broken-word"]
