@@ -884,12 +884,17 @@ def _cluster_bounds(axis: Axis, boxes: list[BBox]) -> list[float] | None:
         llo, lhi = _span(label.extent, axis.direction)
         if axis.direction == "x" and not (llo <= clusters[j][1] and lhi >= clusters[j][0]):
             return None  # a column header stands over its column
-        centre = (llo + lhi) / 2
+        # where its text is (a label drawn on its lane's fill has the fill for its extent)
+        centre = _middle(label, axis.direction)
         away = [max(lo - centre, centre - hi, 0.0) for lo, hi in clusters]
         # on its run, or clearly nearer to it than to any other
         if any(n != j and away[j] > 0.5 * away[n] for n in range(k)):
             return None
-    return [(runs[i][1] + runs[i + 1][0]) / 2 for i in cuts]
+    edges = [(runs[i][1] + runs[i + 1][0]) / 2 for i in cuts]
+    middles = [_middle(label, axis.direction) for label in axis.labels]
+    if not all(a < e < b for e, a, b in zip(edges, middles, middles[1:], strict=False)):
+        return None  # an edge through a label: the runs are not the labels' bands
+    return edges
 
 
 def _unlabelled_runs(axis: Axis, boxes: list[BBox]) -> list[tuple[float, float]]:
@@ -1024,7 +1029,9 @@ def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
     rules = [r for r, length in found if not full or length >= FULL_RULE_SHARE * longest]
     out = {}
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
-        lo = a.extent[0] if axis.direction == "x" else a.extent[1]
+        # not a rule before the first label's own text: the edge of the lane its label is
+        # drawn on (its extent) is no edge between it and the next
+        lo = max(_span(a.extent, axis.direction)[0], _span(a.bbox, axis.direction)[0])
         hi = b.extent[0] if axis.direction == "x" else b.extent[1]
         between = sorted(r for r in rules if lo + 1 < r <= hi + RULE_SLACK
                          and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans))

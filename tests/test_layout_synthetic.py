@@ -824,3 +824,31 @@ def test_words_a_narrow_column_broke_across_lines_are_joined_again(matcher):
     assert all(it.match_status == "auto" for it in got.values()), \
         [(it.text, it.match_status) for it in got.values()]
     assert [r["rule"] for r in got["Timebooking"].repairs] == ["broken-word"]
+
+
+def test_a_lane_label_on_a_piece_of_its_lane_s_fill_keeps_the_items_below_it(matcher):
+    """Swimlanes on a scan: the first lane's fill was found only in part, round its label
+    ("Vest", centred in its lane), and two of its items lie above the label, three below.
+    The items fall into runs whose gaps had put the lanes' edge through the label itself
+    (its band taken from its fill piece, not its text), and the rule at the lane's top
+    counted as an edge between it and the next lane: the items below "Vest" were given
+    Helse Sør-Øst."""
+    shapes = [Shape((18, 94, 943, 96), None, "000000", "line"),
+              Shape((20, 366, 940, 370), None, "000000", "line"),
+              Shape((22, 93, 401, 192), "F0F0F0", None, "rect")]
+    read = [((270, 75, 330, 83), "2023 - 2024"), ((600, 75, 660, 83), "2025 - 2026"),
+            ((53, 151, 73, 163), "Vest"), ((24, 288, 60, 307), "Helse Sør-Øst"),
+            ((32, 429, 94, 448), "HELSE MIDT-NORGE"),
+            ((531, 106, 564, 112), "Timer 2.0"), ((700, 107, 800, 115), "Samvalg"),
+            ((409, 179, 496, 189), "Behandlingshjelpemidler"),
+            ((148, 203, 345, 211), "Digitale kurs og opplæring"),
+            ((166, 243, 330, 255), "Skjema – strukturerte data"),
+            ((600, 321, 700, 335), "Smarte brev"),
+            ((226, 406, 332, 414), "Pasientbrev DIPS Helsenorge"),
+            ((600, 466, 700, 474), "Innhente pasientinformasjon")]
+    got = {it.text: it.region for it in read_by_ocr(matcher, read, shapes).items}
+    for text in ("Timer 2.0", "Samvalg", "Behandlingshjelpemidler",
+                 "Digitale kurs og opplæring"):
+        assert got[text] == "Helse Vest", (text, got)
+    assert got["Skjema – strukturerte data"] == got["Smarte brev"] == "Helse Sør-Øst", got
+    assert got["Pasientbrev DIPS Helsenorge"] == "Helse Midt-Norge", got
