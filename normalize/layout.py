@@ -959,8 +959,10 @@ def _lane_bounds(axis: Axis, boxes: list[BBox]) -> dict[int, float]:
     for k, (a, b) in enumerate(itertools.pairwise(axis.labels)):
         sa, sb = lane(a), lane(b)
         edge = ((sa[1] + sb[0]) / 2 if sa and sb else sa[1] if sa else sb[0] if sb else None)
-        # (a shape that reaches past the next label's middle is no lane of one label)
-        if edge is not None and _middle(a, axis.direction) < edge < _middle(b, axis.direction):
+        # (a shape that reaches into the next label's text, or ends inside its own label's,
+        # is no lane of one label: two lanes' fills the scan found as one)
+        if edge is not None and (_span(a.bbox, axis.direction)[1] - 1 <= edge
+                                 <= _span(b.bbox, axis.direction)[0] + 1):
             out[k] = edge
     return out
 

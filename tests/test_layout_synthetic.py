@@ -852,3 +852,22 @@ def test_a_lane_label_on_a_piece_of_its_lane_s_fill_keeps_the_items_below_it(mat
         assert got[text] == "Helse Vest", (text, got)
     assert got["Skjema – strukturerte data"] == got["Smarte brev"] == "Helse Sør-Øst", got
     assert got["Pasientbrev DIPS Helsenorge"] == "Helse Midt-Norge", got
+
+
+def test_a_lane_fill_reaching_into_the_next_label_is_no_lane_of_its_own_label(matcher):
+    """Two swimlanes parted by a rule; the scan found the first lane's fill and the
+    second's, where they touch, as one piece that runs from the first label
+    down into the second label's text. That piece had ended the first label's band (below
+    the rule), so the second lane's top items were given the first lane's region."""
+    shapes = [Shape((20, 189, 940, 191), None, "000000", "line"),
+              Shape((22, 89, 400, 247), "DEEAF4", None, "rect")]
+    read = [((300, 60, 330, 68), "2024"), ((700, 60, 760, 68), "2025-2026"),
+            ((43, 135, 108, 143), "Helse Sør-Øst"), ((65, 243, 85, 255), "Vest"),
+            ((300, 120, 420, 128), "Skjema – strukturerte data"),
+            ((300, 215, 370, 223), "Rekvisisjonsportal"),
+            ((700, 220, 880, 228), "Digitalt skademeldingsskjema"),
+            ((300, 262, 440, 269), "Smarte brev")]
+    got = {it.text: it.region for it in read_by_ocr(matcher, read, shapes).items}
+    assert got["Skjema – strukturerte data"] == "Helse Sør-Øst", got
+    for text in ("Rekvisisjonsportal", "Digitalt skademeldingsskjema", "Smarte brev"):
+        assert got[text] == "Helse Vest", (text, got)
