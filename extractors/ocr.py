@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from veikart.errors import MissingDependencyError, OcrError
 
 from . import limits, pixels
-from .geometry import frame_of, holds_middle, union
+from .geometry import area, frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
@@ -341,13 +341,12 @@ def _drop_words_on(data: dict, marks: list[tuple[int, int, int, int]], reach: in
     for i, word in enumerate(data["text"]):
         if not word.strip() or _ARROW_WORD.fullmatch(word.strip()):
             continue  # an arrow drawn as a small shape after a year reads as what it is
-        x0, y0 = data["left"][i], data["top"][i]
-        x1, y1 = x0 + data["width"][i], y0 + data["height"][i]
-        area = max(1, (x1 - x0) * (y1 - y0))
+        x0, y0, x1, y1 = _box_of(data, [i])
+        size = max(1, area((x0, y0, x1, y1)))
         for m in marks:
-            w = min(x1, m[2] + reach) - max(x0, m[0] - reach)
-            h = min(y1, m[3] + reach) - max(y0, m[1] - reach)
-            if w > 0 and h > 0 and w * h >= ON_ICON_SHARE * area:
+            shared = area((max(x0, m[0] - reach), max(y0, m[1] - reach),
+                           min(x1, m[2] + reach), min(y1, m[3] + reach)))
+            if shared >= ON_ICON_SHARE * size:
                 data["text"][i] = ""
                 break
 
@@ -428,10 +427,10 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
     words = [_box_of(data, [i]) for i, t in enumerate(data["text"])
              if float(data["conf"][i]) >= 0 and sum(ch.isalnum() for ch in t) >= 2]
     min_w, min_h = (v / scale for v in MIN_READ_SHAPE_PT)
-    area = image.width * image.height
+    page_area = image.width * image.height
     boxes = [s for s in found if s not in turned and s.box[2] - s.box[0] >= min_w
              and min_h <= s.box[3] - s.box[1] <= MAX_READ_SHAPE_PT / scale
-             and (s.box[2] - s.box[0]) * (s.box[3] - s.box[1]) <= 0.1 * area
+             and area(s.box) <= 0.1 * page_area
              and (s.level is None or s.level >= pixels.INK_LUMA)]
     boxes.sort(key=lambda s: s.level is not None)  # outlined before filled
     empty = [s for s in [*turned, *boxes] if not any(holds_middle(s.box, w) for w in words)]

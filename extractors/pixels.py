@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image
 
 from . import colors
+from .geometry import contains
 
 #: How far beyond its found box a dark shape's fill is looked for (a tilted band, an
 #: arrow's head).
@@ -561,13 +562,8 @@ def with_bands_joined(found: list[Found], turned: list[Found]) -> list[Found]:
     joins = [t for t in turned if t.box not in boxes]
     if not joins:
         return found
-
-    def within(f: Found, t: Found) -> bool:
-        return (f.box[0] >= t.box[0] - 1 and f.box[1] >= t.box[1] - 1
-                and f.box[2] <= t.box[2] + 1 and f.box[3] <= t.box[3] + 1)
-
     return [f for f in found if not (f.level is not None and f.level < INK_LUMA
-                                     and any(within(f, t) for t in joins))] + joins
+                                     and any(contains(t.box, f.box, 1) for t in joins))] + joins
 
 
 def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[Found]:
@@ -756,12 +752,6 @@ def clean_for_ocr(grey: Image.Image, shapes: list[Found], points_per_pixel: floa
     return Image.fromarray(arr.astype(np.uint8))
 
 
-def _within(box: tuple, outer: tuple, slack: int = 1) -> bool:
-    """Whether ``box`` lies inside ``outer`` (``slack`` pixels beyond it allowed)."""
-    return (box[0] >= outer[0] - slack and box[1] >= outer[1] - slack
-            and box[2] <= outer[2] + slack and box[3] <= outer[3] + slack)
-
-
 #: A small dark shape is an icon (a dot or a square before a label, a legend's swatch) when
 #: no light pixel (but a scan's specks: at most ICON_SPECKS of them) lies in the middle of
 #: its box, this share of its width and height...
@@ -786,7 +776,7 @@ def icons(grey: Image.Image, shapes: list[Found], turned: list[Found]) -> list[F
     arr = np.asarray(grey, dtype=np.float32)
     out = []
     for s in shapes:
-        if s.level is None or s.level >= INK_LUMA or any(_within(s.box, t.box) for t in turned):
+        if s.level is None or s.level >= INK_LUMA or any(contains(t.box, s.box, 1) for t in turned):
             continue
         x0, y0, x1, y1 = s.box
         mx, my = (1 - ICON_MIDDLE) / 2 * (x1 - x0), (1 - ICON_MIDDLE) / 2 * (y1 - y0)

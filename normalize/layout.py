@@ -1034,7 +1034,7 @@ def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
         # not a rule before the first label's own text: the edge of the lane its label is
         # drawn on (its extent) is no edge between it and the next
         lo = max(_span(a.extent, axis.direction)[0], _span(a.bbox, axis.direction)[0])
-        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        hi = _span(b.extent, axis.direction)[0]
         between = sorted(r for r in rules if lo + 1 < r <= hi + RULE_SLACK
                          and not any(s0 + 2 < r < s1 - 2 for s0, s1 in spans))
         if between:

@@ -398,9 +398,8 @@ class Repairer:
                 if not head:
                     break
                 pieces.append(head.group())
-                word = "".join(pieces)
                 if self._joins(pieces):
-                    joined = (word, k, head.end())
+                    joined = ("".join(pieces), k, head.end())
                     break
                 if head.end() != len(lines[k].rstrip()):
                     break  # the line goes on: its first word is no piece of a longer one
