@@ -273,7 +273,8 @@ def normalize_document(doc: Document, matcher: Matcher,
     for item in items:
         item.match_text, item.notes = lexicon.split_notes(item.text)
         item.notes += item.extra_notes
-    matches = matcher.match_many([it.match_text for it in items], [it.region for it in items])
+    matches = matcher.match_many([it.match_text for it in items], [it.region for it in items],
+                                 notes=[tuple(it.notes) for it in items])
     for item, m in zip(items, matches, strict=True):
         item.match_status, item.match_score = m.status, m.score
         item.candidates, item.match_explanation = m.candidates_json(), m.explanation

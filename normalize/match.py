@@ -110,6 +110,18 @@ def _with_short_forms(names: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _one_word_more(words: list[str], name: list[str]) -> bool:
+    """Whether ``name`` is ``words`` with one word put in somewhere.
+
+    >>> _one_word_more(["datadeling", "dho"], ["målbilde", "datadeling", "dho"])
+    True
+    >>> _one_word_more(["timer", "2.0"], ["mine", "timeavtaler", "timer", "2.0"])
+    False
+    """
+    return len(name) == len(words) + 1 and any(name[:i] + name[i + 1:] == words
+                                               for i in range(len(name)))
+
+
 def _swapped_word(query: str, name: str) -> tuple[str, str] | None:
     """A content word of the text standing where the name has an unlike one ("Hele planlagt
     forløp og mottatt legevakt ..." for "... mottatt varsel ..."): a near miss, not a typo or
@@ -247,6 +259,11 @@ class Matcher:
         self.owner = [iid for iid, _ in pairs]
         self.raw = [name for _, name in pairs]
         self.names = [normalize_name(name) for name in self.raw]
+        given = {(ini.id, normalize_name(name)) for ini in catalogue.initiatives
+                 for name in ini.names}
+        #: a short form the matcher made (a note or a leading action word left out), not a
+        #: name or alias the catalogue gives
+        self._made = [(o, n) not in given for o, n in zip(self.owner, self.names, strict=True)]
         self.ids = sorted(set(self.owner))
         self._id_index = {iid: i for i, iid in enumerate(self.ids)}
         self._owner_index = np.array([self._id_index[o] for o in self.owner])
@@ -285,18 +302,23 @@ class Matcher:
                                   shape=(len(queries), len(self.vocab)))
         return q_bin, totals
 
-    def match(self, text: str, region: str | None = None) -> Match:
-        return self.match_many([text], [region])[0]
+    def match(self, text: str, region: str | None = None, notes: tuple[str, ...] = ()
+              ) -> Match:
+        return self.match_many([text], [region], notes=[notes])[0]
 
     def match_many(self, texts: list[str], regions: list[str | None] | None = None,
-                   chunk: int = 5000, floor: float = 0.0) -> list[Match]:
-        """Match many texts; identical (text, region) pairs are decided once, and once per
+                   chunk: int = 5000, floor: float = 0.0,
+                   notes: list[tuple[str, ...]] | None = None) -> list[Match]:
+        """Match many texts; identical (text, region, notes) are decided once, and once per
         matcher: a decision is kept (see :data:`DECISION_CACHE_SIZE`), for the next document
-        of a run names the same items again. A text whose best blended score (``base``, the
+        of a run names the same items again. ``notes``: per text, the notes the item had
+        after its name ("DEIS" of "... (DEIS)"), which are not matched but may tell two
+        names apart (see :meth:`_word_lost`). A text whose best blended score (``base``, the
         first and cheapest reading) is under ``floor`` is unmatched without being decided:
         the mention search's prune. The outcomes are shared: read them, never change them."""
         regions = regions or [None] * len(texts)
-        keys = list(dict.fromkeys(zip(texts, regions, strict=True)))
+        notes = notes or [()] * len(texts)
+        keys = list(dict.fromkeys(zip(texts, regions, map(tuple, notes), strict=True)))
         cache = self._decided
         decided: dict[tuple, Match] = {}
         todo = []
@@ -310,12 +332,13 @@ class Matcher:
             cache.clear()
         for start in range(0, len(todo), chunk):
             part = todo[start:start + chunk]
-            for key, match in zip(part, self._match_chunk([t for t, _ in part],
-                                                          [r for _, r in part], floor),
+            for key, match in zip(part, self._match_chunk([k[0] for k in part],
+                                                          [k[1] for k in part], floor,
+                                                          [k[2] for k in part]),
                                   strict=True):
                 decided[key] = match
                 cache[(*key, floor)] = match
-        return [decided[key] for key in zip(texts, regions, strict=True)]
+        return [decided[key] for key in zip(texts, regions, map(tuple, notes), strict=True)]
 
     def _rejoined(self, query: str) -> str:
         """``query`` with a word a line wrap cut without a hyphen put together again
@@ -344,7 +367,8 @@ class Matcher:
         return queries
 
     def _match_chunk(self, texts: list[str], regions: list[str | None],
-                     floor: float = 0.0) -> list[Match]:
+                     floor: float = 0.0, notes: list[tuple[str, ...]] | None = None
+                     ) -> list[Match]:
         per_text = [self._queries(t) for t in texts]
         unique: dict[str, int] = {}
         for qs in per_text:
@@ -372,17 +396,19 @@ class Matcher:
         q_numbers = [numbers(q) for q in queries]
         results = []
         best = base.max(axis=1)
-        for text, qs, region in zip(texts, per_text, regions, strict=True):
+        notes = notes or [()] * len(texts)
+        for text, qs, region, note in zip(texts, per_text, regions, notes, strict=True):
             rows = np.array([unique[q] for q in qs])
             top = float(best[rows].max())
             if top < floor:
                 results.append(Match("unmatched", None, 0.0, [],
                                      f"best blended score {top:.2f} under {floor:.2f}"))
                 continue
-            results.append(self._decide(text, rows, base, mats, queries, q_numbers, region))
+            results.append(self._decide(text, rows, base, mats, queries, q_numbers, region,
+                                        note))
         return results
 
-    def _decide(self, text, rows, base, mats, queries, q_numbers, region) -> Match:
+    def _decide(self, text, rows, base, mats, queries, q_numbers, region, notes=()) -> Match:
         if not queries[rows[0]]:
             return Match("unmatched", None, 0.0, [], "no words to match")
         sub = base[rows].copy()  # queries of this text x names
@@ -433,14 +459,18 @@ class Matcher:
             unexplained = True
             why.append(f"'{swapped[0]}' stands where the name has '{swapped[1]}': another "
                        "initiative, perhaps; never auto")
-        if p1 >= model.upper and not conflict and not unexplained and p1 - p2 >= model.min_lead:
+        lost = self._word_lost(chosen, queries, r0, subsumed, region, notes)
+        if lost:
+            why.append(lost)
+        if p1 >= model.upper and not (conflict or unexplained or lost) \
+                and p1 - p2 >= model.min_lead:
             status = "auto"
             why.append(f"auto: p >= {model.upper:.3f} with a lead of {p1 - p2:.2f}")
         elif p1 >= model.lower:
             status = "pending"
             if p1 >= model.upper and p1 - p2 < model.min_lead:
                 why.append(f"lead {p1 - p2:.2f} < {model.min_lead}: a reviewer decides")
-            elif not conflict:
+            elif p1 < model.upper:
                 why.append(f"pending: {model.lower:.3f} <= p < {model.upper:.3f}")
         elif self._ambiguous(queries[rows[0]], feats):
             status = "pending"
@@ -454,6 +484,44 @@ class Matcher:
                       for (iid, _, _, n), p in zip(chosen, probs, strict=True)]
         return Match(status, top_id if status != "unmatched" else None, round(p1, 3),
                      candidates, "; ".join(why), features, (feats[0], rival_vector))
+
+    def _word_lost(self, chosen, queries, r0, subsumed, region, notes=()) -> str | None:
+        """Why the text may be another initiative's name with a word lost, or None.
+
+        A rival whose name is the text with one more word ("Målbilde Datadeling DHO" for
+        "Datadeling DHO") is as likely as the best name when the best reads as the text only
+        once the matcher has left the name's first word out ("Etablering Datadeling DHO"):
+        a scan or a narrow box loses a word as often as a deck drops one. So is it when the
+        best is another region's initiative and the rival the item's own region's
+        ("Behandlingsplan" on Helse Nord's slide, beside "Delt behandlingsplan"). Unless a
+        note of the item's is a word of the best initiative's names and of none of the
+        rival's ("Datadeling DHO (DEIS)")."""
+        top_id, _, _, n0 = chosen[0]
+        words = queries[r0].split()
+        noted = {w for note in notes for w in normalize_name(note).split()}
+        rivals = [chosen[k] for k in range(1, len(chosen)) if chosen[k][0] not in subsumed
+                  and _one_word_more(words, self.names[chosen[k][3]].split())
+                  and not noted & (self._words_of(top_id) - self._words_of(chosen[k][0]))]
+        if not rivals:
+            return None
+        if self._made[n0]:
+            rival = self.catalogue.by_id[rivals[0][0]].name
+            return (f"{self.raw[n0]!r} is a short form the catalogue does not give, and "
+                    f"{rival!r} is the text with one word more: never auto")
+        regions = self.catalogue.by_id[top_id].regions
+        if region and regions and region not in regions:
+            own = [c for c in rivals if region in self.catalogue.by_id[c[0]].regions]
+            if own:
+                rival = self.catalogue.by_id[own[0][0]].name
+                return (f"the name is {', '.join(regions)}'s, and {rival!r}, an initiative of "
+                        f"{region}, is the text with one word more: never auto")
+        return None
+
+    def _words_of(self, initiative_id: str) -> frozenset[str]:
+        """Every word of an initiative's names and aliases, normalized."""
+        i = self._id_index[initiative_id]
+        hi = self._starts[i + 1] if i + 1 < len(self.ids) else len(self.names)
+        return frozenset(w for n in self.names[self._starts[i]:hi] for w in n.split())
 
     @staticmethod
     def _ambiguous(query: str, feats: np.ndarray) -> bool:

@@ -82,3 +82,44 @@ def test_model_thresholds_come_from_the_labelled_set():
 def test_identical_texts_are_decided_once_and_alike(matcher):
     a, b = matcher.match_many(["Smarte brev", "Smarte brev"])
     assert a is b
+
+
+@pytest.fixture(scope="module")
+def lost_word_matcher(tmp_path_factory):
+    """A made-up catalogue where a text may be one name with a word lost, or another."""
+    from normalize import Matcher, load_catalogue
+
+    path = tmp_path_factory.mktemp("cat") / "catalogue.yaml"
+    path.write_text("""initiatives:
+  - {id: etablering-pasientportal, name: "Etablering pasientportal for rehabilitering (PPR)",
+     regions: [Helse Vest]}
+  - {id: malbilde-pasientportal, name: "Målbilde pasientportal for rehabilitering",
+     regions: [Helse Vest]}
+  - {id: innsynslogg, name: "Innsynslogg", regions: [Helse Midt-Norge]}
+  - {id: utvidet-innsynslogg, name: "Utvidet innsynslogg", regions: [Helse Vest]}
+  - {id: videokonsultasjon, name: "Utvikle videokonsultasjon for fysioterapi",
+     regions: [Helse Vest]}
+""", encoding="utf-8")
+    return Matcher(load_catalogue(path))
+
+
+def test_a_short_form_another_name_also_holds_is_not_auto(lost_word_matcher):
+    # "Etablering" is left out by the matcher; "Målbilde" may as well have been lost
+    m = lost_word_matcher.match("Pasientportal for rehabilitering", region="Helse Vest")
+    assert m.status == "pending" and "short form" in m.explanation
+    assert "p < " not in m.explanation.split("never auto")[-1]
+    # the item's note "(PPR)" is the best name's, not the rival's
+    m = lost_word_matcher.match("Pasientportal for rehabilitering", "Helse Vest", ("PPR",))
+    assert (m.status, m.initiative_id) == ("auto", "etablering-pasientportal"), m.explanation
+    # a short form no other name holds still auto-accepts
+    m = lost_word_matcher.match("Videokonsultasjon for fysioterapi", region="Helse Vest")
+    assert (m.status, m.initiative_id) == ("auto", "videokonsultasjon"), m.explanation
+
+
+def test_another_regions_name_that_an_own_name_holds_is_not_auto(lost_word_matcher):
+    m = lost_word_matcher.match("Innsynslogg", region="Helse Vest")
+    assert m.status == "pending" and "an initiative of Helse Vest" in m.explanation
+    # in its own region, or with no region known, the name is the name
+    for region in ("Helse Midt-Norge", None):
+        m = lost_word_matcher.match("Innsynslogg", region=region)
+        assert (m.status, m.initiative_id) == ("auto", "innsynslogg"), m.explanation
