@@ -34,6 +34,9 @@ MIN_RULE_SHARE = 0.2
 #: least this share of the page.
 FAINT_RULE_LUMA = 242
 FAINT_RULE_SHARE = 0.5
+#: ... and is darker (0-255 grey) by at least this than what lies just above and below it:
+#: a line, not a strip of a pale lane's fill that a lighter row of speckle cut off the rest.
+FAINT_RULE_CONTRAST = 4
 #: Rendering resolution for OCR. 300 dpi is tesseract's sweet spot for slide-sized text.
 DEFAULT_DPI = int(os.environ.get("VEIKART_OCR_DPI", "300"))
 OCR_LANG = os.environ.get("VEIKART_OCR_LANG", "nor")
@@ -199,6 +202,8 @@ def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
                     continue
                 if thick > 4:  # the blurred line's darkest row (column), a pixel either side
                     profile = grey[region].mean(axis=1 - axis)
+                    if not _stands_out(grey, region, axis, float(profile.min())):
+                        continue
                     mid = (ys if axis == 0 else xs)[0] + int(np.argmin(profile))
                     ys, xs = ((mid - 1, mid + 2), xs) if axis == 0 else (ys, (mid - 1, mid + 2))
                 box = tuple(int(v * factor) for v in (xs[0], ys[0], xs[1], ys[1]))
@@ -207,6 +212,29 @@ def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
                            for b in out):
                     out.append(box)
     return out
+
+
+def _stands_out(grey: np.ndarray, region: tuple[slice, slice], axis: int, darkest: float,
+                reach: int = 3) -> bool:
+    """Whether a faint line's darkest row (``axis`` 0; column for 1) is darker by
+    :data:`FAINT_RULE_CONTRAST` than the grey a few pixels beyond it on both sides, along
+    the same stretch (a page edge counts as paper).
+
+    >>> g = np.full((20, 50), 250.0); g[9:11] = 236
+    >>> _stands_out(g, (slice(9, 11), slice(0, 50)), 0, 236.0)
+    True
+    >>> g[:] = 239; g[9:11] = 238
+    >>> _stands_out(g, (slice(9, 11), slice(0, 50)), 0, 238.0)
+    False
+    """
+    across, along = region if axis == 0 else region[::-1]
+    flat = grey if axis == 0 else grey.T
+    sides = []
+    for lo, hi in ((across.start - 1 - reach, across.start - 1),
+                   (across.stop + 1, across.stop + 1 + reach)):
+        lo, hi = max(lo, 0), min(hi, flat.shape[0])
+        sides.append(float(flat[lo:hi, along].mean()) if hi > lo else 255.0)
+    return min(sides) - darkest >= FAINT_RULE_CONTRAST
 
 
 def boxes_between_rules(rules: list[tuple[int, int, int, int]],
@@ -365,6 +393,7 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
 
     >>> img = Image.new("L", (200, 40), 255)
     >>> draw = ImageDraw.Draw(img)
+    >>> draw.rectangle((20, 12, 60, 28), fill=0)   # the year's ink
     >>> draw.rectangle((70, 19, 84, 20), fill=0)   # a thin arrow's shaft
     >>> _with_arrow("2027", (20, 12, 60, 28), img), _with_arrow("Samvalg", (20, 12, 60, 28), img)
     ('2027 →', 'Samvalg')
@@ -374,12 +403,22 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     >>> draw.rectangle((110, 19, 130, 20), fill=0)   # an arrow tesseract took into the year
     >>> _with_arrow("2027", (20, 12, 60, 28), img), _with_arrow("2027", (20, 12, 140, 28), img)
     ('2027', '2027 →')
+    >>> img = Image.new("L", (200, 60), 255); draw = ImageDraw.Draw(img)
+    >>> draw.rectangle((20, 20, 60, 36), fill=0); draw.rectangle((70, 27, 84, 28), fill=0)
+    >>> draw.point((30, 2), fill=0)   # a speck above the year, in its word box
+    >>> _with_arrow("2027", (20, 2, 60, 36), img)
+    '2027 →'
     """
     if not _BARE_YEAR.fullmatch(text.strip()):
         return text
     from scipy import ndimage
 
     x0, y0, x1, y1 = (int(v) for v in box)
+    # the line is where the year's ink is (tesseract's box takes in a speck above it)
+    ink = np.asarray(image.crop((x0, y0, x1, y1)).convert("L")) < 180
+    rows = np.nonzero(ink.sum(axis=1) >= max(2, 0.05 * ink.shape[1]))[0]
+    if rows.size and rows[-1] - rows[0] >= 3:
+        y0, y1 = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
     h = y1 - y0
     if h < 4:
         return text

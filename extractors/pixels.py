@@ -400,6 +400,10 @@ def _thin_rules(paint: np.ndarray, k: int) -> np.ndarray:
 SEAM_DEPTH = 15
 #: ... and runs along at least this share of the page (a lane's edge, not a letter's).
 SEAM_SHARE = 0.2
+#: Specks of a scan up to this many working pixels wide beside a seam do not break it.
+SEAM_SPECK_PX = 5
+#: A seam's pieces are at least this share of the page long each.
+SEAM_PIECE_SHARE = 0.04
 
 
 def _seams(luma: np.ndarray, k: int) -> np.ndarray:
@@ -412,14 +416,31 @@ def _seams(luma: np.ndarray, k: int) -> np.ndarray:
     >>> _seams(luma, 2)[:, 10].astype(int).tolist(), bool(_seams(luma, 2)[2].any())
     ([0, 0, 0, 0, 1, 0, 0, 0, 0], False)
     """
+    from scipy import ndimage
+
     out = np.zeros(luma.shape, dtype=bool)
     for axis in (0, 1):
-        before = np.roll(luma, k, axis=axis)
-        after = np.roll(luma, -k, axis=axis)
+        # the lightest of a few pixels along the line on either side: a speck of the scan's
+        # beside the line does not break it
+        before = ndimage.maximum_filter1d(np.roll(luma, k, axis=axis), SEAM_SPECK_PX,
+                                          axis=1 - axis)
+        after = ndimage.maximum_filter1d(np.roll(luma, -k, axis=axis), SEAM_SPECK_PX,
+                                         axis=1 - axis)
         seam = (luma + SEAM_DEPTH < before) & (luma + SEAM_DEPTH < after)
-        # only a long one: a letter's stroke or a speck is as dark, but short
-        length = max(3, int(SEAM_SHARE * luma.shape[1 - axis]))
-        out |= _opening(seam, (1, length) if axis == 0 else (length, 1))
+        # only a long one: a letter's stroke or a speck is as dark, but short. A box that
+        # sits on the line hides it along the box (the line is not darker than the box), so
+        # the line is its pieces along one row (give or take a row) that together run far
+        n = luma.shape[1 - axis]
+        piece = max(3, int(SEAM_PIECE_SHARE * n))
+        pieces = _opening(seam, (1, piece) if axis == 0 else (piece, 1))
+        grown = ndimage.maximum_filter1d(pieces, 3, axis=axis)
+        far = grown.sum(axis=1 - axis) >= SEAM_SHARE * n
+        far &= pieces.any(axis=1 - axis)
+        on_line = far[:, None] if axis == 0 else far[None, :]
+        # along such a line, where a box sits on it the line is still darker than the fill
+        # on its other side
+        one_side = (luma + SEAM_DEPTH < np.maximum(before, after)) & on_line
+        out |= (pieces & on_line) | _opening(one_side, (1, piece) if axis == 0 else (piece, 1))
     return out
 
 

@@ -236,6 +236,28 @@ def test_two_lanes_joined_by_a_shadow_are_two_fills_with_their_white_boxes():
     assert white.fill is None and white.level is None and white.line is not None
 
 
+def test_two_lanes_parted_by_a_grey_line_a_box_sits_on_and_specks_beside_are_two_fills():
+    """Two pale swimlanes parted by a grey line (not darker than a pink box that sits on it
+    for a stretch), with the scan's specks just beside the line: each lane is its own fill.
+    The specks and the box had cut the line into pieces shorter than a seam, and one fill
+    had run from the top lane's top into the bottom lane."""
+    img = Image.new("RGB", (px(960), px(540)), "white")
+    d = ImageDraw.Draw(img)
+    d.rectangle([px(v) for v in (20, 90, 585, 296)], fill="#EAF1F4")
+    d.rectangle([px(v) for v in (20, 298, 585, 508)], fill="#F1F1F1")
+    d.line([(px(20), px(297)), (px(585), px(297))], fill=(211, 211, 211), width=2)
+    d.rounded_rectangle([px(v) for v in (137, 263, 277, 296)], radius=px(4), fill="#F0B6B6")
+    rng = np.random.default_rng(7)
+    for x in rng.uniform(25, 580, 40):  # specks 3 to 5 pt from the line
+        y = 297 + rng.choice([-1, 1]) * rng.uniform(3, 5)
+        d.ellipse([px(x), px(y), px(x) + 1, px(y) + 1], fill="black")
+    shapes = pixels.find_shapes(img, PT, True)
+    lanes = [s for s in shapes if s.fill and s.box[2] * PT - s.box[0] * PT > 400]
+    assert lanes and all(s.box[1] * PT > 292 or s.box[3] * PT < 302 for s in lanes), [
+        tuple(round(v * PT) for v in s.box) for s in lanes]
+    assert any(_near(s, (20, 90, 585, 296), tol=6) for s in lanes)
+
+
 def test_drawn_boxes_the_page_pass_read_nothing_in_are_read_alone():
     """Tesseract's page pass sometimes drops a header's white text (turned dark for it) and
     whole boxes of pale text: each drawn box with no word read in it is read alone, and a
@@ -312,6 +334,25 @@ def test_a_faint_blurred_rule_across_the_page_is_a_rule_where_it_is_darkest():
     assert len(rules) == 1, rules
     x0, y0, x1, y1 = rules[0]
     assert x0 < 150 and x1 > 3800 and abs((y0 + y1) / 2 - 880) <= 6 and y1 - y0 <= 12
+
+
+def test_a_pale_lane_fill_cut_by_lighter_specks_is_no_rule():
+    """A swimlane's fill just under the faint rules' grey, with lighter specks here and there
+    (the scan's noise): the rows the specks leave whole are no rules (they had been, a
+    dozen of them, and every two made a box the lane's label was put on)."""
+    from extractors import ocr
+
+    img = Image.new("L", (px(960), px(540)), 252)
+    d = ImageDraw.Draw(img)
+    d.rectangle([px(v) for v in (20, 90, 585, 296)], fill=239)
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        x, y = rng.uniform(300, 560), rng.uniform(95, 290)
+        d.rectangle([px(x), px(y), px(x) + 2, px(y) + 2], fill=250)
+    d.line([(px(20), px(400)), (px(900), px(400))], fill=235, width=2)  # a faint rule on paper
+    rules = ocr.find_rules(img)
+    assert [round((r[1] + r[3]) / 2 * PT) for r in rules] == [400], [
+        tuple(round(v * PT) for v in r) for r in rules]
 
 
 def test_box_outlines_close_to_their_text_are_turned_to_paper_for_ocr():
