@@ -388,8 +388,8 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     """A bare year's line, with " →" when an arrow (or a dash) is drawn right after it that
     tesseract did not read ("2027 →" with a small arrow: a period label meaning "and
     later"): a piece of ink within two line heights to its right (or in a box wider than
-    a year's, which took the arrow in), at least half a line height long and less than
-    half as tall, across the line's middle. Any other line as it is.
+    a year's, which took the arrow in), at least half a line height long and at most
+    0.6 as tall (its head), across the line's middle. Any other line as it is.
 
     >>> img = Image.new("L", (200, 40), 255)
     >>> draw = ImageDraw.Draw(img)
@@ -430,7 +430,7 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
         rows, cols = region
         tall, wide = rows.stop - rows.start, cols.stop - cols.start
         middle = (rows.start + rows.stop) / 2
-        if wide >= 0.5 * h and tall < 0.5 * h and 0.25 * h <= middle <= 0.8 * h:
+        if wide >= 0.5 * h and tall <= 0.6 * h and 0.25 * h <= middle <= 0.8 * h:
             return f"{text.strip()} →"
     return text
 
