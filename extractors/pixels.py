@@ -402,8 +402,9 @@ SEAM_DEPTH = 15
 SEAM_SHARE = 0.2
 #: Specks of a scan up to this many working pixels wide beside a seam do not break it.
 SEAM_SPECK_PX = 5
-#: A seam's pieces are at least this share of the page long each.
-SEAM_PIECE_SHARE = 0.04
+#: ... and is darker than both sides along at least this share of its length (elsewhere a box
+#: sits on it).
+SEAM_BOTH_SIDES = 0.5
 
 
 def _seams(luma: np.ndarray, k: int) -> np.ndarray:
@@ -426,21 +427,23 @@ def _seams(luma: np.ndarray, k: int) -> np.ndarray:
                                           axis=1 - axis)
         after = ndimage.maximum_filter1d(np.roll(luma, -k, axis=axis), SEAM_SPECK_PX,
                                          axis=1 - axis)
-        seam = (luma + SEAM_DEPTH < before) & (luma + SEAM_DEPTH < after)
-        # only a long one: a letter's stroke or a speck is as dark, but short. A box that
-        # sits on the line hides it along the box (the line is not darker than the box), so
-        # the line is its pieces along one row (give or take a row) that together run far
-        n = luma.shape[1 - axis]
-        piece = max(3, int(SEAM_PIECE_SHARE * n))
-        pieces = _opening(seam, (1, piece) if axis == 0 else (piece, 1))
-        grown = ndimage.maximum_filter1d(pieces, 3, axis=axis)
-        far = grown.sum(axis=1 - axis) >= SEAM_SHARE * n
-        far &= pieces.any(axis=1 - axis)
-        on_line = far[:, None] if axis == 0 else far[None, :]
-        # along such a line, where a box sits on it the line is still darker than the fill
-        # on its other side
-        one_side = (luma + SEAM_DEPTH < np.maximum(before, after)) & on_line
-        out |= (pieces & on_line) | _opening(one_side, (1, piece) if axis == 0 else (piece, 1))
+        lighter = np.maximum(before, after)
+        # darker than the paint or paper on one side (where a box sits on the line, it is
+        # no darker than the box) ...
+        one_side = luma + SEAM_DEPTH < lighter
+        # ... in one straight run, long: a letter's stroke or a speck is as dark, but short
+        length = max(3, int(SEAM_SHARE * luma.shape[1 - axis]))
+        runs = _opening(one_side, (1, length) if axis == 0 else (length, 1))
+        along = np.zeros((3, 3), dtype=bool)  # each row's (column's) runs on their own
+        along[1, :] = True
+        labels, n = ndimage.label(runs, structure=along if axis == 0 else along.T)
+        if not n:
+            continue
+        # ... and mostly darker than both sides (a line between two fills, not a fill's edge)
+        both = (luma + SEAM_DEPTH < np.minimum(before, after)) & runs
+        index = np.arange(1, n + 1)
+        share = ndimage.sum(both, labels, index) / ndimage.sum(runs, labels, index)
+        out |= np.concatenate([[False], share >= SEAM_BOTH_SIDES])[labels]
     return out
 
 
