@@ -237,12 +237,18 @@ def _stands_out(grey: np.ndarray, region: tuple[slice, slice], axis: int, darkes
     return min(sides) - darkest >= FAINT_RULE_CONTRAST
 
 
+#: The top and bottom edges of one box found as rules end within this many points of each
+#: other at each end (a rounded corner, a shadow or the scan's noise moves an end).
+BOX_EDGE_SLACK_PT = 5.0
+
+
 def boxes_between_rules(rules: list[tuple[int, int, int, int]],
                         known: list[tuple[int, int, int, int]], pixels_per_point: float
                         ) -> list[tuple[int, int, int, int]]:
     """Wide outlined boxes read from their edges: a box at least a fifth of the page wide
     has a top and a bottom edge as long as rules, and a pale one on a grey scan shows
-    little else. Two horizontal rules of the same extent (within 3 points at each end),
+    little else. Two horizontal rules of the same extent (within ``BOX_EDGE_SLACK_PT`` at
+    each end),
     8 to 60 points apart with no rule of that extent between them, are a box's edges;
     boxes already found in the pixels are not repeated.
 
@@ -251,7 +257,7 @@ def boxes_between_rules(rules: list[tuple[int, int, int, int]],
     >>> boxes_between_rules([(100, 200, 700, 203), (100, 600, 700, 602)], [], 4.0)
     []
     """
-    tol = 3 * pixels_per_point
+    tol = BOX_EDGE_SLACK_PT * pixels_per_point
     flat = sorted((r for r in rules if r[2] - r[0] > r[3] - r[1]), key=lambda r: r[1])
     out = []
     for i, top in enumerate(flat):

@@ -303,9 +303,28 @@ def _embedded(text: str) -> Period | None:
     return _period(years)
 
 
+#: "Lenger sikt" as OCR may give it with a space put in or left out and a letter misread
+#: ("Lenc er Sikt"): the label's letters alone, this alike (rapidfuzz ratio) to the phrase's.
+LONG_TERM_LIKENESS = 85
+
+
+def _long_term(words: str) -> bool:
+    """Whether ``words`` reads as "Lenger sikt" (or its other wordings).
+
+    >>> _long_term("Lenc er Sikt"), _long_term("LENGER SIKT"), _long_term("Lenger sykehus")
+    (True, True, False)
+    """
+    if _LONG_TERM.match(words):
+        return True
+    letters = re.sub(r"[\W\d_]+", "", words.casefold())
+    return 8 <= len(letters) <= 12 and any(
+        fuzz.ratio(letters, phrase) >= LONG_TERM_LIKENESS for phrase in ("lengersikt",
+                                                                          "lengresikt"))
+
+
 def _period(text: str) -> Period | None:
     for words in (text, _TERM_JUNK.sub("", text)):  # "Oo LENGER SIKT": an icon before it
-        if _LONG_TERM.match(words):
+        if _long_term(words):
             return Period("Lenger sikt", None, None)
         if _SHORT_TERM.match(words):
             return Period("Kort sikt", None, None)
