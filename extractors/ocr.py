@@ -254,6 +254,8 @@ def boxes_between_rules(rules: list[tuple[int, int, int, int]],
 
     >>> boxes_between_rules([(100, 200, 700, 203), (100, 260, 701, 262)], [], 4.0)
     [(100, 200, 701, 262)]
+    >>> boxes_between_rules([(112, 200, 700, 203), (96, 260, 701, 262)], [], 4.0)  # 4 pt apart
+    [(96, 200, 701, 262)]
     >>> boxes_between_rules([(100, 200, 700, 203), (100, 600, 700, 602)], [], 4.0)
     []
     """
