@@ -451,9 +451,11 @@ class Matcher:
         why = [f"best {self.raw[n0]!r} ({where}) p={p1:.3f}; next p={p2:.3f}"]
         if conflict:
             why.append("numbers differ: never auto")
-        unexplained = r0 != rows[0] and not self._rest_explained(queries, rows, r0, base)
+        unexplained = r0 != rows[0] and not self._rest_explained(queries, rows, r0, base,
+                                                                 top_id)
         if unexplained:
-            why.append("matched on a part of the text; the rest matches nothing: never auto")
+            why.append("matched on a part of the text; the rest matches nothing it belongs with: "
+                       "never auto")
         swapped = _swapped_word(queries[r0], self.names[n0])
         if swapped:
             unexplained = True
@@ -530,13 +532,26 @@ class Matcher:
         return (len(query.split()) >= 2 and len(feats) >= 2
                 and float(feats[0][cover]) >= 0.99 and float(feats[1][cover]) >= 0.99)
 
-    @staticmethod
-    def _rest_explained(queries, rows, best_row, base) -> bool:
-        """Whether the parts of the text outside the matched part match something too."""
+    def _rest_explained(self, queries, rows, best_row, base, best_id) -> bool:
+        """Whether the parts of the text outside the matched part match something too, and
+        that something is kin to the best initiative (itself, its group, a project of its
+        group or of the same group): "Dialog via Helsekontakt – Digital dialog med
+        behandlende enhet". Two unrelated initiatives' names on one line are two boxes' text
+        a scan's reading ran together, not one item."""
         best = queries[best_row]
         rest = [r for r in rows[1:] if r != best_row and best not in queries[r]
                 and queries[r] not in best]
-        return bool(rest) and all(float(base[r].max()) >= SEGMENT_REST_MIN for r in rest)
+        if not rest or not all(float(base[r].max()) >= SEGMENT_REST_MIN for r in rest):
+            return False
+        kin = self._kin(best_id)
+        return all(self.owner[int(np.argmax(base[r]))] in kin for r in rest)
+
+    def _kin(self, initiative_id: str) -> set[str]:
+        """An initiative, its group and the group's projects."""
+        by_id = self.catalogue.by_id
+        group = by_id[initiative_id].group or initiative_id
+        return {initiative_id, group} | {i.id for i in self.catalogue.initiatives
+                                         if i.group == group}
 
     def _prefer_specific(self, ranked, region):
         """Among equally good hits, prefer a project over the group it belongs to, and an

@@ -123,3 +123,10 @@ def test_another_regions_name_that_an_own_name_holds_is_not_auto(lost_word_match
     for region in ("Helse Midt-Norge", None):
         m = lost_word_matcher.match("Innsynslogg", region=region)
         assert (m.status, m.initiative_id) == ("auto", "innsynslogg"), m.explanation
+
+
+def test_two_unrelated_names_run_together_are_not_auto(matcher):
+    """A scan's reading ran two boxes' text into one line: each part names an initiative,
+    but not one of the other's kin (its group or a sibling), so neither is auto-accepted."""
+    m = matcher.match("Pasienten booker time selv – Pasientskjema i DIPS", region="Helse Nord")
+    assert m.status != "auto" and "the rest matches nothing" in m.explanation
