@@ -366,9 +366,8 @@ class Matcher:
                             queries.append(seg)
         return queries
 
-    def _match_chunk(self, texts: list[str], regions: list[str | None],
-                     floor: float = 0.0, notes: list[tuple[str, ...]] | None = None
-                     ) -> list[Match]:
+    def _match_chunk(self, texts: list[str], regions: list[str | None], floor: float,
+                     notes: list[tuple[str, ...]]) -> list[Match]:
         per_text = [self._queries(t) for t in texts]
         unique: dict[str, int] = {}
         for qs in per_text:
@@ -396,7 +395,6 @@ class Matcher:
         q_numbers = [numbers(q) for q in queries]
         results = []
         best = base.max(axis=1)
-        notes = notes or [()] * len(texts)
         for text, qs, region, note in zip(texts, per_text, regions, notes, strict=True):
             rows = np.array([unique[q] for q in qs])
             top = float(best[rows].max())
@@ -408,7 +406,7 @@ class Matcher:
                                         note))
         return results
 
-    def _decide(self, text, rows, base, mats, queries, q_numbers, region, notes=()) -> Match:
+    def _decide(self, text, rows, base, mats, queries, q_numbers, region, notes) -> Match:
         if not queries[rows[0]]:
             return Match("unmatched", None, 0.0, [], "no words to match")
         sub = base[rows].copy()  # queries of this text x names
@@ -421,9 +419,7 @@ class Matcher:
         ranked, subsumed = self._prefer_specific(ranked, region)
         chosen = []
         for iid, score in ranked[:TOP_K]:
-            lo = self._starts[self._id_index[iid]]
-            hi = (self._starts[self._id_index[iid] + 1] if self._id_index[iid] + 1 < len(
-                self.ids) else len(self.names))
+            lo, hi = self._name_range(iid)
             n = lo + int(np.argmax(best_per_name[lo:hi]))
             chosen.append((iid, score, int(rows[best_row[n]]), n))
         feats = []
@@ -487,7 +483,7 @@ class Matcher:
         return Match(status, top_id if status != "unmatched" else None, round(p1, 3),
                      candidates, "; ".join(why), features, (feats[0], rival_vector))
 
-    def _word_lost(self, chosen, queries, r0, subsumed, region, notes=()) -> str | None:
+    def _word_lost(self, chosen, queries, r0, subsumed, region, notes) -> str | None:
         """Why the text may be another initiative's name with a word lost, or None.
 
         A rival whose name is the text with one more word ("Målbilde Datadeling DHO" for
@@ -519,11 +515,17 @@ class Matcher:
                         f"{region}, is the text with one word more: never auto")
         return None
 
-    def _words_of(self, initiative_id: str) -> frozenset[str]:
-        """Every word of an initiative's names and aliases, normalized."""
+    def _name_range(self, initiative_id: str) -> tuple[int, int]:
+        """Where an initiative's names and aliases lie in :attr:`names` (they are sorted by
+        initiative)."""
         i = self._id_index[initiative_id]
         hi = self._starts[i + 1] if i + 1 < len(self.ids) else len(self.names)
-        return frozenset(w for n in self.names[self._starts[i]:hi] for w in n.split())
+        return int(self._starts[i]), int(hi)
+
+    def _words_of(self, initiative_id: str) -> frozenset[str]:
+        """Every word of an initiative's names and aliases, normalized."""
+        lo, hi = self._name_range(initiative_id)
+        return frozenset(w for n in self.names[lo:hi] for w in n.split())
 
     @staticmethod
     def _ambiguous(query: str, feats: np.ndarray) -> bool:
