@@ -469,7 +469,9 @@ def _geometry(mask: np.ndarray) -> str:
         return "homePlate" if _blunt_point(mask) else "rect"
     rows = np.nonzero(mask[:, -max(2, w // 60):].any(axis=1))[0]
     middle = (rows.min() + rows.max()) / 2
-    return "homePlate" if abs(middle - h / 2) < 0.2 * h else "rect"
+    # its last columns around the middle, and its edge receding from there to its top and
+    # bottom (a box's drop shadow also leaves only a thin strip in the last columns)
+    return "homePlate" if abs(middle - h / 2) < 0.2 * h and _blunt_point(mask) else "rect"
 
 
 #: A shape's right edge that recedes by this share of its height at its top and bottom, and
@@ -595,7 +597,8 @@ def _joined_across_text(arr: np.ndarray, dark: list[Found], reach: int) -> list[
     found left and right of the text. Two pieces of about the same grey on one row are one
     shape when, in nearly every column between them, the fill shows above or below the
     text, and so are pieces that touch (one shape cut where its edge jumps); pieces a
-    hairline apart are cells drawn side by side (a table's header row)."""
+    hairline apart are cells drawn side by side (a table's header row) unless the fill runs
+    on through the hairline (text cut the band where its lines fill it edge to edge)."""
     out: list[Found] = []
     for s in sorted(dark, key=lambda f: (f.box[0], f.box[1])):
         # the piece's neighbour on its own row: a shape elsewhere on the page (a bold
@@ -626,14 +629,46 @@ def _one_band(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
         return False
     if abs(bx0 - ax1) <= 1:
         return True  # one shape cut where its edge jumps (text taller than the band)
-    if bx0 - ax1 < reach / 2:
-        return False  # overlapping, or a hairline apart: cells drawn side by side, not text
     top, bottom = max(0, min(ay0, by0) - reach), max(ay1, by1) + reach
-    gap = arr[top:bottom, ax1:bx0]
+    # a hairline apart: cells drawn side by side, with paper or a grid line down the gap
+    # between them (light from top to bottom, or on a blurred scan as dark as the fill);
+    # or one band that text cut where it fills the band from edge to edge ("Helse" /
+    # "Vest"): the text's light strokes lie in the gap, and the fill runs on through it,
+    # from one piece to the other, between or beside the text's lines (the pieces' own
+    # edge columns left out)
+    edge = 1 if bx0 - ax1 < reach / 2 else 0
+    gap = arr[top:bottom, ax1 + edge:bx0 - edge]
     if gap.size == 0:
+        return False
+    if edge and not _text_cut(arr, a, b, reach):
         return False
     filled = (np.abs(gap - (a.level + b.level) / 2) <= 24).any(axis=0)
     return filled.mean() >= 0.9
+
+
+#: Light, in a dark band's gap: this much lighter than the band's fill (0-255).
+GAP_LIGHT = 40
+
+
+def _text_cut(arr: np.ndarray, a: Found, b: Found, reach: int) -> bool:
+    """Whether what parts two pieces of a dark band a hairline apart (``a`` left of ``b``)
+    is text, not a grid line: light ink lies in the gap, and no light line runs down it
+    through the band's whole height (a white grid line between two header cells, slanting
+    across the gap's columns on a tilted scan). ``reach``: the band's reach in pixels; the
+    gap is looked at a quarter of it to each side."""
+    from scipy import ndimage
+
+    (_, ay0, ax1, ay1), (bx0, by0, _, by1) = a.box, b.box
+    lo, hi = max(ay0, by0), min(ay1, by1)
+    inset = max(1, (hi - lo) // 10)
+    side = max(2, reach // 4)
+    window = arr[lo + inset:hi - inset, max(0, ax1 - side):bx0 + side]
+    light = window > (a.level + b.level) / 2 + GAP_LIGHT
+    if window.size == 0 or light[:, side:-side].sum() < 2:
+        return False  # nothing light in the gap: a grid line as dark as the fill
+    labels, _ = ndimage.label(light, structure=np.ones((3, 3), dtype=bool))
+    return not any(rows.stop - rows.start >= 0.9 * light.shape[0]
+                   for rows, _ in ndimage.find_objects(labels))
 
 
 def _darken_light_text(arr: np.ndarray, shape: Found, reach: int, rim: int, run: int

@@ -212,6 +212,23 @@ def test_an_outlined_arrow_is_a_home_plate():
     assert _find(shapes, (100, 100, 320, 125)).geometry == "rect"
 
 
+def test_a_box_whose_last_columns_hold_only_a_speckled_shadow_is_no_home_plate():
+    """The filled mask of an outlined box on a scan, with its soft shadow beside its right
+    edge broken into specks: its last columns are thinly filled from near its top to near
+    its bottom, around its middle, as a point's would be, but its edge does not recede to
+    the top and bottom, so it is a "rect" (such a box had been read as an open bar, "and
+    later"). A pentagon's point still is a "homePlate"."""
+    h, w = 100, 540
+    box = np.ones((h, w), dtype=bool)
+    box[:, w - 9:] = False
+    box[5:96:3, w - 9:] = True  # the shadow's specks, every third row
+    assert pixels._geometry(box) == "rect"
+    point = np.ones((h, w), dtype=bool)
+    for r in range(h):
+        point[r, w - 40 + 40 * (50 - abs(50 - r)) // 50:] = False
+    assert pixels._geometry(point) == "homePlate"
+
+
 def test_two_lanes_joined_by_a_shadow_are_two_fills_with_their_white_boxes():
     """Two pale swimlanes one above the other with the export's shadow line between them
     (paint like them, so it had joined them into one fill reaching into the second lane),
@@ -489,3 +506,26 @@ def test_a_big_header_s_stems_are_not_taken_for_grid_lines():
     grid = header[:, px(296) - px(20):px(304) - px(20)]
     assert stems.sum() > 0.8 * (np.asarray(img)[px(40):px(74), px(40):px(290)] > 128).sum()
     assert not grid.any()
+
+
+def test_pieces_of_a_header_a_hairline_apart_are_one_where_its_fill_runs_through():
+    """White two-line text filling a small dark header edge to edge ("Helse" / "Vest")
+    cuts its fill where a letter stands on both lines: the pieces lie a hairline apart, as
+    cells drawn side by side do, but the fill runs on through the hairline between the
+    lines. They are one header (as two, the text across the cut was read "ne oa"); cells
+    with paper, a white grid line, or one blurred as dark as the fill, down the hairline
+    stay two (a table's header row joined had lost its columns)."""
+    arr = np.full((100, 300), 255.0, dtype=np.float32)
+    arr[10:40, 0:200] = 82.0
+    arr[10:22, 118:124] = 250.0  # a letter's stem on the first line...
+    arr[28:40, 118:124] = 250.0  # ... and on the second; the fill shows between them
+    pieces = [pixels.Found((0, 10, 118, 40), "4D4D4D", None, "rect", 82.0),
+              pixels.Found((124, 10, 200, 40), "4D4D4D", None, "rect", 82.0)]
+    assert [f.box for f in pixels._joined_across_text(arr, pieces, reach=17)] == [
+        (0, 10, 200, 40)]
+    arr[10:40, 118:124] = 255.0  # paper all the way down: two cells side by side
+    assert len(pixels._joined_across_text(arr, pieces, reach=17)) == 2
+    arr[10:40, 118:124] = 90.0  # a grid line a blurred scan made as dark as the fill
+    assert len(pixels._joined_across_text(arr, pieces, reach=17)) == 2
+    arr[10:40, 119:121] = 200.0  # a white grid line, light from top to bottom
+    assert len(pixels._joined_across_text(arr, pieces, reach=17)) == 2
