@@ -109,7 +109,7 @@ def merge_stacked_blocks(blocks: list[Block], shapes: list[Shape] | None = None)
     pdfminer and tesseract both cut a bulleted list into one box per bullet, or split a wrapped
     line with a hanging indent from its bullet; the items themselves are split later by bullets.
     """
-    boxed = _rejoin_split_rows([b for b in blocks if b.bbox])
+    boxed = _rejoin_split_rows([b for b in blocks if b.bbox], shapes or [])
     frames = [frame_of(b.bbox, shapes) if shapes else None for b in boxed]
     rules = [s.bbox for s in shapes or () if s.geometry == "line"
              and s.bbox[2] - s.bbox[0] > s.bbox[3] - s.bbox[1]]
@@ -150,16 +150,19 @@ def _ruled_apart(a: BBox, b: BBox, rules: list[BBox]) -> bool:
                and min(r[2], a[2], b[2]) > max(r[0], max(a[0], b[0])) for r in rules)
 
 
-def _rejoin_split_rows(blocks: list[Block]) -> list[Block]:
+def _rejoin_split_rows(blocks: list[Block], shapes: list[Shape] | None = None
+                       ) -> list[Block]:
     """Blocks with a one-line block that continues a line of another block on the same row
-    (within ``SPLIT_ROW_GAP_HEIGHTS``) folded into that block."""
+    (within ``SPLIT_ROW_GAP_HEIGHTS``; within ``ROW_GAP_HEIGHTS`` when both lie in one bar
+    of ``shapes``) folded into that block."""
     out = list(blocks)
     for frag in sorted((b for b in blocks if len(b.lines) == 1 and b.lines[0].bbox),
                        key=lambda b: b.bbox[0]):
         piece = frag.lines[0]
         host = next(((k, i) for k, block in enumerate(out) if block is not frag
                      for i, line in enumerate(block.lines)
-                     if line.bbox and _same_row(line, piece, SPLIT_ROW_GAP_HEIGHTS)), None)
+                     if line.bbox and _same_row(line, piece, _row_gap(line, piece, shapes))),
+                    None)
         if host is None:
             continue
         k, i = host
@@ -172,15 +175,52 @@ def _rejoin_split_rows(blocks: list[Block]) -> list[Block]:
     return out
 
 
+#: A bar (a shape up to this many line heights tall) holds one row of an item's text:
+#: pieces of a line in one bar, cut apart by a "today" line through it, are one line.
+BAR_LINE_HEIGHTS = 4.0
+
+
+def _row_gap(line: Line, piece: Line, shapes: list[Shape] | None) -> float:
+    """How many line heights apart two pieces of a row may be and still be one line:
+    ``ROW_GAP_HEIGHTS`` when both lie in the same bar (a dashed line through it cut the
+    text apart), else ``SPLIT_ROW_GAP_HEIGHTS`` (grid gutters are wider than this).
+
+    >>> bar = [Shape((84, 245, 414, 279))]
+    >>> _row_gap(Line("helsetj", (232, 257, 263, 267)), Line("neste", (271, 257, 399, 267)),
+    ...          bar)
+    1.5
+    """
+    if shapes:
+        frame = frame_of(union([line.bbox, piece.bbox]), shapes)
+        tall = max(line.bbox[3] - line.bbox[1], piece.bbox[3] - piece.bbox[1])
+        if frame is not None and frame is frame_of(line.bbox, shapes) and \
+                frame is frame_of(piece.bbox, shapes) and \
+                frame.bbox[3] - frame.bbox[1] <= BAR_LINE_HEIGHTS * tall:
+            return ROW_GAP_HEIGHTS
+    return SPLIT_ROW_GAP_HEIGHTS
+
+
+#: Two pieces of which one is more than this many times as tall as the other are not one
+#: row's text: a scan's column of box edges read as letters ("V/ SN", as tall as three
+#: boxes) would chain the rows beside it into one line.
+ROW_HEIGHT_RATIO = 4.0
+
+
 def _same_row(a: Line, b: Line, gap_heights: float = ROW_GAP_HEIGHTS) -> bool:
-    """``b`` continues ``a``'s row: they overlap vertically by half the smaller line, and
-    ``b`` starts right of ``a`` within ``gap_heights`` line heights."""
+    """``b`` continues ``a``'s row: they overlap vertically by half the smaller line, are
+    of about one height (``ROW_HEIGHT_RATIO``), and ``b`` starts right of ``a`` within
+    ``gap_heights`` line heights.
+
+    >>> _same_row(Line("Altinn", (10, 100, 60, 109)), Line("V/ SN", (62, 70, 70, 150)))
+    False
+    """
     ax0, ay0, ax1, ay1 = a.bbox
     bx0, by0, bx1, by1 = b.bbox
     height = min(ay1 - ay0, by1 - by0)
+    tallest = max(ay1 - ay0, by1 - by0)
     overlap = min(ay1, by1) - max(ay0, by0)
-    return height > 0 and overlap >= 0.5 * height and 0 <= bx0 - ax1 + 1 <= gap_heights * \
-        max(ay1 - ay0, by1 - by0)
+    return height > 0 and overlap >= 0.5 * height and tallest <= ROW_HEIGHT_RATIO * height \
+        and 0 <= bx0 - ax1 + 1 <= gap_heights * tallest
 
 
 def join_rows(lines: list[Line]) -> list[Line]:

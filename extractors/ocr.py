@@ -23,7 +23,7 @@ from .geometry import area, frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 26
+METHOD = 28
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0
@@ -325,13 +325,19 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         if (_mean_conf(raw) or 0.0) > (_mean_conf(data) or 0.0):
             data = raw
     _drop_words_on(data, marks, round(pixels.DARK_REACH_PT / scale))
+    # the drawn boxes read alone: before the page's words are taken, as reading a header
+    # again may replace its words
+    alone = _unread_shapes(image, turned, found, data, lang, scale)
     paragraphs: dict[tuple, list[Line]] = {}
+    budget = [MAX_REREAD_LABELS]
     for (block, par, line_num), idx in _lines(data).items():
         segments = [piece for seg in _split_at_gaps(idx, data)
                     for piece in _split_at_rules(seg, data, verticals)]
         for n, seg in enumerate(segments):
             pixel_box = _box_of(data, seg)
-            text = _with_arrow(" ".join(data["text"][i].strip() for i in seg), pixel_box, image)
+            text = _reread_unsure_label(filtered, data, seg, lang, budget) or \
+                " ".join(data["text"][i].strip() for i in seg)
+            text = _with_arrow(text, pixel_box, image)
             # on a colour image dark text is black, said so; on a grey one its colour is
             # unknown (None), so that no legend's "Svart: planlagt" is read into it
             ink = _ink(colour_image, pixel_box) if colour else None
@@ -345,7 +351,6 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
         for framed in _by_frame(plines, shapes):
             for part in _by_column(framed):
                 blocks.append(Block("ocr_block", part, union([ln.bbox for ln in part])))
-    alone = _unread_shapes(image, turned, found, data, lang, scale)
     for line in alone + _unread_words(image, filtered, data, lang,
                                       [ln.bbox for ln in alone] + marks):
         box = tuple(v * scale for v in line.bbox)
@@ -405,6 +410,8 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     >>> draw.rectangle((70, 19, 84, 20), fill=0)   # a thin arrow's shaft
     >>> _with_arrow("2027", (20, 12, 60, 28), img), _with_arrow("Samvalg", (20, 12, 60, 28), img)
     ('2027 →', 'Samvalg')
+    >>> _with_arrow("2027 .", (20, 12, 62, 28), img)   # the arrow's tail read as a dot
+    '2027 →'
     >>> draw.rectangle((70, 12, 84, 28), fill=255); draw.point((72, 20), fill=0)   # a speck
     >>> _with_arrow("2027", (20, 12, 60, 28), img)
     '2027'
@@ -417,7 +424,8 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
     >>> _with_arrow("2027", (20, 2, 60, 36), img)
     '2027 →'
     """
-    if not _BARE_YEAR.fullmatch(text.strip()):
+    bare = _BARE_YEAR.fullmatch(text.strip())
+    if not bare:
         return text
     from scipy import ndimage
 
@@ -439,12 +447,13 @@ def _with_arrow(text: str, box, image: Image.Image) -> str:
         tall, wide = rows.stop - rows.start, cols.stop - cols.start
         middle = (rows.start + rows.stop) / 2
         if wide >= 0.5 * h and tall <= 0.6 * h and 0.25 * h <= middle <= 0.8 * h:
-            return f"{text.strip()} →"
+            return f"{bare.group(1)} →"
     return text
 
 
-#: A year and nothing else.
-_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+#: A year and nothing else, but specks read as dots or ticks ("2027 ." for "2027 →" with
+#: the arrow's thin tail read as a dot).
+_BARE_YEAR = re.compile(r"((?:19|20)\d\d)[\s.,:;'’`]*")
 #: A year alone, perhaps with an arrow after it: a tick of a time axis read alone.
 _YEAR = re.compile(r"(?:19|20)\d\d(?:\s*[-–—→>+]+)?")
 #: At most this many pieces of unread ink are read again per page (``_unread_words``).
@@ -453,6 +462,15 @@ MAX_UNREAD = 12
 UNREAD_MIN_CONF = 60.0
 
 
+#: A dark header holding a word the page pass read less sure than this (0-100) is read
+#: again alone (``_reread_unsure_headers``): "Nord" read as "Nora" at 69.
+SURE_HEADER_CONF = 85.0
+#: A short line (at most ``REREAD_MAX_WORDS`` words) holding a word the page pass read
+#: less sure than ``REREAD_BELOW_CONF`` is read again alone (``_reread_unsure_label``), at
+#: most ``MAX_REREAD_LABELS`` per page: a header "2027+" read "DET +" at 22.
+REREAD_MAX_WORDS = 3
+REREAD_BELOW_CONF = 50.0
+MAX_REREAD_LABELS = 12
 #: At most this many drawn shapes are read again alone per page (``_unread_shapes``).
 MAX_UNREAD_SHAPES = 24
 #: A shape read again alone is at least this big (points, width and height: a box with a
@@ -470,7 +488,8 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
     letters or digits, as big as a box with a word in it and no taller than a few lines, is
     read alone inside its rim as a block of lines (at most ``MAX_UNREAD_SHAPES`` per page:
     headers first, then outlined boxes, then filled ones); what tesseract reads surely, with
-    two letters or digits or more, is kept. ``image``: the cleaned page; boxes in pixels."""
+    two letters or digits or more, is kept; so are the headers read unsure
+    (:func:`_reread_unsure_headers`). ``image``: the cleaned page; boxes in pixels."""
     words = [_box_of(data, [i]) for i, t in enumerate(data["text"])
              if float(data["conf"][i]) >= 0 and sum(ch.isalnum() for ch in t) >= 2]
     min_w, min_h = (v / scale for v in MIN_READ_SHAPE_PT)
@@ -481,29 +500,102 @@ def _unread_shapes(image: Image.Image, turned: list[pixels.Found], found: list[p
              and (s.level is None or s.level >= pixels.INK_LUMA)]
     boxes.sort(key=lambda s: s.level is not None)  # outlined before filled
     empty = [s for s in [*turned, *boxes] if not any(holds_middle(s.box, w) for w in words)]
-    inset = max(1, round(pixels.DARK_RIM_PT / scale)) + 1
-    out = []
+    out = _reread_unsure_headers(image, turned, data, lang, scale)
     for shape in empty[:MAX_UNREAD_SHAPES]:
-        x0, y0, x1, y1 = shape.box
-        if x1 - x0 <= 4 * inset or y1 - y0 <= 4 * inset:
-            continue
-        left, top = x0 + inset, y0 + inset
-        crop = ImageOps.expand(image.crop((left, top, x1 - inset, y1 - inset)), inset * 4,
-                               fill=255)
-        read = _tesseract(crop, lang, 6)
-        pad = inset * 4
-        # a speck of the shape's edge reads as a mark ("'", "|"), unsure
-        lines = _lines(read, lambda word, conf: conf >= 0 and (
-            any(ch.isalnum() for ch in word) or conf >= UNREAD_MIN_CONF))
-        for idx in lines.values():
-            text = " ".join(read["text"][i].strip() for i in idx)
-            if min(float(read["conf"][i]) for i in idx) < UNREAD_MIN_CONF or \
-                    sum(ch.isalnum() for ch in text) < 2:
-                continue
-            bx0, by0, bx1, by1 = _box_of(read, idx)  # in the padded crop
-            out.append(Line(text, (bx0 - pad + left, by0 - pad + top, bx1 - pad + left,
-                                   by1 - pad + top)))
+        out += _read_alone(image, shape.box, lang, scale)[0]
     return out
+
+
+def _reread_unsure_headers(image: Image.Image, turned: list[pixels.Found], data: dict,
+                           lang: str, scale: float) -> list[Line]:
+    """The text of the dark headers (``turned``) that the page pass read unsure, read again
+    alone. Where white text fills a small header from edge to edge ("Helse" / "Vest"), the
+    page's segmentation may take its two lines for one and read them as junk ("ne oa",
+    confidence 2-19) that no recognizer knows, and the header is lost with everything under
+    it. A header holding a word read below ``SURE_HEADER_CONF`` is read alone inside its rim;
+    when every word of that reading is at least that sure, it replaces the page pass's words
+    there (they are dropped from ``data``, in place); else the page pass's words stand (a
+    half-read "Nor" still names a region, a reading surer of "Helse" alone would lose it).
+    ``image``: the cleaned page; boxes in pixels."""
+    out = []
+    for shape in turned[:MAX_UNREAD_SHAPES]:
+        inside = [i for i, t in enumerate(data["text"]) if t.strip()
+                  and float(data["conf"][i]) >= 0 and holds_middle(shape.box, _box_of(data, [i]))]
+        confs = [float(data["conf"][i]) for i in inside]
+        if not confs or min(confs) >= SURE_HEADER_CONF:
+            continue
+        lines, least = _read_alone(image, shape.box, lang, scale,
+                                   round(pixels.DARK_REACH_PT / scale))
+        if lines and least >= SURE_HEADER_CONF:
+            for i in inside:
+                data["conf"][i] = -1
+            out += lines
+    return out
+
+
+def _reread_unsure_label(filtered: Image.Image, data: dict, seg: list[int], lang: str,
+                         budget: list[int]) -> str | None:
+    """A short line (the words ``seg`` of the page pass ``data``) the page pass read unsure,
+    read again alone from the ``filtered`` page: its text when tesseract
+    now reads every word of it at least ``SURE_HEADER_CONF`` sure, else None. Beside a
+    busy page, the page pass may read a lone header's digits as letters ("DET +" for
+    "2027+", confidence 22), and the items under it lose their period; alone, with room
+    around it, tesseract reads it surely. Specks and marks (no word of two letters or
+    digits, or a box no wider than it is tall) are not read again; ``budget`` (a one-item
+    list) counts down the rereads left on the page."""
+    words = [data["text"][i].strip() for i in seg]
+    if (budget[0] <= 0 or len(seg) > REREAD_MAX_WORDS
+            or min(float(data["conf"][i]) for i in seg) >= REREAD_BELOW_CONF
+            or not any(sum(ch.isalnum() for ch in w) >= 2 for w in words)):
+        return None
+    x0, y0, x1, y1 = _box_of(data, seg)
+    if x1 - x0 <= y1 - y0:
+        return None
+    budget[0] -= 1
+    pad = max(2, (y1 - y0) // 2)  # room above and below; a letter's width at the ends
+    crop = ImageOps.expand(filtered.crop((max(0, x0 - 2 * pad), max(0, y0 - pad),
+                                          x1 + 2 * pad, y1 + pad)), 4 * pad, fill=255)
+    read = _tesseract(crop, lang, 6)
+    found = [i for i, t in enumerate(read["text"]) if t.strip() and float(read["conf"][i]) >= 0]
+    if not found or min(float(read["conf"][i]) for i in found) < SURE_HEADER_CONF:
+        return None
+    return " ".join(read["text"][i].strip() for i in found)
+
+
+def _read_alone(image: Image.Image, box: tuple[int, int, int, int], lang: str, scale: float,
+                reach: int = 0) -> tuple[list[Line], float]:
+    """The lines tesseract reads surely (every word at least ``UNREAD_MIN_CONF``, two
+    letters or digits or more) inside a shape's rim (a pixel ``box``), read alone as a block
+    of lines, and the least confidence of any word with a letter or digit it read there, kept
+    or not (0 when none). ``reach``: pixels above and below the box read too, for text that
+    runs over a dark header's edges (what :func:`pixels.clean_for_ocr` turned dark there);
+    a line whose middle lies outside the box is left out."""
+    inset = max(1, round(pixels.DARK_RIM_PT / scale)) + 1
+    x0, y0, x1, y1 = box
+    if x1 - x0 <= 4 * inset or y1 - y0 <= 4 * inset:
+        return [], 0.0
+    left, top = x0 + inset, max(0, y0 + inset - reach)
+    crop = ImageOps.expand(image.crop((left, top, x1 - inset, y1 - inset + reach)), inset * 4,
+                           fill=255)
+    read = _tesseract(crop, lang, 6)
+    pad = inset * 4
+    # a speck of the shape's edge reads as a mark ("'", "|"), unsure
+    lines = [[(i, (read["left"][i] - pad + left, read["top"][i] - pad + top,
+                   read["left"][i] + read["width"][i] - pad + left,
+                   read["top"][i] + read["height"][i] - pad + top)) for i in idx]
+             for idx in _lines(read, lambda word, conf: conf >= 0 and (
+                 any(ch.isalnum() for ch in word) or conf >= UNREAD_MIN_CONF)).values()]
+    lines = [words for words in lines if holds_middle(box, union([b for _, b in words]))]
+    out = []
+    confs = [float(read["conf"][i]) for words in lines for i, _ in words
+             if any(ch.isalnum() for ch in read["text"][i])]
+    for words in lines:
+        text = " ".join(read["text"][i].strip() for i, _ in words)
+        if min(float(read["conf"][i]) for i, _ in words) < UNREAD_MIN_CONF or \
+                sum(ch.isalnum() for ch in text) < 2:
+            continue
+        out.append(Line(text, union([b for _, b in words])))
+    return out, min(confs, default=0.0)
 
 
 def _unread_words(image: Image.Image, filtered: Image.Image, data: dict, lang: str,

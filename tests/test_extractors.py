@@ -282,3 +282,79 @@ def test_a_text_page_read_by_pdfium_is_the_page_pdfminer_reads():
                 assert shapes(page) == []
                 assert [(s[0], s[2]) for s in shapes(read)] == [("rect", "000000")] * 16
     doc.close()
+
+
+def test_ocr_pieces_of_one_bar_are_one_line_and_a_tall_scrap_joins_no_rows():
+    """Two ways a scan's words come apart or together wrongly, mended when the blocks are
+    merged: a dashed "today" line through a bar cuts its text into pieces a little more
+    than a word space apart ("helsetj" | "neste"), which are one line since they lie in one
+    bar; a column of box edges read as a tall scrap ("V/ SN", as tall as three boxes) does
+    not chain the rows beside it into one line."""
+    from extractors.geometry import merge_stacked_blocks
+    from extractors.model import Shape
+
+    def block(box, text):
+        return Block("ocr_block", [Line(text, box)], box)
+    bar = Shape((84, 245, 414, 279), None, "7F7F7F", "rect")
+    pieces = [block((100, 257, 224, 267), "Sammenhengende digital"),
+              block((232, 257, 263, 267), "helsetj"),
+              block((272, 257, 399, 267), "neste (under revurdering)")]
+    merged = merge_stacked_blocks(pieces, [bar])
+    assert [ln.text for b in merged for ln in b.lines] == [
+        "Sammenhengende digital helsetj neste (under revurdering)"]
+    # the same pieces on paper, with no bar: a gutter as wide as that parts two columns
+    assert len(merge_stacked_blocks(pieces, [])) == 3
+    rows = [block((189, 307, 300, 316), "Pasientbrev via Altinn"),
+            block((302, 272, 312, 356), "V/ SN"),
+            block((314, 280, 470, 289), "Andre skjema til sak/arkiv (NILAR)")]
+    texts = sorted(ln.text for b in merge_stacked_blocks(rows, []) for ln in b.lines)
+    assert texts == ["Andre skjema til sak/arkiv (NILAR)", "Pasientbrev via Altinn", "V/ SN"]
+
+
+def test_a_dark_header_the_page_pass_read_unsure_is_read_again_alone():
+    """The page pass may read a small header's two lines as one line of junk ("ne oa",
+    confidence 2-19) that names no region: the header (already turned dark text on paper)
+    is read again alone, and its sure reading replaces those words; a header read surely
+    is left as the page pass read it."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors import ocr, pixels
+
+    img = Image.new("L", (900, 200), 255)
+    d = ImageDraw.Draw(img)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 34)
+    d.text((380, 62), "Helse", fill=0, font=bold)
+    d.text((390, 102), "Vest", fill=0, font=bold)
+    header = pixels.Found((100, 58, 800, 145), "4D4D4D", None, "rect", 77.0)
+    data = {"text": ["ne", "oa", "Nord"], "conf": [19, 2, 96], "left": [380, 430, 40],
+            "top": [62, 62, 10], "width": [40, 40, 60], "height": [75, 75, 30]}
+    lines = ocr._reread_unsure_headers(img, [header], data, ocr.OCR_LANG, 0.24)
+    assert [ln.text for ln in lines] == ["Helse", "Vest"]
+    assert data["conf"] == [-1, -1, 96]  # the junk is dropped, the word elsewhere stays
+    data["conf"] = [96, 95, 96]
+    assert ocr._reread_unsure_headers(img, [header], data, ocr.OCR_LANG, 0.24) == []
+
+
+def test_a_short_line_the_page_pass_read_unsure_is_read_again_alone():
+    """Beside a busy page the page pass may read a lone header's digits as letters ("DET"
+    at confidence 22 for "2027+"); read again alone, with room around it, the header is
+    read surely and that reading is its text. A sure word, or a speck, is not read again,
+    and a page's rereads are counted down."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors import ocr
+
+    img = Image.new("L", (600, 200), 255)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 30)
+    ImageDraw.Draw(img).text((100, 80), "2027+", fill=0, font=bold)
+    x0, y0, x1, y1 = ImageDraw.Draw(img).textbbox((100, 80), "2027+", font=bold)
+    data = {"text": ["DET", "'"], "conf": [22, 30], "left": [x0, 400], "top": [y0, 90],
+            "width": [x1 - x0 - 20, 3], "height": [y1 - y0, 3]}
+    budget = [2]
+    assert ocr._reread_unsure_label(img, data, [0], ocr.OCR_LANG, budget) == "2027+"
+    assert ocr._reread_unsure_label(img, data, [1], ocr.OCR_LANG, budget) is None  # a speck
+    data["conf"][0] = 96
+    assert ocr._reread_unsure_label(img, data, [0], ocr.OCR_LANG, budget) is None
+    assert budget == [1]
+    data["conf"][0] = 22
+    assert ocr._reread_unsure_label(img, data, [0], ocr.OCR_LANG, [0]) is None
