@@ -98,6 +98,8 @@ def region_label(text: str) -> str | None:
     ('Helse Sør-Øst', 'Helse Midt-Norge', None, 'Helse Midt-Norge')
     >>> region_label("-HMN"), region_label("·HSØ"), region_label("Sør-Øst 1")
     ('Helse Midt-Norge', 'Helse Sør-Øst', 'Helse Sør-Øst')
+    >>> region_label("H N"), region_label("H S Ø"), region_label("H X")
+    ('Helse Nord', 'Helse Sør-Øst', None)
     >>> region_label("Region Nord"), region_label("Helseregion Vest"), region_label("Nord-Norge")
     ('Helse Nord', 'Helse Vest', 'Helse Nord')
     >>> region_label("Universitetssykehuset Nord-Norge"), region_label("Sykehuspartner HF")
@@ -113,6 +115,8 @@ def region_label(text: str) -> str | None:
         return None
     # "HMN —", "-HMN": a line or an arrow after the code, a speck of a logo before it
     code = text.strip().strip(" -–—|_=.:,;·•'\"")
+    if re.fullmatch(r"[A-ZÆØÅ](?: [A-ZÆØÅ]){1,2}", code):  # OCR spaced a small code out
+        code = code.replace(" ", "")
     if code.upper() in REGION_CODES and code.isupper():
         return REGION_CODES[code.upper()]
     if len(cleaned) < 8:  # bare "nord"/"vest" only exactly: too short to match fuzzily
@@ -272,13 +276,18 @@ def period(text: str) -> Period | None:
     (True, True)
     >>> period("Innen 2025"), period("12-16") is None, period("Neste møte") is None
     (Period(label='Innen 2025', start=None, end=2025), True, True)
+    >>> period("neste (under revurdering)") is None  # "helsetje|neste": a piece of an item
+    True
     """
     text = text.strip()
     embedded = _embedded(text)
     if embedded is not None:  # the header's own years say more than its words
         return embedded
     found = _period(text)
-    if found is None and (_PERIOD_WORD.match(text) or _PERIOD_NOTE.search(text)):
+    note = _PERIOD_NOTE.search(text)
+    if note and status_value(note.group().strip(" ()")):
+        return found  # "Neste (under revurdering)": an item's status, not a header's note
+    if found is None and (_PERIOD_WORD.match(text) or note):
         found = _period(_PERIOD_NOTE.sub("", _PERIOD_WORD.sub("", text)))
     return found
 
