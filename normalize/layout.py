@@ -48,9 +48,15 @@ MAX_LABEL_CHARS = 40
 ALIGN_HEIGHTS = 0.8
 #: A band drawn "from each label onwards" starts this far before its label.
 LEADING_MARGIN = 6.0
-#: An item whose best band holds less than this share of it, with a rival close behind, is
-#: left unplaced on that axis rather than guessed.
-MIN_SHARE = 0.5
+#: An item with as much of it as this in a second band as in its best is left unplaced on
+#: that axis rather than guessed (a box across two columns, near half in each).
+RIVAL_SHARE = 0.8
+#: Two readings of an axis (labels leading their bands, or centred on them) that both fit
+#: the items poorly (a misalignment cost of at least ``POOR_FIT``: a band left empty, items
+#: cut by an edge) and whose costs differ by at most ``RIVAL_COST`` fit them equally badly:
+#: an item they put in different bands gets no value on that axis.
+POOR_FIT = 1.0
+RIVAL_COST = 0.5
 #: The share of a timeline cell a bar may fall short of or overrun a cell edge by.
 EDGE_TOLERANCE = 0.2
 #: How much wider than any gap inside a row (column) of items the gaps between the rows
@@ -79,6 +85,8 @@ class Label:
     frame: BBox | None = None
     #: Read through noise ("i Vest": a logo before the label); counts only in an axis.
     weak: bool = False
+    #: Why the value is not what the text says (a year OCR misread, mended), if it is not.
+    mended: str = ""
 
     @property
     def cx(self) -> float:
@@ -104,22 +112,56 @@ class Axis:
     limits: tuple[float, float] = (-math.inf, math.inf)
     #: Runs of items no label claims (see ``_unlabelled_runs``).
     unlabelled: list = field(default_factory=list)
+    #: The other reading of the same labels (leading / between), when it fits the items
+    #: about as well: where the two put a box in different bands, neither is sure.
+    rival: Axis | None = None
 
     def band_of(self, lo: float, hi: float) -> tuple[int | None, float, str]:
         """The band holding most of [lo, hi], its share, and why none if none."""
-        edges = [self.limits[0]] + self.bounds + [self.limits[1]]
-        overlaps = [max(0.0, min(hi, b) - max(lo, a)) for a, b in zip(edges, edges[1:],
-                                                                       strict=False)]
+        overlaps = self._overlaps(lo, hi)
         length = max(hi - lo, 1e-6)
         order = sorted(range(len(overlaps)), key=lambda i: -overlaps[i])
         best = order[0]
         share = overlaps[best] / length
         if overlaps[best] <= 0:
             return None, 0.0, "lies outside every band"
-        if share < MIN_SHARE and len(order) > 1 and overlaps[order[1]] >= 0.8 * overlaps[best]:
+        if len(order) > 1 and overlaps[order[1]] >= RIVAL_SHARE * overlaps[best]:
             names = f"'{self.labels[best].text}' and '{self.labels[order[1]].text}'"
             return None, share, f"spans {names}"
         return best, share, ""
+
+    def _overlaps(self, lo: float, hi: float) -> list[float]:
+        """How much of [lo, hi] lies in each band."""
+        edges = [self.limits[0]] + self.bounds + [self.limits[1]]
+        return [max(0.0, min(hi, b) - max(lo, a)) for a, b in zip(edges, edges[1:],
+                                                                  strict=False)]
+
+    def settled_band(self, lo: float, hi: float, text: tuple[float, float] | None = None
+                     ) -> tuple[int | None, float, str]:
+        """:meth:`band_of`, but no band where no label claims the run [lo, hi] is in
+        (:func:`_unlabelled`) or where the rival reading puts it in another band.
+        ``text``: the span of the item's text, when [lo, hi] is the shape it is drawn on; a
+        shape across two bands, near half in each (two cells a scan found as one), leaves
+        the text's band, if the text lies in one; a shape across three (a bar on a time
+        axis, or a row of cells a scan found as one) does not."""
+        band, share, why = self.band_of(lo, hi)
+        two = sum(sorted(self._overlaps(lo, hi))[-2:]) / max(hi - lo, 1e-6)
+        if band is None and share > 0 and text is not None and two >= 1 - EDGE_TOLERANCE:
+            inner, inner_share, _ = self.band_of(*text)
+            if inner is not None and inner_share >= 1 - EDGE_TOLERANCE:
+                band, share, why = inner, inner_share, ""
+                lo, hi = text
+        if _unlabelled(self, lo, hi):
+            return None, share, _unlabelled_why(self)
+        if band is not None and self.rival is not None:
+            other = self.rival.band_of(lo, hi)[0]
+            if other is not None and other != band:
+                where = "rows" if self.direction == "y" else "columns"
+                return None, share, (
+                    f"lies where the {where} can be read two ways (each label at the start "
+                    f"of its {where[:-1]}, or in its middle): under '{self.labels[band].text}' "
+                    f"or '{self.labels[other].text}'")
+        return band, share, why
 
     def in_body(self, box: BBox) -> bool:
         """Whether ``box`` lies on the items' side of the labels."""
@@ -240,7 +282,7 @@ class PageLayout:
             self._place_region(box, out, page_only=True)
             return out  # on the labels' far side: a title, a note beside the grid
         self._place_period(box, cand, frame, out)
-        self._place_region(box, out)
+        self._place_region(box, out, text_box=cand.bbox if frame is not None else None)
         self.place_status(cand, out, frame)
         return out
 
@@ -288,14 +330,19 @@ class PageLayout:
         if not axis.in_body(box):
             return
         lo, hi = _span(box, axis.direction)
-        band, share, why = axis.band_of(lo, hi)
-        if _unlabelled(axis, lo, hi):
-            band, why = None, _unlabelled_why(axis)
+        band, share, why = axis.settled_band(lo, hi, _span(cand.bbox, axis.direction)
+                                             if frame is not None else None)
         years = _years_spanned(axis, lo, hi)
         if years is not None:
             out.period = years
             out.evidence.append(f"period: the box runs across the year columns "
                                 f"{years.start} to {years.end}")
+            out.placed = True
+            return
+        if frame is None and band is not None and self._bars_across_years(axis):
+            out.evidence.append("period: none, the page draws bars across its year columns "
+                                "and this item's bar was not found: its text alone does not "
+                                "show the years it runs")
             out.placed = True
             return
         if band is None:
@@ -310,9 +357,24 @@ class PageLayout:
             out.placed = True
             return
         out.period = label.value
+        mended = f", {label.mended}" if label.mended else ""
         out.evidence.append(f"period: {where} '{label.text}' (headers {axis.describe()}, "
-                            f"{share:.0%} of the box in its band)")
+                            f"{share:.0%} of the box in its band{mended})")
         out.placed = True
+
+    def _bars_across_years(self, axis: Axis) -> bool:
+        """Whether the page is a Gantt chart over columns headed by single years (a header
+        OCR could not read among them): a filled shape below the headers runs across two or
+        more of them. There, an item's years are its bar's extent, not where its text
+        happens to start."""
+        known = [lb.value for lb in axis.labels if lb.value is not None]
+        if axis.direction != "x" or len(known) < 2 or any(
+                v.start is None or v.start != v.end for v in known):
+            return False
+        return any(s.fill is not None and s.geometry != "line" and axis.in_body(s.bbox)
+                   and sum(o >= 0.3 * (s.bbox[2] - s.bbox[0])
+                           for o in axis._overlaps(s.bbox[0], s.bbox[2])) >= 2
+                   for s in self.shapes)
 
     def apply_page_region(self, out: Placement) -> None:
         """The one region the page names, with the text that names it, if there is one."""
@@ -321,8 +383,9 @@ class PageLayout:
             out.evidence.append(f"region: the page names only {self.page_region[0]} "
                                 f"('{self.page_region[1]}')")
 
-    def _place_region(self, box: BBox | None, out: Placement, page_only: bool = False
-                      ) -> None:
+    def _place_region(self, box: BBox | None, out: Placement, page_only: bool = False,
+                      text_box: BBox | None = None) -> None:
+        """``text_box``: the item's text, when ``box`` is the shape it is drawn on."""
         axis = self.regions
         if page_only:
             if axis is None:
@@ -330,9 +393,8 @@ class PageLayout:
             return
         if axis is not None and axis.in_body(box):
             lo, hi = _span(box, axis.direction)
-            band, share, why = axis.band_of(lo, hi)
-            if _unlabelled(axis, lo, hi):
-                band, why = None, _unlabelled_why(axis)
+            band, share, why = axis.settled_band(lo, hi, None if text_box is None else
+                                                 _span(text_box, axis.direction))
             if band is not None and axis.labels[band].value is None:
                 band, why = None, (f"is under the label '{axis.labels[band].text}', which "
                                    "names no region veikart knows")
@@ -832,22 +894,25 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
         before = sum(1 for b in boxes if (b[0] + b[2]) / 2 < edge_before)
     side, edge = ("after", edge_after) if after >= before else ("before", edge_before)
     shaped = all(lb.extent is not lb.bbox for lb in labels)
-    best = None
+    readings = []
     for mode in ("between", "leading"):
         bounds = _bounds(labels, direction, mode)
         axis = Axis(kind, direction, labels, bounds, mode, side, edge,
                     _limits(labels, direction, bounds))
-        cost = (_misalignment(axis, boxes), -_containment(axis, boxes))
-        if best is None or cost < best[0]:
-            best = (cost, axis)
-    axis = best[1]
-    seams = _drawn_seams(axis)
+        readings.append(((_misalignment(axis, boxes), -_containment(axis, boxes)), axis))
+    readings.sort(key=lambda r: r[0])
     ruled = {**_separator_bounds(axis, shapes, page_area, boxes), **_lane_bounds(axis, boxes),
-             **seams}
-    axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
-    if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
-        axis.bounds = clustered
-    axis.limits = _limits(labels, direction, axis.bounds)
+             **_drawn_seams(axis)}  # drawn edges do not depend on the reading
+    for _, axis in readings:
+        axis.bounds = _whitespace_bounds(axis, boxes, fixed=ruled)
+        if not ruled and (clustered := _cluster_bounds(axis, boxes)) is not None:
+            axis.bounds = clustered
+        axis.limits = _limits(labels, direction, axis.bounds)
+    axis, other = readings[0][1], readings[1][1]
+    # how well each fits with its edges where they ended up (in the white space)
+    fit, other_fit = _misalignment(axis, boxes), _misalignment(other, boxes)
+    if fit >= POOR_FIT and other_fit - fit <= RIVAL_COST and other.bounds != axis.bounds:
+        axis.rival = other
     axis.unlabelled = _unlabelled_runs(axis, boxes) + _unlabelled_lanes(axis, shapes, page_area,
                                                                          boxes)
     if shaped and direction == "y":
@@ -1023,6 +1088,8 @@ def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
     found = []
     for shape in shapes:
         x0, y0, x1, y1 = shape.bbox
+        if _box_edge(shape.bbox, boxes):
+            continue
         if axis.direction == "y" and y1 - y0 <= 2.5 and x1 - x0 >= reach:
             found.append(((y0 + y1) / 2, x1 - x0))
         elif axis.direction == "x" and x1 - x0 <= 2.5 and y1 - y0 >= 0.5 * reach:
@@ -1040,6 +1107,35 @@ def _rules_between(axis: Axis, shapes: list[Shape], page_area: float,
         if between:
             out[k] = between
     return out
+
+
+#: How far (points) across its length a line may lie from a box's edge and still be that
+#: edge, and by what share of the box's length it may run past the box's ends.
+EDGE_OF_BOX_PT, EDGE_OF_BOX_OVERRUN = 3.0, 0.05
+
+
+def _box_edge(line: BBox, boxes: list[BBox]) -> bool:
+    """Whether a thin line is the top, bottom or side edge of one item's box, no longer than
+    the box (a scan's line search finds a frame's edges as lines; a row of equal boxes makes
+    them look like a rule between lanes).
+
+    >>> _box_edge((160, 236, 527, 238), [(160, 238, 528, 262)])
+    True
+    >>> _box_edge((20, 236, 940, 238), [(160, 238, 528, 262)])  # runs past it: a rule
+    False
+    """
+    x0, y0, x1, y1 = line
+    horizontal = x1 - x0 >= y1 - y0
+    for b in boxes:
+        lo, hi = (b[0], b[2]) if horizontal else (b[1], b[3])
+        a, z = (x0, x1) if horizontal else (y0, y1)
+        at = (y0 + y1) / 2 if horizontal else (x0 + x1) / 2
+        edges = (b[1], b[3]) if horizontal else (b[0], b[2])
+        slack = EDGE_OF_BOX_OVERRUN * (hi - lo)
+        if lo - slack <= a and z <= hi + slack and \
+                any(abs(at - e) <= EDGE_OF_BOX_PT for e in edges):
+            return True
+    return False
 
 
 def _unlabelled_lanes(axis: Axis, shapes: list[Shape], page_area: float,
@@ -1300,6 +1396,7 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
                                  _inside(boxes, region_axis), only=period_axis.direction,
                                  taken=taken)
     if period_axis is not None:
+        _years_in_sequence(period_axis)
         _only_the_last_open(period_axis)
     for axis in (period_axis, region_axis):
         if axis is not None:
@@ -1327,6 +1424,55 @@ def _only_the_last_open(axis: Axis) -> None:
         if (isinstance(value, lexicon.Period) and value.start is not None
                 and value.end is None and value.start < max(starts)):
             label.value = lexicon.Period(str(value.start), value.start, value.start)
+
+
+#: A period label whose years lie further than this from the middle of all the labels'
+#: years on its axis is a misread ("2077 →" after "2025 - 2026"), not a period of its own.
+YEAR_GAP = 10
+
+
+def _years_in_sequence(axis: Axis) -> None:
+    """Period labels whose years stand far from the others' on the same axis (their median) are
+    OCR's misreadings: a year one digit away from the one that carries the sequence on is
+    read as that year ("2077 →" between "2025 - 2026" and nothing: "2027 →"); one that is
+    not becomes a label of unknown value, so that its items get no period rather than a
+    wrong one."""
+    dated = [lb for lb in axis.labels if isinstance(lb.value, lexicon.Period)
+             and lb.value.start is not None]
+    values = [lb.value for lb in dated]  # as read, before any is mended
+    if len(values) < 2:
+        return
+    middle = median(y for v in values for y in (v.start, v.end) if y is not None)
+    for k, label in enumerate(dated):
+        value = label.value
+        if any(abs(y - middle) <= YEAR_GAP for y in (value.start, value.end) if y is not None):
+            continue
+        before = values[k - 1] if k > 0 else None
+        after = values[k + 1] if k + 1 < len(values) else None
+        want = ((before.end or before.start) + 1 if before is not None else
+                after.start - (1 + (value.end or value.start) - value.start))
+        fixed = _one_digit_off(value.start, want)
+        end = value.end if value.end is None or value.end == value.start else \
+            _one_digit_off(value.end, want + value.end - value.start)
+        if fixed is None or (value.end is not None and end is None):
+            label.value = None
+            continue
+        text = value.label.replace(str(value.start), str(fixed), 1)
+        if value.end is not None and value.end != value.start:
+            text = text.replace(str(value.end), str(end), 1)
+        label.value = lexicon.Period(text, fixed, fixed if value.end == value.start else end)
+        label.mended = f"read as '{text}': the labels beside it carry on to {want}"
+
+
+def _one_digit_off(year: int, want: int) -> int | None:
+    """``want`` if ``year`` is it with one digit misread, else None.
+
+    >>> _one_digit_off(2077, 2027), _one_digit_off(2077, 2025)
+    (2027, None)
+    """
+    a, b = str(year), str(want)
+    return want if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1 \
+        else None
 
 
 def _row_headings(cands: list[Candidate], axis: Axis | None, known: set[int]) -> set[int]:
@@ -1381,7 +1527,8 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
         if i in taken or c.bbox is None or len(c.text) > MAX_LABEL_CHARS or c.bullet:
             continue
         a, b = _span(c.bbox, across)
-        if not (lo - 2 <= a <= hi and b <= reach) or sum(ch.isalpha() for ch in c.text) < 2:
+        if not (lo - 2 <= a <= hi and b <= reach) or not _could_be_label(c.text,
+                                                                         chosen[0].kind):
             continue
         if (c.bbox[3] - c.bbox[1]) / len(c.lines) < 0.7 * tall:
             continue  # specks or a rule's edge read as letters ("nn"), not a header
@@ -1392,6 +1539,22 @@ def _unknown_peers(chosen: list[Label], direction: str, cands: list[Candidate],
             continue  # overlapping or right under a label: a part of it ("HELSE" / "NORD")
         out.append(Label(chosen[0].kind, None, (i,), c.bbox, " ".join(c.text.split())))
     return out
+
+
+def _could_be_label(text: str, kind: str) -> bool:
+    """Whether a text in line with an axis's labels could be one OCR damaged: two letters,
+    or for periods three digits ("23 2008" for "2023 - 2024", "206." for "2026"), not a
+    speck or a page number.
+
+    >>> _could_be_label("23 2008", "period"), _could_be_label("23 2008", "region")
+    (True, False)
+    >>> _could_be_label("206.", "period"), _could_be_label("3", "period")
+    (True, False)
+    >>> _could_be_label("12", "period"), _could_be_label("Vst", "region")
+    (False, True)
+    """
+    return sum(ch.isalpha() for ch in text) >= 2 or (
+        kind == "period" and sum(ch.isdigit() for ch in text) >= 3)
 
 
 def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],

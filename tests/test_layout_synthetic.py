@@ -871,3 +871,109 @@ def test_a_lane_fill_reaching_into_the_next_label_is_no_lane_of_its_own_label(ma
     assert got["Skjema – strukturerte data"] == "Helse Sør-Øst", got
     for text in ("Rekvisisjonsportal", "Digitalt skademeldingsskjema", "Smarte brev"):
         assert got[text] == "Helse Vest", (text, got)
+
+
+def test_rows_that_can_be_read_two_ways_leave_the_disputed_items_without_a_period(matcher):
+    """Period labels down the left, each centred on its group of stacked boxes, packed so
+    close that the white space between the groups is no wider than inside them; the first
+    label OCR read as "23 2008" (no period) and the footer line stands in the label column.
+    Read with labels at the top of their rows, the boxes just above "2027 →" would be
+    2025-2026's; read with labels in the middle, they are 2027's. Both readings fit badly
+    (a band left empty), and about equally: the boxes they dispute get no period, the ones
+    both put in one band keep it, and none gets a wrong one."""
+    def bar(x0, y0, x1, y1, text):
+        cy = (y0 + y1) / 2
+        return (((x0 + 6, cy - 4.5, x0 + 6 + 5.5 * len(text), cy + 4.5), text),
+                Shape((x0, y0, x1, y1), None, "7F7F7F", "rect"))
+    nord = [(87, 113, "Pasientbrev DIPS Helsenorge", "2023-2024"),
+            (115, 141, "Standarddialog", "2023-2024"),
+            (145, 167, "Ny videoleverandør", "2023-2024"),
+            (176, 201, "Innføring dokumentdeling steg 2", "2025-2026"),
+            (207, 233, "Timebooking (Nasjonal timetjeneste)", "2027→"),
+            (238, 260, "Digital dialog behandler-pasient", "2027→"),
+            (266, 287, "Felles tillitsmodell", "2027→")]
+    midt = [(86, 121, "Brev til pasient tilhørende Helseplattformen", "2023-2024"),
+            (123, 149, "Pasienten booker time selv", "2023-2024"),
+            (175, 201, "Barn og unge – tilgang Helsenorge", "2025-2026"),
+            (210, 236, "Pasientoppgave", "2027→"),
+            (238, 264, "Kurve i nord", "2027→")]
+    read = [((319, 67, 384, 75), "HELSE NORD"), ((709, 67, 791, 77), "Helse Midt-Norge"),
+            ((23, 125, 71, 131), "23 2008"), ((23, 179, 71, 186), "2025 - 2026"),
+            ((23, 247, 53, 253), "2027 →"), ((22, 521, 100, 526), "Eiet annratert 13.03.2023")]
+    shapes, truth = [], {}
+    for x0, x1, rows in ((160, 540, nord), (556, 937, midt)):
+        for y0, y1, text, period in rows:
+            line, shape = bar(x0, y0, x1, y1, text)
+            read.append(line)
+            shapes.append(shape)
+            truth[text] = period
+    got = {it.text: it.period for it in read_by_ocr(matcher, read, shapes).items}
+    wrong = {t: (p, truth[t]) for t, p in got.items() if t in truth and p not in (None,
+                                                                                 truth[t])}
+    assert not wrong, wrong
+    assert got["Innføring dokumentdeling steg 2"] == "2025-2026"
+    assert got["Felles tillitsmodell"] == got["Kurve i nord"] == "2027→"
+
+
+def test_an_item_on_two_cells_a_scan_found_as_one_takes_the_column_of_its_text(matcher):
+    """A table read by OCR whose white border between two cells of a row the scan lost: the
+    two cells are one shape, half under "2025 - 2026" and half under "2027+". Its item's
+    text lies in the first: that is its column (not the later one, by a hair's share)."""
+    read = [((250, 63, 302, 70), "2023-2024"), ((512, 58, 571, 70), "2025 - 2026"),
+            ((791, 63, 822, 70), "2027+"), ((25, 90, 48, 97), "Nord"),
+            ((25, 139, 78, 147), "Helse Vest"),
+            ((413, 90, 565, 99), "Dokumentdeling via Kjernejournal"),
+            ((147, 90, 242, 99), "Delt behandlingsplan"),
+            ((148, 138, 219, 148), "Innsyn 12-16"),
+            ((679, 139, 790, 148), "Ny API løsning for skjema")]
+    shapes = [Shape((144, 58, 409, 86), "595959", None, "rect"),
+              Shape((410, 58, 674, 86), "595959", None, "rect"),
+              Shape((676, 58, 940, 86), "595959", None, "rect"),
+              Shape((145, 87, 409, 136), "D9D9D9", None, "rect"),
+              Shape((410, 87, 941, 136), "D9D9D9", None, "rect"),  # two cells as one
+              Shape((145, 137, 409, 172), "EDEDED", None, "rect"),
+              Shape((411, 137, 675, 172), "EDEDED", None, "rect"),
+              Shape((676, 137, 941, 172), "EDEDED", None, "rect")]
+    got = {it.text: it.period for it in read_by_ocr(matcher, read, shapes).items}
+    assert got["Dokumentdeling via Kjernejournal"] == "2025-2026", got
+    assert got["Ny API løsning for skjema"] == "2027→", got
+
+
+def test_a_header_year_ocr_misread_by_one_digit_is_read_as_the_one_that_carries_on(matcher):
+    """Headers "2023-2024", "2025-2026", "2077 →" (OCR read 2027 as 2077): the last is
+    2027→, the year one digit away that carries the sequence on, and the evidence says so;
+    a header whose year is far off and not one digit from it gives its items no period."""
+    def page(last: str) -> dict:
+        blocks = [label(150, 40, "2023-2024"), label(360, 40, "2025-2026"),
+                  label(570, 40, last), label(20, 70, "HELSE NORD")]
+        blocks += [box(150, 72, ["Smarte brev"]), box(360, 72, ["Samvalg"]),
+                   box(570, 72, ["Kurve i nord"])]
+        norm = normalize_document(doc_of(blocks), matcher)
+        return {it.text: (it.period, it.layout_evidence) for it in norm.items}
+    got = page("2077 →")
+    assert got["Kurve i nord"][0] == "2027→"
+    assert "read as '2027→'" in got["Kurve i nord"][1]
+    assert got["Samvalg"][0] == "2025-2026"
+    got = page("2091 →")
+    assert got["Kurve i nord"][0] is None and got["Samvalg"][0] == "2025-2026"
+
+
+def test_on_a_gantt_over_year_columns_an_item_whose_bar_was_lost_gets_no_period(matcher):
+    """Year headers over a Gantt chart read by OCR ("2024", "2026" unreadable: "208",
+    "206."), too few for a time axis; the bars of two items are found, the third's pale bar
+    was lost on the scan, leaving its text, which starts in 2023's column and runs a little
+    into the next. Its years are the bar's, not
+    where its text lies: it gets no period, and the evidence says why; the found bars keep
+    theirs."""
+    read = [((190, 54, 217, 72), "2023"), ((284, 53, 330, 72), "208"),
+            ((431, 58, 491, 71), "2025"), ((604, 55, 650, 72), "206."),
+            ((22, 128, 80, 137), "HELSE NORD"), ((22, 236, 106, 251), "HELSE VEST"),
+            ((150, 130, 260, 139), "Smarte brev"), ((440, 160, 560, 169), "Samvalg"),
+            ((201, 237, 308, 245), "Forbedret CheckWare")]
+    shapes = [Shape((140, 124, 540, 146), "E3EFD9", None, "rect"),
+              Shape((432, 155, 590, 175), "DEEAF5", None, "rect")]
+    got = {it.text: (it.period, it.layout_evidence)
+           for it in read_by_ocr(matcher, read, shapes).items}
+    assert got["Forbedret CheckWare"][0] is None, got
+    assert "bar was not found" in got["Forbedret CheckWare"][1]
+    assert got["Samvalg"][0] == "2025", got
