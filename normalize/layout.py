@@ -35,7 +35,7 @@ from functools import cached_property
 from statistics import median
 
 from extractors import colors
-from extractors.geometry import filled_frame_under, frame_of, holds_middle, intersects, union
+from extractors.geometry import area, filled_frame_under, frame_of, holds_middle, intersects, union
 from extractors.model import BBox, Page, Shape
 
 from . import lexicon
@@ -760,9 +760,11 @@ def _distinct(group: list[Label], direction: str) -> list[Label]:
 
 
 def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: list[Shape],
-            page_area: float) -> BBox:
+            page_area: float, scanned: bool = False) -> BBox:
     """The box a label governs: the shape it is drawn on, when that shape holds no other
-    label of its axis; else its text box."""
+    label of its axis; else its text box. ``scanned``: the shapes were read from a page
+    image, where one fill may be found in pieces (:func:`_with_cut_pieces`); in a PPTX or
+    a PDF, shapes drawn edge to edge (a table's cells) are shapes of their own."""
     if not label.indexes:  # a header shape whose text could not be read
         return label.frame or label.bbox
     frame = None
@@ -779,7 +781,55 @@ def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: l
         ox, oy = other.cx, other.cy
         if frame.bbox[0] <= ox <= frame.bbox[2] and frame.bbox[1] <= oy <= frame.bbox[3]:
             return label.bbox
-    return frame.bbox
+    if not scanned:
+        return frame.bbox
+    return _with_cut_pieces(frame, shapes, [o for o in others if o is not label])
+
+
+def _frame_fill(frame: BBox, shapes: list[Shape]) -> set[str | None]:
+    """The fill of a label's drawn band, as a set (empty: no shape is the band): of the
+    biggest shape inside ``frame`` (the band itself, or the biggest of the pieces it was
+    put together from)."""
+    inside = [sh for sh in shapes if sh.geometry != "line" and frame[0] - 0.5 <= sh.bbox[0]
+              and frame[1] - 0.5 <= sh.bbox[1] and sh.bbox[2] <= frame[2] + 0.5
+              and sh.bbox[3] <= frame[3] + 0.5]
+    return {max(inside, key=lambda sh: area(sh.bbox)).fill} if inside else set()
+
+
+#: A shape that starts within this many points of where another of the same fill ends
+#: was cut from it: one fill a scan found in pieces.
+CUT_FROM_PT = 0.05
+
+
+def _with_cut_pieces(frame: Shape, shapes: list[Shape], others: list[Label]) -> BBox:
+    """The box of a label's drawn band with the pieces a scan cut from it: shapes of its
+    fill that start exactly where it ends, or end where it starts, side by side with it
+    (a swimlane's fill around a white box, found as the part above the box and the part
+    beside it). A piece holding another label is that label's own.
+
+    >>> lane = Shape((21, 89, 409, 173), "EDF2F6", None, "rect")
+    >>> cut = Shape((21, 173, 149, 220), "EDF2F6", None, "rect")
+    >>> _with_cut_pieces(lane, [lane, cut], [])
+    (21, 89, 409, 220)
+    >>> _with_cut_pieces(lane, [lane, Shape((21, 175, 149, 220), "EDF2F6", None, "rect")], [])
+    (21, 89, 409, 173)
+    """
+    own = frame.bbox
+    if frame.fill is None:
+        return own
+    pieces = [own]
+    for sh in shapes:
+        if sh.fill != frame.fill or sh.geometry == "line" or sh.bbox == own:
+            continue
+        x0, y0, x1, y1 = sh.bbox
+        below = abs(y0 - own[3]) < CUT_FROM_PT or abs(y1 - own[1]) < CUT_FROM_PT
+        beside = abs(x0 - own[2]) < CUT_FROM_PT or abs(x1 - own[0]) < CUT_FROM_PT
+        if not ((below and min(x1, own[2]) > max(x0, own[0]))
+                or (beside and min(y1, own[3]) > max(y0, own[1]))):
+            continue
+        if not any(x0 <= o.cx <= x1 and y0 <= o.cy <= y1 for o in others):
+            pieces.append(sh.bbox)
+    return union(pieces) if len(pieces) > 1 else own
 
 
 def _bounds(labels: list[Label], direction: str, mode: str) -> list[float]:
@@ -880,7 +930,9 @@ def _containment(axis: Axis, boxes: list[BBox]) -> float:
 def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candidate],
                shapes: list[Shape], page_area: float, boxes: list[BBox]) -> Axis:
     for lb in labels:
-        lb.extent = _extent(lb, labels, cands, shapes, page_area)
+        # the drawn band read_page found (with a scan's pieces of it), else the label's own
+        lb.extent = lb.frame if lb.frame is not None else _extent(lb, labels, cands, shapes,
+                                                                  page_area)
     # which side of the labels the items are on
     if direction == "x":
         edge_after = max(lb.bbox[3] for lb in labels)
@@ -1353,7 +1405,8 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     labels = [lb for lb in find_labels(cands) if not set(lb.indexes) & exclude]
     for lb in labels:
         same = [o for o in labels if o.kind == lb.kind]
-        extent = _extent(lb, same, cands, page.shapes, page_area)
+        extent = _extent(lb, same, cands, page.shapes, page_area,
+                         scanned=page.ocr or page.text_source == "ocr")
         lb.frame = extent if extent is not lb.bbox else None
     legend, legend_used = _legend(cands, page.shapes, page_area)
     skip = set(legend_used)
@@ -1573,7 +1626,7 @@ def _unread_headers(chosen: list[Label], direction: str, shapes: list[Shape],
     lo, hi = median(c[0] for c in cross), median(c[1] for c in cross)
     thick = hi - lo
     long = median(b - a for a, b in (_span(f, direction) for f in frames))
-    fills = {s.fill for s in shapes if s.bbox in frames}
+    fills = {fill for f in frames for fill in _frame_fill(f, shapes)}
     out = []
     for shape in shapes:
         slo, shi = _span(shape.bbox, across)
@@ -1604,7 +1657,7 @@ def _lone_header_axis(kind: str, labels: list[Label], cands, shapes, page_area, 
     if taken is None or len(labels) != 1 or labels[0].frame is None:
         return None
     frame = labels[0].frame
-    fills = {sh.fill for sh in shapes if sh.bbox == frame}
+    fills = _frame_fill(frame, shapes)
     for direction in [only] if only else ["x", "y"]:
         across = "y" if direction == "x" else "x"
         lo, hi = _span(frame, across)

@@ -977,3 +977,29 @@ def test_on_a_gantt_over_year_columns_an_item_whose_bar_was_lost_gets_no_period(
     assert got["Forbedret CheckWare"][0] is None, got
     assert "bar was not found" in got["Forbedret CheckWare"][1]
     assert got["Samvalg"][0] == "2025", got
+
+
+def test_a_lane_fill_a_scan_cut_in_two_around_a_white_box_is_one_lane(matcher):
+    """A swimlane's pale fill around a white item box low in the lane, found on a scan as
+    two pieces: the part above the box, and a narrow part left of it that ends where the
+    first starts. The narrow piece is no lane of its own with an unread label: the items
+    beside it are the lane's (they had lost their region, or taken the next lane's)."""
+    read = [((248, 64, 277, 73), "2024"), ((510, 64, 560, 73), "2025-26"),
+            ((25, 149, 42, 157), "HN"), ((36, 285, 109, 293), "HELSE VEST"),
+            ((250, 110, 380, 119), "Digital poliklinikk"),
+            ((155, 185, 350, 194), "Innføring dokumentdeling steg 2"),
+            ((250, 230, 400, 239), "Forbedret CheckWare-løsning")]
+    shapes = [Shape((133, 60, 396, 80), "1F6E8C", None, "homePlate"),
+              Shape((410, 60, 665, 80), "1F6E8C", None, "homePlate"),
+              Shape((21, 89, 409, 173), "EDF2F6", None, "rect"),
+              Shape((21, 173, 149, 220), "EDF2F6", None, "rect"),  # cut from the one above
+              Shape((150, 178, 357, 205), "FFFFFF", "7F7F7F", "rect"),
+              Shape((25, 256, 144, 349), "F2F2F2", None, "rect"),  # the rest of a lane
+              Shape((145, 224, 940, 256), "F2F2F2", None, "rect"),
+              Shape((21, 358, 154, 441), "F0F7EF", None, "rect"),
+              Shape((155, 358, 940, 441), "F0F7EF", None, "rect")]
+    read += [((60, 420, 85, 429), "HSØ"), ((250, 380, 380, 389), "Pasientskjema i DIPS")]
+    got = {it.text: it.region for it in read_by_ocr(matcher, read, shapes).items}
+    assert got["Innføring dokumentdeling steg 2"] == "Helse Nord", got
+    assert got["Digital poliklinikk"] == "Helse Nord", got
+    assert got["Forbedret CheckWare-løsning"] == "Helse Vest", got
