@@ -1089,12 +1089,31 @@ def _middle(label: Label, direction: str) -> float:
     return (lo + hi) / 2
 
 
+#: A label's shape at least this many times as long as its text spans the label's band.
+SPANNING_BAND = 3.0
+
+
 def _drawn_seams(axis: Axis) -> dict[int, float]:
     """Edges the headers draw themselves: two neighbouring labels drawn on shapes that meet
     (chevrons or bars of a period band laid end to end) end their bands where the shapes
-    meet, whatever rule or white space lies elsewhere between them (a "today" line)."""
+    meet, whatever rule or white space lies elsewhere between them (a "today" line); and a
+    period label drawn on a band much longer than its text ends its band where that shape
+    ends, when its neighbour's shape was not found (a scan lost it) and its text lies
+    beyond (not a region's lane: a scan finds a pale lane's fill in pieces, short of its
+    end)."""
     out = {}
     for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
+        if axis.kind == "period" and (a.frame is None) != (b.frame is None):
+            # one of the two drawn on a band much longer than its text (a period band of a
+            # timeline's scheme), the other's shape not found: the band ends where it does
+            drawn, other = (a, b) if a.frame is not None else (b, a)
+            lo, hi = _span(drawn.frame, axis.direction)
+            tlo, thi = _span(drawn.bbox, axis.direction)
+            olo, ohi = _span(other.bbox, axis.direction)
+            if hi - lo >= SPANNING_BAND * (thi - tlo) and (
+                    (drawn is a and hi <= olo) or (drawn is b and ohi <= lo)):
+                out[k] = hi if drawn is a else lo
+            continue
         if a.frame is None or b.frame is None:
             continue
         (alo, ahi), (blo, bhi) = _span(a.frame, axis.direction), _span(b.frame, axis.direction)

@@ -1003,3 +1003,26 @@ def test_a_lane_fill_a_scan_cut_in_two_around_a_white_box_is_one_lane(matcher):
     assert got["Innføring dokumentdeling steg 2"] == "Helse Nord", got
     assert got["Digital poliklinikk"] == "Helse Nord", got
     assert got["Forbedret CheckWare-løsning"] == "Helse Vest", got
+
+
+def test_a_scheme_header_drawn_on_a_long_band_ends_its_band_where_the_band_ends(matcher):
+    """A timeline scanned: the deck's period scheme above its year ticks, "2024-2025" on a
+    dark band over 2024 and 2025, "Lenger sikt" whose band the scan lost (its text alone,
+    near the middle of 2027), and a bar across the two, so that no white space between
+    the bars marks the edge. A bar in 2026 lies under "Lenger sikt": the first band ends
+    where its shape does, not just before the next label's text."""
+    read = [((310, 76, 367, 87), "2024-2025"), ((712, 76, 770, 87), "Lenger sikt"),
+            ((225, 100, 250, 110), "2024"), ((425, 100, 450, 110), "2025"),
+            ((625, 100, 650, 110), "2026"), ((825, 100, 850, 110), "2027"),
+            ((22, 135, 80, 145), "HSØ"), ((22, 235, 90, 245), "Helse Nord"),
+            ((545, 135, 680, 145), "Skjema – strukturerte data"),
+            ((145, 235, 300, 245), "Tilbakemeldingsskjema"),
+            ((445, 165, 620, 175), "Pasientoppgave (skjema)")]
+    shapes = [Shape((138, 75, 536, 92), "1F3864", None, "rect"),
+              Shape((540, 130, 720, 150), "DEEAF5", None, "rect"),
+              Shape((440, 160, 640, 180), "DEEAF5", None, "rect"),  # across the two
+              Shape((140, 230, 520, 250), "DEEAF5", None, "rect")]
+    got = {it.text: (it.period, it.period_start, it.period_end)
+           for it in read_by_ocr(matcher, read, shapes).items}
+    assert got["Skjema – strukturerte data"] == ("Lenger sikt", 2026, 2026), got
+    assert got["Tilbakemeldingsskjema"] == ("2024-2025", 2024, 2025), got
