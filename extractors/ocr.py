@@ -23,7 +23,7 @@ from .geometry import area, frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 28
+METHOD = 29
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0

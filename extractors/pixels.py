@@ -512,6 +512,11 @@ def _blunt_point(mask: np.ndarray) -> bool:
                for e, i in zip(ends, inside, strict=True))
 
 
+#: A closed outline is a box's when, with its inside filled, it covers this share of its
+#: bounding box (a long bar's arrow point and a speck on its edge cost it about 0.11).
+MIN_OUTLINED_SHARE = 0.85
+
+
 def _outlined(lines, arr, factor, min_px, k, colour):
     """Thin closed outlines around paper or a pale fill (a box with a border): each line of
     ink longer than a word that, with its holes filled, covers most of its bounding box; an
@@ -528,7 +533,7 @@ def _outlined(lines, arr, factor, min_px, k, colour):
         if mask.sum() > 0.5 * h * w:  # not thin: a shape
             continue
         filled = ndimage.binary_fill_holes(mask)
-        if filled.sum() < 0.9 * h * w:  # not closed, or not a box
+        if filled.sum() < MIN_OUTLINED_SHARE * h * w:  # not closed, or not a box
             continue
         line = _hex(arr[region][mask]) if colour else None
         out.append(Found(_image_box(region, factor), None, line, _geometry(filled)))

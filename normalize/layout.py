@@ -1405,6 +1405,18 @@ def _legend(cands: list[Candidate], shapes: list[Shape], page_area: float
     return entries, used
 
 
+def _strokes(text: str) -> bool:
+    """Whether a text is a row of single characters: strokes OCR read as letters (a dashed
+    line read down a bar as "I I I"), which are no text a shape is drawn for.
+
+    >>> _strokes("I I I ! i"), _strokes("Ny app"), _strokes("H S Ø")  # the last: a code
+    (True, False, False)
+    """
+    words = text.split()
+    return bool(words) and all(len(w) == 1 for w in words) and \
+        lexicon.region_label(text) is None
+
+
 def _swatch_left_of(box: BBox, swatches: list[Shape]) -> Shape | None:
     height = box[3] - box[1]
     for s in swatches:
@@ -1432,9 +1444,10 @@ def read_page(page: Page, cands: list[Candidate], headings: list[str],
     skip |= {i for i, c in enumerate(cands) if _TODAY.match(c.text)}
     label_indexes = {i for lb in labels for i in lb.indexes}
     # the texts that keep a shape from being one item's own: not strokes OCR read as
-    # letters ("I I": a dashed "today" line across a bar)
+    # letters ("I I", "I I I": a dashed "today" line across a bar)
     centres = [(c.block, ((c.bbox[0] + c.bbox[2]) / 2, (c.bbox[1] + c.bbox[3]) / 2))
-               for c in cands if c.bbox is not None and sum(ch.isalpha() for ch in c.text) >= 3]
+               for c in cands if c.bbox is not None and sum(ch.isalpha() for ch in c.text) >= 3
+               and not _strokes(c.text)]
     boxes = []  # the items' boxes: the shape each is drawn on, else its text
     not_items = label_indexes | skip | exclude
     for i, c in enumerate(cands):

@@ -529,3 +529,19 @@ def test_pieces_of_a_header_a_hairline_apart_are_one_where_its_fill_runs_through
     assert len(pixels._joined_across_text(arr, pieces, reach=17)) == 2
     arr[10:40, 119:121] = 200.0  # a white grid line, light from top to bottom
     assert len(pixels._joined_across_text(arr, pieces, reach=17)) == 2
+
+
+def test_an_outlined_arrow_with_a_long_point_is_a_home_plate():
+    """A white bar outlined in grey whose point is long (a timeline bar that goes on): with
+    its inside filled it covers less of its bounding box than a rectangle (on a scan, an
+    outlined arrow 400 pt long with a 20 pt point and a speck on its edge covered 0.89 and
+    was not found: its bar's "and later" was lost), and it is still found, as a
+    "homePlate"."""
+    img = Image.new("RGB", (px(960), px(540)), "white")
+    d = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = 300, 200, 700, 228
+    point = 100  # with its inside filled, it covers 1 - 100 / (2 * 400) = 0.875 of its box
+    d.polygon([(px(x0), px(y0)), (px(x1 - point), px(y0)), (px(x1), px((y0 + y1) / 2)),
+               (px(x1 - point), px(y1)), (px(x0), px(y1))], fill="white", outline="#7F7F7F",
+              width=2)
+    assert _find(pixels.find_shapes(img, PT), (x0, y0, x1, y1)).geometry == "homePlate"
