@@ -27,6 +27,7 @@ points with the origin top-left (see ``extractors.model``).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -965,6 +966,10 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
     fit, other_fit = _misalignment(axis, boxes), _misalignment(other, boxes)
     if fit >= POOR_FIT and other_fit - fit <= RIVAL_COST and other.bounds != axis.bounds:
         axis.rival = other
+    if axis.rival is None and axis.mode == "leading" and \
+            (narrow := _narrow_gap_bounds(axis, boxes, fixed=ruled)) != axis.bounds:
+        axis.rival = dataclasses.replace(axis, bounds=narrow,
+                                         limits=_limits(labels, direction, narrow))
     axis.unlabelled = _unlabelled_runs(axis, boxes) + _unlabelled_lanes(axis, shapes, page_area,
                                                                          boxes)
     if shaped and direction == "y":
@@ -1272,6 +1277,43 @@ def _whitespace_bounds(axis: Axis, boxes: list[BBox],
                                              g[0] - g[1]))
         middle = (near[0] + min(near[1], hi)) / 2
         out.append(edge if near[0] <= edge <= near[1] else middle)
+    return out
+
+
+#: The narrowest white space between two boxes that may part two lanes (points).
+NARROW_GAP_PT = 2.0
+
+
+def _narrow_gap_bounds(axis: Axis, boxes: list[BBox], fixed: dict[int, float]) -> list[float]:
+    """For labels read as leading their bands: ``axis.bounds`` with each edge that an item
+    cuts through (no white space was found for it before the next label) moved to the last
+    white space, however narrow, before that label. A label centred on a lane of boxes
+    packed a few points apart leads no band: its lane starts above it, and an edge at the
+    label cuts its first boxes off (dev: three items given the lane above). Used as the
+    axis's rival, so the items between the two edges are placed by neither.
+
+    >>> a = Label("region", "Helse Vest", (0,), (0, 100, 40, 110), "Vest")
+    >>> b = Label("region", "Helse Sør-Øst", (1,), (0, 200, 40, 210), "Sør-Øst")
+    >>> a.extent, b.extent = a.bbox, b.bbox
+    >>> axis = Axis("region", "y", [a, b], [200.0], "leading", "after", 40.0)
+    >>> boxes = [(50, 100, 200, 150), (50, 152, 200, 180), (50, 184, 200, 215),
+    ...          (50, 195, 200, 230)]
+    >>> _narrow_gap_bounds(axis, boxes, {})  # the box at 184-215 is cut at 200
+    [182.0]
+    """
+    body = [b for b in boxes if axis.in_body(b)]
+    spans = sorted(_along(axis, body))
+    out = list(axis.bounds)
+    for k, (a, b) in enumerate(zip(axis.labels, axis.labels[1:], strict=False)):
+        edge = axis.bounds[k]
+        if k in fixed or not any(lo < edge - 1 and hi > edge + 1 for lo, hi in spans):
+            continue
+        lo = a.extent[2] if axis.direction == "x" else a.extent[3]
+        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        before = [g for g in _gaps(spans, lo, hi, NARROW_GAP_PT) if g[1] <= edge]
+        if before:
+            gap = max(before, key=lambda g: g[0])
+            out[k] = (gap[0] + gap[1]) / 2
     return out
 
 

@@ -1026,3 +1026,32 @@ def test_a_scheme_header_drawn_on_a_long_band_ends_its_band_where_the_band_ends(
            for it in read_by_ocr(matcher, read, shapes).items}
     assert got["Skjema – strukturerte data"] == ("Lenger sikt", 2026, 2026), got
     assert got["Tilbakemeldingsskjema"] == ("2024-2025", 2024, 2025), got
+
+
+def test_a_lane_label_centred_on_boxes_packed_as_close_as_the_lanes(matcher):
+    """Region labels down the left, two at the top of their lanes and one ("Helse Vest")
+    in the middle of its lane, over two columns of boxes packed 3 pt apart, as close as the
+    lanes are: read as heading their lanes, the labels put an edge at "Helse Vest" that cuts
+    a box, and the boxes above it in Vest's lane would go to Helse Nord. Those between the
+    edge and the last white space before the label get no region; the rest keep theirs."""
+
+    def drawn(x: float, y0: float, y1: float, text: str) -> Block:  # a box its text fills
+        return Block("textbox", [Line(text, (x, y0, x + 150, y1))], (x, y0, x + 150, y1))
+
+    left = [(80, 100, "Timer 2.0"), (103, 123, "Samvalg"), (126, 146, "Smarte brev"),
+            (149, 169, "Kurve i nord"), (172, 192, "Standarddialog"),
+            (195, 215, "Innsyn 12-16"), (218, 238, "Rekvisisjonshotell"),
+            (241, 261, "Behandlingsplan"), (264, 284, "Skjemabasert triagering"),
+            (287, 307, "Fleksibel dialog")]
+    right = [(85, 120, "Digitale skjema via Helsenorge"),
+             (121, 165, "Pasienten booker time selv"), (175, 210, "Delt behandlingsplan"),
+             (211, 256, "Rekvisisjonsportal"), (266, 305, "Felles tillitsmodell")]
+    blocks = [label(150, 40, "2023 - 2024", 70), label(400, 40, "2025 - 2026", 70),
+              label(20, 80, "Helse Nord"), label(20, 211, "Helse Vest"),
+              label(20, 264, "Helse Sør-Øst")]
+    blocks += [drawn(150, *b) for b in left] + [drawn(400, *b) for b in right]
+    regions = {text: region for text, (region, _) in placed(matcher, blocks).items()}
+    assert regions["Kurve i nord"] == regions["Pasienten booker time selv"] == "Helse Nord"
+    assert regions["Standarddialog"] is None and regions["Delt behandlingsplan"] is None
+    assert regions["Rekvisisjonshotell"] == regions["Rekvisisjonsportal"] == "Helse Vest"
+    assert regions["Skjemabasert triagering"] == "Helse Sør-Øst"
