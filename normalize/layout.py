@@ -27,11 +27,10 @@ points with the origin top-left (see ``extractors.model``).
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from statistics import median
 
@@ -968,8 +967,7 @@ def _make_axis(kind: str, labels: list[Label], direction: str, cands: list[Candi
         axis.rival = other
     if axis.rival is None and axis.mode == "leading" and \
             (narrow := _narrow_gap_bounds(axis, boxes, fixed=ruled)) != axis.bounds:
-        axis.rival = dataclasses.replace(axis, bounds=narrow,
-                                         limits=_limits(labels, direction, narrow))
+        axis.rival = replace(axis, bounds=narrow, limits=_limits(labels, direction, narrow))
     axis.unlabelled = _unlabelled_runs(axis, boxes) + _unlabelled_lanes(axis, shapes, page_area,
                                                                          boxes)
     if shaped and direction == "y":
@@ -1253,8 +1251,7 @@ def _whitespace_bounds(axis: Axis, boxes: list[BBox],
         if fixed and k in fixed:
             out.append(fixed[k])
             continue
-        lo = a.extent[2] if axis.direction == "x" else a.extent[3]
-        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        lo, hi = _between_labels(axis, a, b)
         gaps = _gaps(spans, lo, hi, min_width)
         if not gaps:
             out.append(edge)
@@ -1278,6 +1275,13 @@ def _whitespace_bounds(axis: Axis, boxes: list[BBox],
         middle = (near[0] + min(near[1], hi)) / 2
         out.append(edge if near[0] <= edge <= near[1] else middle)
     return out
+
+
+def _between_labels(axis: Axis, a: Label, b: Label) -> tuple[float, float]:
+    """Where label ``a``'s extent ends and the next label ``b``'s starts, along the axis."""
+    if axis.direction == "x":
+        return a.extent[2], b.extent[0]
+    return a.extent[3], b.extent[1]
 
 
 #: The narrowest white space between two boxes that may part two lanes (points).
@@ -1308,8 +1312,7 @@ def _narrow_gap_bounds(axis: Axis, boxes: list[BBox], fixed: dict[int, float]) -
         edge = axis.bounds[k]
         if k in fixed or not any(lo < edge - 1 and hi > edge + 1 for lo, hi in spans):
             continue
-        lo = a.extent[2] if axis.direction == "x" else a.extent[3]
-        hi = b.extent[0] if axis.direction == "x" else b.extent[1]
+        lo, hi = _between_labels(axis, a, b)
         before = [g for g in _gaps(spans, lo, hi, NARROW_GAP_PT) if g[1] <= edge]
         if before:
             gap = max(before, key=lambda g: g[0])
