@@ -37,6 +37,9 @@ from .model import Block, Document, Line, Origin, Page, Shape
 
 #: A page whose text layer has fewer letters or digits than this is treated as an image.
 MIN_TEXT_CHARS = 12
+#: An image covering at least this share of a page is the page's own image (a scan under
+#: its text layer), not a logo or a picture on it.
+PAGE_IMAGE_SHARE = 0.6
 #: ``all_texts``: lay out the text inside Form XObjects too (an embedded sub-page, a slide
 #: placed on a handout, text a producer wraps in a form). Without it pdfminer leaves their
 #: characters out of its text boxes: the page had characters but no lines, so it was neither
@@ -379,7 +382,7 @@ def ocr_page(page, dpi: int = ocr.DEFAULT_DPI,
     return result
 
 
-def has_page_image(page, share: float = 0.6) -> bool:
+def has_page_image(page, share: float = PAGE_IMAGE_SHARE) -> bool:
     """Whether an image covers most of the page (a scan under its text layer)."""
     area = float(page.width) * float(page.height)
     return any((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"]))
@@ -404,42 +407,49 @@ def pages_with_images(path: Path, count: int) -> set[int] | None:
     by pdfium without laying a page out; None when pdfium cannot tell (it cannot open the
     file, or finds another number of pages than pdfminer): then every page may have one."""
     with pdftext.LOCK, _pdfium(path) as pdf:
-        return None if pdf is None else _image_pages(pdf, count)
+        areas = None if pdf is None else _image_areas(pdf, count)
+    return None if areas is None else set(areas)
 
 
-def _image_pages(pdf: pdfium.PdfDocument, count: int) -> set[int] | None:
+def _image_areas(pdf: pdfium.PdfDocument, count: int) -> dict[int, float] | None:
+    """The area, in square points, of the largest image each page that draws one draws (at
+    any depth of Form XObjects): the unit square through the image's matrix and its forms',
+    as pdfminer boxes it. None when pdfium finds another number of pages or fails."""
     try:
         if len(pdf) != count:
             return None
-        found = set()
+        found = {}
         for index in range(count):
             page = pdf[index]
             try:
-                if any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
-                                                      max_depth=15)):
-                    found.add(index + 1)
+                area = pdftext.largest_image(page.raw)
             finally:
                 page.close()
+            if area is not None:
+                found[index + 1] = area
         return found
     except pdfium.PdfiumError:
         return None
 
 
 def _damaged_over_images(pdf_pages, text_check: Callable[[str], bool] | None,
-                         with_images: set[int] | None = None) -> set[int]:
+                         image_areas: dict[int, float] | None = None) -> set[int]:
     """Numbers of the pages whose text layer reads as OCR-damaged and lies over a page image
     (a scan OCR'd without Norwegian): those are OCR'd again. One OCR engine made the whole
     layer, so the pages are judged together as well as one by one: a slide with one damaged
-    word is redone when the deck as a whole reads as damaged. ``with_images``: the only
-    pages that may have a page image (see :func:`pages_with_images`); a page this looks at
-    is laid out and closed again, so no more than one page's objects are held at a time."""
+    word is redone when the deck as a whole reads as damaged. ``image_areas``: each page's
+    largest image (see :func:`_image_areas`), so that only a page under a page image is laid
+    out (to read its text), and closed again; None: every page is laid out to tell."""
     if text_check is None:
         return set()
     texts = {}
     for p in pdf_pages:
-        if with_images is not None and p.page_number not in with_images:
-            continue
-        if has_page_image(p) and _usable(text := p.extract_text() or ""):
+        if image_areas is None:
+            under_image = has_page_image(p)
+        else:
+            under_image = image_areas.get(p.page_number, 0.0) >= \
+                PAGE_IMAGE_SHARE * float(p.width) * float(p.height)
+        if under_image and _usable(text := p.extract_text() or ""):
             texts[p.page_number] = text
         p.close()
     if texts and text_check("\n".join(texts.values())):
@@ -492,11 +502,11 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
             found = pdf_pages(pdf, path)
             if chars is not None and len(chars) != len(found):
                 chars = None  # pdfium and pdfminer see other page trees: pdfminer reads
-            with_images = None  # pdfium, already open, tells (None: it cannot)
+            image_areas = None  # pdfium, already open, tells (None: it cannot)
             if text_check is not None and chars is not None:
                 with pdftext.LOCK:
-                    with_images = _image_pages(chars, len(found))
-            redo_pages = _damaged_over_images(found, text_check, with_images)
+                    image_areas = _image_areas(chars, len(found))
+            redo_pages = _damaged_over_images(found, text_check, image_areas)
             for index, pdf_page in enumerate(found):
                 limits.check_time()
                 redo = pdf_page.page_number in redo_pages

@@ -149,6 +149,30 @@ def _forms(page) -> tuple[dict[int, tuple[int, ...]], Form]:
     return where, drawn
 
 
+def largest_image(page) -> float | None:
+    """The area of the largest image ``page`` (a raw pdfium page) draws, in square points of
+    user space, at any depth of Form XObjects; None when it draws none."""
+    largest = None
+
+    def walk(count: int, get, chain) -> None:
+        nonlocal largest
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                x0, y0, x1, y1 = _matrix_rect(mult_matrix(_object_matrix(obj), chain),
+                                              (0.0, 0.0, 1.0, 1.0))
+                largest = max(largest or 0.0, (x1 - x0) * (y1 - y0))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
+                     lambda k, o=obj: pdfium_c.FPDFFormObj_GetObject(o, k),
+                     mult_matrix(_object_matrix(obj), chain))
+
+    walk(pdfium_c.FPDFPage_CountObjects(page), lambda k: pdfium_c.FPDFPage_GetObject(page, k),
+         (1, 0, 0, 1, 0, 0))
+    return largest
+
+
 def _object_matrix(obj) -> tuple[float, ...]:
     m = pdfium_c.FS_MATRIX()
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):

@@ -84,6 +84,47 @@ def test_pages_with_images_are_found_without_laying_pages_out(tmp_path):
     assert pages_with_images(banner, 2) == {1, 2}
 
 
+def test_image_areas_are_measured_as_pdfminer_boxes_them(tmp_path):
+    """The damage check asks pdfium how large each page's images are and lays out only a
+    page under a page-sized image: a logo does not make its page laid out twice. pdfium's
+    areas are the boxes pdfminer gives, for an image on the page, one in a Form XObject
+    scaled down and placed, and a full-page scan."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from extractors import pdftext
+    from extractors.pdf import PAGE_IMAGE_SHARE, _image_areas, _pdfium, opened
+
+    picture = ImageReader(Image.new("RGB", (40, 20), (200, 30, 30)))
+    path = tmp_path / "images.pdf"
+    c = canvas.Canvas(str(path), pagesize=(600, 400))
+    c.drawString(40, 360, "Veikart Helse Vest")
+    c.drawImage(picture, 500, 340, width=80, height=40)  # a logo in the corner
+    c.showPage()
+    c.beginForm("scan")
+    c.drawImage(picture, 0, 0, width=1200, height=800)
+    c.endForm()
+    c.saveState()
+    c.translate(10, 5)
+    c.scale(0.45, 0.45)  # the form's image drawn at 540 x 360 points
+    c.doForm("scan")
+    c.restoreState()
+    c.showPage()
+    c.drawString(40, 360, "Ingen bilder")
+    c.save()
+    with opened(path) as pdf, _pdfium(path) as doc, pdftext.LOCK:
+        areas = _image_areas(doc, len(pdf.pages))
+        boxed = {p.page_number: max((im["x1"] - im["x0"]) * (im["bottom"] - im["top"])
+                                    for im in p.images) for p in pdf.pages if p.images}
+    assert set(areas) == set(boxed) == {1, 2}
+    assert areas == pytest.approx(boxed)
+    assert areas[1] == pytest.approx(80 * 40) and areas[2] == pytest.approx(540 * 360)
+    assert areas[2] >= PAGE_IMAGE_SHARE * 600 * 400 > areas[1]
+    with _pdfium(SAMPLES / f"{MOTE39}_skannet.pdf") as doc, pdftext.LOCK:
+        assert all(a >= PAGE_IMAGE_SHARE * 960 * 540 for a in _image_areas(doc, 2).values())
+
+
 def test_scanned_pdf_is_ocred_per_page_and_finds_its_items(extracted):
     doc = extracted(f"{MOTE39}_skannet.pdf")
     assert doc.extractor == "pdf+ocr"
