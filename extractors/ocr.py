@@ -194,7 +194,7 @@ def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
         for axis in (0, 1):  # 0: horizontal rules, 1: vertical rules
             length = int(share * (ink.shape[1] if axis == 0 else ink.shape[0]))
             shape = (1, length) if axis == 0 else (length, 1)
-            runs = ndimage.binary_opening(ink, structure=np.ones(shape, dtype=bool))
+            runs = pixels.binary_opening(ink, shape)
             labels, _ = ndimage.label(runs)
             for region in ndimage.find_objects(labels):
                 ys, xs = (region[0].start, region[0].stop), (region[1].start, region[1].stop)

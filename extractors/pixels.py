@@ -130,7 +130,7 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
     paper = _paper_boxes(pale, arr, luma, factor, MIN_AREA_PT2 / (pt * pt), MIN_BODY_PT / pt,
                          colour)
     pale = _opening(pale, _square(MIN_BODY_PT / pt))
-    dark = _opening(ndimage.binary_fill_holes(ink & ~rules), _square(DARK_OPEN_PT / pt))
+    dark = _opening(fill_holes(ink & ~rules), _square(DARK_OPEN_PT / pt))
     min_px = MIN_AREA_PT2 / (pt * pt)
     out = []
     for mask, own, share in ((pale, paint & ~ink, MIN_OWN_SHARE),
@@ -176,7 +176,7 @@ def _paper_boxes(pale: np.ndarray, arr: np.ndarray, luma: np.ndarray, factor: fl
     """
     from scipy import ndimage
 
-    holes = ndimage.binary_fill_holes(pale) & ~pale
+    holes = fill_holes(pale) & ~pale
     labels, _ = ndimage.label(holes)
     out = []
     for n, region in enumerate(ndimage.find_objects(labels), start=1):
@@ -322,7 +322,7 @@ def _fill_small_holes(mask: np.ndarray, pt: float) -> np.ndarray:
     """``mask`` with its holes no bigger than a word filled (light pixels around text)."""
     from scipy import ndimage
 
-    holes = ndimage.binary_fill_holes(mask) & ~mask
+    holes = fill_holes(mask) & ~mask
     labels, n = ndimage.label(holes)
     if not n:
         return mask
@@ -447,6 +447,42 @@ def _seams(luma: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def binary_opening(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``scipy.ndimage.binary_opening`` of ``mask`` by a rectangle of ones, the same pixels
+    (paper outside the image, an even side centred as scipy centres it), as a minimum then
+    a maximum filter: scipy's erosion costs the rectangle's area at every pixel (0.45 s for
+    a rule 840 pixels long on a reduced page), the filters are linear in the pixels.
+
+    >>> from scipy import ndimage
+    >>> m = np.random.default_rng(0).random((40, 50)) < 0.9
+    >>> all((binary_opening(m, s) == ndimage.binary_opening(m, np.ones(s, bool))).all()
+    ...     for s in ((1, 12), (7, 1), (3, 4)))
+    True
+    """
+    from scipy import ndimage
+
+    origin = [-1 if n % 2 == 0 else 0 for n in shape]
+    eroded = ndimage.minimum_filter(mask, size=shape, mode="constant", cval=0)
+    return ndimage.maximum_filter(eroded, size=shape, mode="constant", cval=0, origin=origin)
+
+
+def fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with its holes filled: every pixel but the paper joined to the image's edge
+    (4-connected), as ``scipy.ndimage.binary_fill_holes`` gives it. That one grows the paper
+    in from the edge one pixel a step, which on a page's masks took 0.4 s a call; labelling
+    the paper once is linear in the pixels.
+
+    >>> ring = np.pad(np.pad(np.zeros((1, 1), bool), 1, constant_values=True), 1)
+    >>> int(fill_holes(ring).sum()), int(ring.sum())
+    (9, 8)
+    """
+    from scipy import ndimage
+
+    paper, _ = ndimage.label(~mask)
+    edge = np.unique(np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]]))
+    return ~np.isin(paper, edge[edge > 0])
+
+
 def _closing(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Binary closing by a rectangle (a maximum then a minimum filter)."""
     from scipy import ndimage
@@ -532,7 +568,7 @@ def _outlined(lines, arr, factor, min_px, k, colour):
         mask = labels[region] == n
         if mask.sum() > 0.5 * h * w:  # not thin: a shape
             continue
-        filled = ndimage.binary_fill_holes(mask)
+        filled = fill_holes(mask)
         if filled.sum() < MIN_OUTLINED_SHARE * h * w:  # not closed, or not a box
             continue
         line = _hex(arr[region][mask]) if colour else None
