@@ -108,7 +108,6 @@ def find_shapes(image: Image.Image, points_per_pixel: float, colour: bool | None
     near-white fills are not reported (they are paper), and on a greyscale image no fill is
     (``colour``: whether the image is in colour, found when not given).
     """
-    from scipy import ndimage
 
     colour = in_colour(image) if colour is None else colour
     small = image.convert("RGB")
