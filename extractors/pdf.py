@@ -506,10 +506,12 @@ def extract_pdf(path: Path, origin: Origin, *, ocr_dpi: int = ocr.DEFAULT_DPI,
                 with pdftext.LOCK:
                     image_areas = _image_areas(chars, len(found))
             redo_pages = _damaged_over_images(found, text_check, image_areas)
+            fonts: dict[int, tuple] = {}  # each resource dictionary's fonts, walked once
             for index, pdf_page in enumerate(found):
                 limits.check_time()
                 redo = pdf_page.page_number in redo_pages
-                text = (pdftext.read_page(chars, index, pdftext.font_descents(pdf_page.page_obj))
+                text = (pdftext.read_page(chars, index,
+                                          pdftext.font_descents(pdf_page.page_obj, fonts))
                         if chars is not None else None)
                 usable = _usable(text.text) if text is not None else has_usable_text(pdf_page)
                 if usable and not redo:

@@ -293,6 +293,22 @@ def test_cache_entries_are_json_data_and_round_trip(tmp_path, monkeypatch):
     assert extract(SAMPLES / f"{MOTE39}.pptx") == first  # read again, not crashed
 
 
+def test_a_documents_fonts_are_walked_once_per_resource_dictionary():
+    """The descents kept from page to page are those a fresh walk gives, and a page whose
+    resource dictionary was walked before (LibreOffice gives all pages one) is not walked
+    again."""
+    from extractors import pdf, pdftext
+
+    with pdf.opened(SAMPLES / f"{MOTE39}.pdf") as plumbed:
+        known: dict = {}
+        for page in plumbed.pages:
+            kept = pdftext.font_descents(page.page_obj, known)
+            assert kept == pdftext.font_descents(page.page_obj) and kept
+            again = pdf.turned(page, 90)  # another page object, the same resources
+            assert pdftext.font_descents(again.page_obj, known) is kept
+        assert len(known) == len(plumbed.pages)
+
+
 def test_a_text_page_read_by_pdfium_is_the_page_pdfminer_reads():
     """pdfium's characters, laid out by pdfminer's analysis, give pdfminer's own lines and
     boxes, and pdfium's paths pdfminer's rectangles, curves and lines; a black border drawn
