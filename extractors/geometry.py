@@ -161,7 +161,11 @@ def _rejoin_split_rows(blocks: list[Block], shapes: list[Shape] | None = None
         piece = frag.lines[0]
         host = next(((k, i) for k, block in enumerate(out) if block is not frag
                      for i, line in enumerate(block.lines)
-                     if line.bbox and _same_row(line, piece, _row_gap(line, piece, shapes))),
+                     # the widest gap first, without looking for bars: most lines are not
+                     # near; the gap these two may have (in a bar or not) only for the rest
+                     if line.bbox and _same_row(line, piece, max(ROW_GAP_HEIGHTS,
+                                                                 SPLIT_ROW_GAP_HEIGHTS))
+                     and _same_row(line, piece, _row_gap(line, piece, shapes))),
                     None)
         if host is None:
             continue
