@@ -18,6 +18,7 @@ from normalize.catalogue import Catalogue, load_catalogue, with_overlay
 from normalize.catalogue import default_path as default_catalogue_path
 from state import Decision, StateError, Store
 from state.lock import publishing
+from state.results import read_parquet
 from veikart.files import atomic_write_text, content_id, sweep_temporaries
 
 from . import write
@@ -249,7 +250,7 @@ def previous_runs(out: Path) -> tuple[list[dict], str | None]:
     if not path.exists():
         return [], None
     try:
-        return pq.read_table(path).to_pylist(), None
+        return read_parquet(path).to_pylist(), None
     except (OSError, pa.ArrowException) as err:
         problem = f"{path}: unreadable ({' '.join(str(err).split())[:120]})"
     try:
@@ -306,5 +307,5 @@ def _publish(out: Path, store: Store, rows: dict[str, write.Rows] | None,
 def pending(out: Path) -> int:
     """Items waiting for review in the published dataset."""
     path = Path(out) / "roadmap.parquet"
-    return sum(s == "pending" for s in pq.read_table(path, columns=["match_status"])
+    return sum(s == "pending" for s in read_parquet(path, columns=["match_status"])
                .column("match_status").to_pylist()) if path.exists() else 0

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from extractors.model import LOW_CONFIDENCE
 from normalize.lexicon import REGIONS
+from state.results import read_parquet
 from veikart.files import atomic_write_text
 
 STATUS_COLOURS = {"i drift": "#2e7d32", "levert": "#2e7d32", "under revurdering": "#ef6c00",
@@ -53,9 +53,9 @@ def read_facts(out: Path) -> Facts:
     empty)."""
     out = Path(out)
 
-    def table(name: str, columns: list[str], filters=None):
+    def table(name: str, columns: list[str]):
         path = out / f"{name}.parquet"
-        return pq.read_table(path, columns=columns, filters=filters) if path.exists() else None
+        return read_parquet(path, columns=columns) if path.exists() else None
 
     facts = Facts()
     roadmap = table("roadmap", ["match_status"])
@@ -63,8 +63,10 @@ def read_facts(out: Path) -> Facts:
         facts.items = roadmap.num_rows
         counts = pc.value_counts(roadmap.column("match_status")).to_pylist()
         facts.match_status = dict(sorted((str(c["values"]), c["counts"]) for c in counts))
-    pages = table("pages", ["source_path", "page", "ocr", "ocr_confidence"],
-                  [("ocr", "=", True), ("ocr_confidence", "<", LOW_CONFIDENCE)])
+    pages = table("pages", ["source_path", "page", "ocr", "ocr_confidence"])
+    if pages is not None:
+        pages = pages.filter(pc.and_kleene(pc.equal(pages["ocr"], True),
+                                           pc.less(pages["ocr_confidence"], LOW_CONFIDENCE)))
     facts.unsure_pages = pages.to_pylist() if pages is not None else []
     latest = table("roadmap_latest", _LATEST)
     facts.latest = latest.to_pylist() if latest is not None else []

@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from state.results import read_parquet
 from veikart.errors import OutputError
 from veikart.files import atomic_write, staged
 
@@ -94,7 +95,7 @@ def as_table(table: str, rows: Rows) -> pa.Table:
 
 def read_table(path: Path, table: str) -> pa.Table:
     """A Parquet file of ``table``'s rows, with the declared schema."""
-    return conformed(table, pq.read_table(path))
+    return conformed(table, read_parquet(path))
 
 
 atomic = atomic_write
