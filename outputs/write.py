@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from state.results import read_parquet
@@ -33,6 +35,7 @@ SORT_KEYS = {
 }
 #: CSV for spreadsheets: UTF-8 with a byte-order mark, so Excel shows æøå right.
 CSV_ENCODING = "utf-8-sig"
+CSV_ENCODING_MARK = "\ufeff".encode()
 
 
 #: A table's rows: dicts, or an Arrow table (rows kept as Arrow from the dataset as last
@@ -152,6 +155,20 @@ def datapackage(tables: dict[str, pa.Table]) -> dict:
             "title": "Helsenorge roadmap items with provenance", "resources": resources}
 
 
+def write_csv(path: Path, table: pa.Table) -> None:
+    """``table`` as CSV for spreadsheets (UTF-8 with a byte-order mark): Arrow's writer, which
+    works outside the interpreter lock (the workbook is made in a thread beside it; pandas'
+    writer held the lock for 0.3 s at 8,000 rows). Text is quoted, an empty cell is null;
+    integers stay integers where a column has empty cells (``2023``), dates are ISO dates
+    and booleans ``True``/``False``."""
+    columns = [pc.if_else(column, "True", "False") if pa.types.is_boolean(column.type)
+               else column for column in table.columns]
+    with open(path, "wb") as handle:
+        handle.write(CSV_ENCODING_MARK)
+        pa_csv.write_csv(pa.table(columns, names=table.column_names), handle,
+                         pa_csv.WriteOptions(quoting_style="needed"))
+
+
 def write_xlsx(path: Path, table: pa.Table) -> None:
     """The roadmap for spreadsheet users: one row per item under a frozen, filterable header
     row, and a second sheet that says what each column means (no delimiter or encoding to
@@ -208,9 +225,8 @@ def write_dataset(out: Path, rows: dict[str, Rows]) -> dict[str, Path]:
                 written[name] = stage.write(out / f"{name}.parquet", lambda p, t=table:
                                             pq.write_table(t, p, compression="zstd"))
             # integers stay integers ("2023", not "2023.0") where a column has empty cells
-            written["csv"] = stage.write(out / "roadmap.csv", lambda p: tables["roadmap"].to_pandas(
-                integer_object_nulls=True).to_csv(p, index=False, encoding=CSV_ENCODING,
-                                                  date_format="%Y-%m-%d"))
+            written["csv"] = stage.write(out / "roadmap.csv",
+                                         lambda p: write_csv(p, tables["roadmap"]))
             written["duckdb"] = stage.write(out / "veikart.duckdb",
                                             lambda p: _write_duckdb(p, tables))
             written["xlsx"] = xlsx.result()

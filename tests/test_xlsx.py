@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import time
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
@@ -93,3 +94,26 @@ def test_libreoffice_reads_the_workbook(tmp_path):
     assert rows[0]["page"] == "3" and rows[0]["match_score"] == "0.875"
     assert rows[0]["due_date"] in ("2023-04-30", "04/30/23", "30.04.2023")
     assert rows[0]["ocr"] == "TRUE" and rows[2]["text"] == ""
+
+
+def test_the_csv_holds_every_kind_of_value(tmp_path):
+    """roadmap.csv, written by Arrow's CSV writer: a byte-order mark for spreadsheets; text
+    with quotes, line breaks and control characters read back whole by Python's csv module
+    and by pandas; integers without ``.0`` where a column has empty cells; ISO dates;
+    ``True``/``False``; a null an empty cell."""
+    path = tmp_path / "roadmap.csv"
+    write.write_csv(path, _table())
+    raw = path.read_bytes()
+    assert raw.startswith("\ufeff".encode()) and b",2023," in raw and b"2023.0" not in raw
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["item_id"] for r in rows] == ["a1", "b2", "c3"]
+    first = rows[0]
+    assert first["text"] == "Timer 2.0 & <DIPS> \"nå\""
+    assert first["mention_text"] == "  led\nover two lines  "
+    assert first["notes"] == "a\x0bvertical tab and a \x01 control character"
+    assert (first["page"], first["period_start"], first["match_score"]) == ("3", "2023", "0.875")
+    assert (first["due_date"], first["ocr"], rows[1]["ocr"]) == ("2023-04-30", "True", "False")
+    assert rows[1]["text"] == "x" * 40_000 and rows[2]["text"] == ""
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    assert frame["ocr"].tolist()[:2] == [True, False] and frame["page"].iloc[0] == 3
