@@ -78,6 +78,40 @@ def frame_of(box: BBox, shapes: list[Shape], max_area: float | None = None) -> S
     return best
 
 
+#: A text taller than the shape it is written across still stands on it when the shape is
+#: at least this share of the text's height (a label on an arrow's shaft).
+ACROSS_SHARE = 0.4
+
+
+def frame_across(box: BBox, shapes: list[Shape], max_area: float | None = None
+                 ) -> Shape | None:
+    """The smallest drawn shape (not a line) that ``box`` is written across: it holds the
+    box's width and its middle, and is at least :data:`ACROSS_SHARE` of its height; the
+    text stands out above or below it (a label taller than the arrow shaft it is on; on a
+    scan, the label's letters turned dark beyond the shaft's edges).
+
+    >>> shaft = Shape((538, 80, 946, 89), None)
+    >>> frame_across((712, 73, 770, 92), [shaft]).bbox
+    (538, 80, 946, 89)
+    >>> frame_across((712, 60, 770, 79), [shaft]), frame_across((712, 70, 770, 100), [shaft])
+    (None, None)
+    """
+    best = None
+    middle = (box[1] + box[3]) / 2
+    for shape in shapes:
+        x0, y0, x1, y1 = shape.bbox
+        if shape.geometry == "line" or not (x0 - 2 <= box[0] and box[2] <= x1 + 2
+                                            and y0 <= middle <= y1):
+            continue
+        if y1 - y0 < ACROSS_SHARE * (box[3] - box[1]):
+            continue
+        if max_area is not None and area(shape.bbox) > max_area:
+            continue
+        if best is None or area(shape.bbox) < area(best.bbox):
+            best = shape
+    return best
+
+
 def filled_frame_under(box: BBox, shapes: list[Shape], max_area: float | None = None,
                        share: float = 0.6) -> Shape | None:
     """The smallest filled shape that holds ``box``'s width and most (``share``) of its

@@ -35,7 +35,15 @@ from functools import cached_property
 from statistics import median
 
 from extractors import colors
-from extractors.geometry import area, filled_frame_under, frame_of, holds_middle, intersects, union
+from extractors.geometry import (
+    area,
+    filled_frame_under,
+    frame_across,
+    frame_of,
+    holds_middle,
+    intersects,
+    union,
+)
 from extractors.model import BBox, Page, Shape
 
 from . import lexicon
@@ -772,7 +780,8 @@ def _extent(label: Label, others: list[Label], cands: list[Candidate], shapes: l
     if block.frame is not None:
         frame = Shape(block.frame, block.fill, None, block.geometry or "rect")
     elif shapes:
-        frame = frame_of(label.bbox, shapes, max_area=0.5 * page_area)
+        frame = frame_of(label.bbox, shapes, max_area=0.5 * page_area) or \
+            frame_across(label.bbox, shapes, max_area=0.5 * page_area)
     if frame is None:
         return label.bbox
     for other in others:

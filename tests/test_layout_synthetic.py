@@ -1055,3 +1055,23 @@ def test_a_lane_label_centred_on_boxes_packed_as_close_as_the_lanes(matcher):
     assert regions["Standarddialog"] is None and regions["Delt behandlingsplan"] is None
     assert regions["Rekvisisjonshotell"] == regions["Rekvisisjonsportal"] == "Helse Vest"
     assert regions["Skjemabasert triagering"] == "Helse Sør-Øst"
+
+
+def test_period_labels_taller_than_the_bands_they_are_written_across(matcher):
+    """A scan's period scheme: two bands laid end to end, each label read taller than its
+    band (white text over an arrow's shaft, turned dark for OCR beyond the shaft's edges),
+    and half-year ticks below. The labels are on their bands, so the bands end where the
+    shapes meet: a bar in 2026, right of where the first band ends but left of the middle
+    between the two labels' texts, is in "Lenger sikt" (it got bare years)."""
+    ticks = [f"{h}. halvår {y}" for y in (2024, 2025, 2026, 2027) for h in (1, 2)]
+    read = [((311, 72, 367, 92), "2024-2025"), ((712, 73, 770, 92), "Lenger sikt")]
+    read += [((148 + 100 * k, 100, 226 + 100 * k, 110), t) for k, t in enumerate(ticks)]
+    read += [((20, 130, 80, 140), "Helse Vest"),
+             ((545, 130, 685, 141), "Skjema – strukturerte data"),  # 1. halvår 2026 on
+             ((250, 160, 367, 171), "Tilbakemeldingsskjema")]
+    shapes = [Shape((138, 75, 536, 93), "1E6D8B", None, "rect"),
+              Shape((538, 80, 946, 89), "1E6D8B", None, "rect")]
+    norm = read_by_ocr(matcher, read, shapes)
+    got = {it.text: (it.period, it.period_start, it.period_end) for it in norm.items}
+    assert got["Skjema – strukturerte data"] == ("Lenger sikt", 2026, 2026)
+    assert got["Tilbakemeldingsskjema"] == ("2024-2025", 2024, 2025)
