@@ -625,19 +625,49 @@ def tick_runs(text: str) -> list[tuple[int, int]] | None:
     (True, True)
     >>> tick_runs("H2 2024 EN Hl 2025 OE H2 2025 i"), tick_runs("Q1 2025 og Q2 2025")
     ([(0, 7), (11, 18), (22, 29)], None)
+
+    A scan's axis row whose middle OCR damaged beyond a stray letter keeps its longest clean
+    run when that holds at least :data:`DAMAGED_ROW_TICKS` ticks (a sentence does not name
+    four dates in a row); the rest of the row is left unread:
+
+    >>> [s for s in tick_runs("Jan 2025 Feb 2025 p Mar 2025 Apr 2025 an ik , EN Jun 2025 "
+    ...                       "å sørge Okt 2025 av 2008 AE")]
+    [(0, 8), (9, 17), (20, 28), (29, 37)]
+    >>> tick_runs("Levert jan 2025 feb 2025 mar 2025, deretter apr 2025") is None
+    True
     """
     spans = [m.span() for m in _TICK_ANY.finditer(_TICK_ONE.sub(r"\g<1>1", text))]
-    if len(spans) < 2:
-        return None
+    if len(spans) < 2 or period(text) is not None:
+        return None  # "2025-2026" is one period, not two ticks
     rest = [text[a:b] for a, b in zip([0] + [e for _, e in spans],
                                       [s for s, _ in spans] + [len(text)], strict=True)]
-    if any(not _TICK_GAP.fullmatch(r) for r in rest) or period(text) is not None:
-        return None  # "2025-2026" is one period, not two ticks
+    clean = [bool(_TICK_GAP.fullmatch(r)) for r in rest]
+    if all(clean):
+        return spans if _one_rising_unit(text, spans) else None
+    # runs of ticks with only a stray letter or two between them (gap k lies before tick k)
+    runs, run = [], [0]
+    for k in range(1, len(spans)):
+        if clean[k]:
+            run.append(k)
+        else:
+            runs.append(run)
+            run = [k]
+    runs.append(run)
+    best = [spans[k] for k in max(runs, key=len)]
+    if len(best) >= DAMAGED_ROW_TICKS and _one_rising_unit(text, best):
+        return best
+    return None
+
+
+#: Fewest ticks in a row that make a time axis of a line OCR damaged elsewhere.
+DAMAGED_ROW_TICKS = 4
+
+
+def _one_rising_unit(text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the ticks at ``spans`` are of one unit, each later than the one before."""
     ticks = [time_tick(text[a:b]) for a, b in spans]
-    if any(t is None for t in ticks) or len({t.unit for t in ticks}) != 1 or any(
-            b.start <= a.start for a, b in zip(ticks, ticks[1:], strict=False)):
-        return None
-    return spans
+    return all(t is not None for t in ticks) and len({t.unit for t in ticks}) == 1 and all(
+        b.start > a.start for a, b in zip(ticks, ticks[1:], strict=False))
 
 
 #: Colour words as legends write them, with a typical shade of each.
