@@ -594,11 +594,73 @@ def _outlined(lines, arr, factor, min_px, k, colour):
         if mask.sum() > 0.5 * h * w:  # not thin: a shape
             continue
         filled = fill_holes(mask)
-        if filled.sum() < MIN_OUTLINED_SHARE * h * w:  # not closed, or not a box
-            continue
-        line = _hex(arr[region][mask]) if colour else None
-        out.append(Found(_image_box(region, factor), None, line, _geometry(filled)))
+        if filled.sum() >= MIN_OUTLINED_SHARE * h * w:
+            boxes = [(region, filled)]
+        else:  # not closed, not a box, or boxes whose outlines a scan ran together
+            boxes = _boxes_run_together(region, mask, filled, k, min_px)
+        for box, solid in boxes:
+            line = _hex(arr[box][labels[box] == n]) if colour else None
+            out.append(Found(_image_box(box, factor), None, line, _geometry(solid)))
     return out
+
+
+def _boxes_run_together(region: tuple[slice, slice], mask: np.ndarray, filled: np.ndarray,
+                        k: int, min_px: float) -> list[tuple[tuple[slice, slice], np.ndarray]]:
+    """The boxes in one closed outline that covers too little of its bounding box to be a
+    box: two boxes stacked a few points apart, whose facing edges a reduced scan runs into
+    one line (two bars of a timeline, one shorter than the other), and strokes thinner
+    than ``k`` that stick out of an outline they cross (a dashed "today" line). The
+    outline is filled and the strokes taken off (which parts boxes joined only by their
+    edges); each part is cut where its edges jump (:func:`_rectangles`), and each piece
+    that covers most of its own bounding box, with the outline (``mask``) drawn along
+    each of its four sides, is a box (its region and mask): a cut through a row of
+    header cells, where no line runs, makes no box."""
+    from scipy import ndimage
+
+    body = _opening(filled, _square(k))
+    labels, _ = ndimage.label(body)
+    pieces = [(part[0].start + y0, part[1].start + x0, piece)
+              for n, part in enumerate(ndimage.find_objects(labels), start=1)
+              for y0, x0, piece in _rectangles(labels[part] == n)]
+    out = []
+    for y0, x0, piece in pieces:
+        h, w = piece.shape
+        if h < 2 * k or w < 2 * k or h * w < 4 * min_px:
+            continue
+        if piece.sum() < MIN_OUTLINED_SHARE * h * w or not _drawn_round(mask, y0, x0, h, w, k):
+            continue
+        inside = mask[y0 + k:y0 + h - k, x0 + k:x0 + w - k]
+        if inside.size and inside.mean() > HOLLOW_INK:
+            continue  # ink inside too: a dark band with light text, no outline
+        top, left = region[0].start + y0, region[1].start + x0
+        out.append(((slice(top, top + h), slice(left, left + w)), piece))
+    return out
+
+
+#: Most share of an outlined box's inside (its outline's width in from its edges) that
+#: lines may cover (a dashed line across it, not a dark fill).
+HOLLOW_INK = 0.3
+#: A box's side is drawn when its outline runs along this share of it.
+DRAWN_SIDE_SHARE = 0.8
+
+
+def _drawn_round(mask: np.ndarray, y0: int, x0: int, h: int, w: int, k: int) -> bool:
+    """Whether the line pixels ``mask`` run along each side of the box at (``y0``, ``x0``),
+    ``h`` by ``w``, within ``k`` pixels of it, for :data:`DRAWN_SIDE_SHARE` of its length.
+
+    >>> ring = np.zeros((20, 40), dtype=bool)
+    >>> ring[2, 2:38] = ring[17, 2:38] = ring[2:18, 2] = ring[2:18, 37] = True
+    >>> _drawn_round(ring, 2, 2, 16, 36, 2), _drawn_round(ring, 2, 2, 16, 20, 2)
+    (True, False)
+    """
+    def band(a: int, b: int, c: int, d: int) -> np.ndarray:
+        return mask[max(0, a):max(0, b), max(0, c):max(0, d)]
+
+    sides = (band(y0 - k, y0 + k + 1, x0, x0 + w).any(axis=0),
+             band(y0 + h - 1 - k, y0 + h + k, x0, x0 + w).any(axis=0),
+             band(y0, y0 + h, x0 - k, x0 + k + 1).any(axis=1),
+             band(y0, y0 + h, x0 + w - 1 - k, x0 + w + k).any(axis=1))
+    return all(side.size and side.mean() >= DRAWN_SIDE_SHARE for side in sides)
 
 
 def text_colour(image: Image.Image, box: tuple[int, int, int, int]) -> str | None:

@@ -565,3 +565,19 @@ def test_an_arrow_band_touching_the_tip_of_the_band_before_it_is_found_under_its
     turned = pixels.turned_shapes(img, found, scale, [])
     bands = [tuple(round(v * scale) for v in f.box) for f in turned]
     assert any(b[0] <= 675 and b[2] >= 810 and b[0] > 660 for b in bands), bands
+
+
+
+def test_two_outlined_bars_a_scan_ran_together_and_a_dashed_line_across_are_two_boxes():
+    """Two outlined timeline bars stacked two points apart, the lower one longer, and a
+    dashed "today" line across both, cut from a generated 300 dpi scan (straightened).
+    Reduced for the search, the facing edges run into one line, so the two outlines
+    covered too little of their bounding box to be a box: neither bar was found, and the
+    upper one's item got the years of its text alone (2025, not 2025-2026)."""
+    img = Image.open(DATA / "scan_stacked_bars.png")
+    scale = 0.24  # points per pixel (300 dpi); the crop's top is at 290.4 pt on its page
+    found = [tuple(round(v * scale) for v in f.box)
+             for f in pixels.find_shapes(img, scale, colour=False)]
+    upper, lower = (255, 21, 528, 50), (116, 52, 528, 80)
+    assert all(any(all(abs(a - b) <= 3 for a, b in zip(box, want, strict=True))
+                   for box in found) for want in (upper, lower)), found
