@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps
 from veikart.errors import MissingDependencyError, OcrError
 
 from . import limits, pixels
-from .geometry import area, frame_of, holds_middle, union
+from .geometry import area, contains, frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
@@ -315,6 +315,7 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     marks = [f.box for f in pixels.icons(image, found, turned)]
     image = pixels.clean_for_ocr(image, found, scale, rules, turned)
     verticals = [r for r in rules if r[2] - r[0] < r[3] - r[1]]
+    boxes = _one_box_each([f.box for f in drawn])
     # A 3x3 median removes scanner speckle, which otherwise turns into stray letters; on a
     # clean page image it thins strokes instead ("m" read as "rn"). Tesseract's confidence
     # tells which: a page it reads unsure after the filter is read again without it.
@@ -331,9 +332,10 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
     paragraphs: dict[tuple, list[Line]] = {}
     budget = [MAX_REREAD_LABELS]
     for (block, par, line_num), idx in _lines(data).items():
-        segments = [piece for seg in _split_at_gaps(idx, data)
-                    for piece in _split_at_rules(seg, data, verticals)]
-        for n, seg in enumerate(segments):
+        segments = [part for seg in _split_at_gaps(idx, data)
+                    for piece in _split_at_rules(seg, data, verticals)
+                    for part in _split_at_boxes(piece, data, boxes)]
+        for n, (seg, home) in enumerate(segments):
             pixel_box = _box_of(data, seg)
             text = _reread_unsure_label(filtered, data, seg, lang, budget) or \
                 " ".join(data["text"][i].strip() for i in seg)
@@ -342,8 +344,10 @@ def ocr_blocks(image: Image.Image, scale: float, lang: str = OCR_LANG,
             # unknown (None), so that no legend's "Svart: planlagt" is read into it
             ink = _ink(colour_image, pixel_box) if colour else None
             # a line cut at a column gap: each piece is a block of its own, to be stacked
-            # with what lies under it by merge_stacked_blocks
-            key = (block, par) if len(segments) == 1 else (block, par, line_num, n)
+            # with what lies under it by merge_stacked_blocks; a piece in a drawn box goes
+            # on with the paragraph's other lines in that box (centred lines are not stacked)
+            key = (block, par) if len(segments) == 1 else (block, par, home) \
+                if home is not None else (block, par, line_num, n)
             paragraphs.setdefault(key, []).append(
                 Line(text, tuple(v * scale for v in pixel_box), color=ink))
     blocks = []
@@ -727,10 +731,11 @@ def _by_frame(lines: list[Line], shapes: list[Shape]) -> list[list[Line]]:
     reads two boxes stacked close (two bars of a timeline, two items' own boxes) as one
     paragraph."""
     parts: list[list[Line]] = []
-    last = object()
+    last: object = object()
     for line in lines:
         frame = frame_of(line.bbox, shapes)
-        if frame is not last:
+        if not (frame is last or (isinstance(last, Shape) and frame is not None
+                                  and _same_box(frame.bbox, last.bbox))):
             parts.append([])
             last = frame
         parts[-1].append(line)
@@ -820,6 +825,78 @@ _TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
 def turn_image(image: Image.Image, degrees: int) -> Image.Image:
     """``image`` turned ``degrees`` clockwise (a multiple of 90), exactly (no resampling)."""
     return image.transpose(_TURNS[degrees]) if degrees % 360 else image
+
+
+def _split_at_boxes(words: list[int], data: dict, boxes: list) -> list[list[int]]:
+    """A line's words cut where they pass from one drawn box into another beside it:
+    tesseract reads the first lines of two item boxes side by side as one line
+    ("Skjema- Delt" / "strukturerte data behandlingsplan"). A word is in the smallest box
+    that holds it; a word in no box, or in a box that holds its neighbour too (a text that
+    runs out of its bar, a lane's fill round both), cuts nothing.
+
+    Each piece comes with the one box its words are in (None: none, or several).
+
+    >>> data = {"left": [10, 60, 130], "width": [40, 30, 40], "top": [5, 5, 5],
+    ...         "height": [10, 10, 10]}
+    >>> _split_at_boxes([0, 1, 2], data, [(0, 0, 100, 20), (120, 0, 200, 20)])
+    [([0, 1], (0, 0, 100, 20)), ([2], (120, 0, 200, 20))]
+    >>> _split_at_boxes([0, 1, 2], data, [(0, 0, 100, 20), (0, 0, 300, 40)])
+    [([0, 1, 2], None)]
+    >>> _split_at_boxes([0, 1], data, [(0, 0, 100, 20)])
+    [([0, 1], (0, 0, 100, 20))]
+    """
+    if not boxes:
+        return [(words, None)]
+    words = sorted(words, key=lambda i: data["left"][i])
+    word_boxes = [(data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
+                   data["top"][i] + data["height"][i]) for i in words]
+    homes = [min((b for b in boxes if contains(b, w)), key=area, default=None)
+             for w in word_boxes]
+    pieces, starts = [[words[0]]], [0]
+    for k in range(1, len(words)):
+        a, b = homes[k - 1], homes[k]
+        if a is not None and b is not None and a != b and not contains(a, word_boxes[k]) \
+                and not contains(b, word_boxes[k - 1]):
+            pieces.append([])
+            starts.append(k)
+        pieces[-1].append(words[k])
+    ends = starts[1:] + [len(words)]
+    return [(piece, _one({h for h in homes[a:b] if h is not None}))
+            for piece, a, b in zip(pieces, starts, ends, strict=True)]
+
+
+#: Two found boxes that share this much of the bigger one's area are one drawn box (its
+#: fill and its outline, found each apart a few pixels off).
+SAME_BOX_SHARE = 0.8
+
+
+def _one_box_each(boxes: list) -> list:
+    """``boxes`` with those that are one drawn box found twice (a box's fill and its
+    outline) put together into their union.
+
+    >>> _one_box_each([(717, 265, 801, 294), (724, 268, 807, 298), (804, 265, 889, 294)])
+    [(717, 265, 807, 298), (804, 265, 889, 294)]
+    """
+    out: list = []
+    for box in sorted(boxes):
+        for k, seen in enumerate(out):
+            if _same_box(box, seen):
+                out[k] = union([box, seen])
+                break
+        else:
+            out.append(box)
+    return out
+
+
+def _same_box(a, b) -> bool:
+    """Whether boxes ``a`` and ``b`` share :data:`SAME_BOX_SHARE` of the bigger one's area."""
+    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return max(0, x1 - x0) * max(0, y1 - y0) >= SAME_BOX_SHARE * max(area(a), area(b))
+
+
+def _one(values: set):
+    """The one member of ``values``, or None when it has none or several."""
+    return next(iter(values)) if len(values) == 1 else None
 
 
 def _split_at_rules(words: list[int], data: dict, verticals: list) -> list[list[int]]:
