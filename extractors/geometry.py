@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from .model import BBox, Block, Line, Shape
@@ -67,9 +68,15 @@ def frame_of(box: BBox, shapes: list[Shape], max_area: float | None = None) -> S
     >>> frame_of((10, 10, 20, 20), [Shape((0, 0, 100, 100)), Shape((5, 5, 30, 30))]).bbox
     (5, 5, 30, 30)
     """
+    return _smallest(shapes, lambda bbox: contains(bbox, box), max_area)
+
+
+def _smallest(shapes: list[Shape], fits: Callable[[BBox], bool], max_area: float | None
+              ) -> Shape | None:
+    """The smallest shape (not a line) whose box ``fits``, of at most ``max_area``."""
     best = None
     for shape in shapes:
-        if shape.geometry == "line" or not contains(shape.bbox, box):
+        if shape.geometry == "line" or not fits(shape.bbox):
             continue
         if max_area is not None and area(shape.bbox) > max_area:
             continue
@@ -96,20 +103,14 @@ def frame_across(box: BBox, shapes: list[Shape], max_area: float | None = None
     >>> frame_across((712, 60, 770, 79), [shaft]), frame_across((712, 70, 770, 100), [shaft])
     (None, None)
     """
-    best = None
     middle = (box[1] + box[3]) / 2
-    for shape in shapes:
-        x0, y0, x1, y1 = shape.bbox
-        if shape.geometry == "line" or not (x0 - 2 <= box[0] and box[2] <= x1 + 2
-                                            and y0 <= middle <= y1):
-            continue
-        if y1 - y0 < ACROSS_SHARE * (box[3] - box[1]):
-            continue
-        if max_area is not None and area(shape.bbox) > max_area:
-            continue
-        if best is None or area(shape.bbox) < area(best.bbox):
-            best = shape
-    return best
+
+    def across(bbox: BBox) -> bool:
+        x0, y0, x1, y1 = bbox
+        return (x0 - 2 <= box[0] and box[2] <= x1 + 2 and y0 <= middle <= y1
+                and y1 - y0 >= ACROSS_SHARE * (box[3] - box[1]))
+
+    return _smallest(shapes, across, max_area)
 
 
 def filled_frame_under(box: BBox, shapes: list[Shape], max_area: float | None = None,
