@@ -11,12 +11,12 @@ from extractors.model import BBox, Block, Line, Page
 
 from . import lexicon
 
-#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "¢", "*", "*." before a
-#: capital, and "«" that no "»" closes).
+#: Bullet markers as drawn, and as OCR reads them ("e", "°", "»", "¢", "*", "*.", a lone
+#: quote mark before a capital, and "«" that no "»" closes).
 _MONTH = (r"(?:jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)")
 _BULLET = re.compile(r"^(?:[•●▪■◦‣∙·*°»¢✓➢►\ufffd\-–][.,’']?|\d{1,2}[.)](?!\s*(?:" + _MONTH
                      + r"|halvår|kvartal|kv\b|tertial))"
-                     r"|[eo©®.](?=\s+[A-ZÆØÅ«\d•●▪■*])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
+                     r"|[eo©®.”“\"](?=\s+[A-ZÆØÅ«\d•●▪■*])|«(?=\s*[A-ZÆØÅ])(?![^\n]*»))\s*(?<=\s|«)",
                      re.I)
 #: Words after which a line must go on (with "pa", "pd" and "p4": "på" as OCR without
 #: Norwegian reads it, since items are cut before repair).
@@ -69,6 +69,8 @@ def bullet_length(text: str) -> int:
     (3, 1)
     >>> bullet_length("«Ny» innføring"), bullet_length("*Timer")
     (0, 0)
+    >>> bullet_length("” Digitale kurs"), bullet_length('"Ny" innføring')
+    (2, 0)
     >>> bullet_length("* . Barn og unge"), bullet_length(". * Barn")  # a speck by it
     (4, 4)
     """
