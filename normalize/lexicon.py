@@ -688,6 +688,10 @@ _LEGEND = re.compile(rf"^\W*(?:(?:lys|mørk)e?\s*)?({_COLOUR_ALT})\b"
                      rf"\s*(?:tekst|farge|boks|felt|skrift)?\s*[:=–—\-]\s*(.+)$", re.I)
 
 
+#: A legend's line that is only a colour word and a status (its colon lost on a scan).
+_BARE_LEGEND = re.compile(rf"^\W*({_COLOUR_ALT})\s+((?:{_STATUS_ALT}))\W*$", re.I)
+
+
 def legend_entry(text: str) -> tuple[str, str] | None:
     """A colour legend's line: the colour word's shade and the status it stands for.
 
@@ -701,9 +705,11 @@ def legend_entry(text: str) -> tuple[str, str] | None:
     (('F2C500', 'pågår'), ('1F5FBF', 'planlagt'), ('F28C00', 'pågår'))
     >>> legend_entry("Hele planlagt Blå: pågår")  # an item's words run into the line
     ('1F5FBF', 'pågår')
+    >>> legend_entry("Grønn i drift"), legend_entry("Blå pågår")  # OCR lost the colon
+    (('2E9E44', 'i drift'), ('1F5FBF', 'pågår'))
     """
     text = " ".join(text.split())
-    m = _LEGEND.match(text)
+    m = _LEGEND.match(text) or _BARE_LEGEND.match(text)
     if m:
         status = status_in(m.group(2))
         return (COLOUR_WORDS[m.group(1).casefold()], status) if status else None
