@@ -539,6 +539,37 @@ def _on_stop(signum, _frame) -> None:
     raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt
 
 
+def _handle_stops() -> None:
+    """SIGTERM and Ctrl-C unwind the run (:func:`_on_stop`), also where Python would
+    swallow them (:func:`_unraisable`)."""
+    signal.signal(signal.SIGTERM, _on_stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_stop)
+    if not getattr(sys.unraisablehook, "veikart", False):
+        sys.unraisablehook = _unraisable(sys.unraisablehook)
+        sys.unraisablehook.veikart = True
+
+
+#: How soon a stop that Python swallowed is delivered again (seconds).
+REDELIVER_S = 0.05
+
+
+def _unraisable(hook):
+    """``sys.unraisablehook`` that delivers a stop again when Python swallowed it: a signal
+    handled while a weakref callback or a ``__del__`` ran (an import's module lock) raised
+    the stop there, where Python prints "Exception ignored" and goes on, and the run went on
+    reading as if never stopped. The signal is sent again a moment later, to be raised in
+    ordinary code; anything else goes to ``hook``."""
+    def on_unraisable(unraisable) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _stopped is not None:
+            timer = threading.Timer(REDELIVER_S, os.kill, (os.getpid(), _stopped))
+            timer.daemon = True
+            timer.start()
+            return
+        hook(unraisable)
+    return on_unraisable
+
+
 def _one_line(err: BaseException, limit: int) -> str:
     """An error's message on one line, cut to ``limit`` characters."""
     return " ".join(str(err).split())[:limit]
@@ -565,9 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     global _stopped
     _stopped = None
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_stop)
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, _on_stop)
+        _handle_stops()
     try:
         return int(args.func(args))
     except VeikartError as err:
