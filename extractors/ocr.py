@@ -23,7 +23,7 @@ from .geometry import area, contains, frame_of, holds_middle, union
 from .model import LOW_CONFIDENCE, Block, Line, Shape
 
 #: Changes when the way a page image becomes blocks changes (part of the OCR cache key).
-METHOD = 29
+METHOD = 30
 #: A scan tilted by less than this many degrees is read as it lies.
 MIN_DESKEW_DEGREES = 0.25
 MAX_DESKEW_DEGREES = 5.0

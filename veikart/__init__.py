@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 #: Bump when a change in extraction, layout or matching changes the rows produced.
-PIPELINE_VERSION = "12"
+PIPELINE_VERSION = "13"
