@@ -827,7 +827,8 @@ def turn_image(image: Image.Image, degrees: int) -> Image.Image:
     return image.transpose(_TURNS[degrees]) if degrees % 360 else image
 
 
-def _split_at_boxes(words: list[int], data: dict, boxes: list) -> list[list[int]]:
+def _split_at_boxes(words: list[int], data: dict, boxes: list
+                    ) -> list[tuple[list[int], tuple | None]]:
     """A line's words cut where they pass from one drawn box into another beside it:
     tesseract reads the first lines of two item boxes side by side as one line
     ("Skjema- Delt" / "strukturerte data behandlingsplan"). A word is in the smallest box

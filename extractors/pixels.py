@@ -588,7 +588,7 @@ def _outlined(lines, arr, factor, min_px, k, colour):
     out = []
     for n, region in enumerate(ndimage.find_objects(labels), start=1):
         h, w = region[0].stop - region[0].start, region[1].stop - region[1].start
-        if h < 2 * k or w < 2 * k or h * w < 4 * min_px:
+        if not _outline_sized(h, w, k, min_px):
             continue
         mask = labels[region] == n
         if mask.sum() > 0.5 * h * w:  # not thin: a shape
@@ -602,6 +602,12 @@ def _outlined(lines, arr, factor, min_px, k, colour):
             line = _hex(arr[box][labels[box] == n]) if colour else None
             out.append(Found(_image_box(box, factor), None, line, _geometry(solid)))
     return out
+
+
+def _outline_sized(h: int, w: int, k: int, min_px: float) -> bool:
+    """Whether an outline ``h`` by ``w`` pixels is big enough to be a box's: two line
+    widths (``k``) each way, and four times the smallest fill's area."""
+    return h >= 2 * k and w >= 2 * k and h * w >= 4 * min_px
 
 
 def _boxes_run_together(region: tuple[slice, slice], mask: np.ndarray, filled: np.ndarray,
@@ -625,7 +631,7 @@ def _boxes_run_together(region: tuple[slice, slice], mask: np.ndarray, filled: n
     out = []
     for y0, x0, piece in pieces:
         h, w = piece.shape
-        if h < 2 * k or w < 2 * k or h * w < 4 * min_px:
+        if not _outline_sized(h, w, k, min_px):
             continue
         if piece.sum() < MIN_OUTLINED_SHARE * h * w or not _drawn_round(mask, y0, x0, h, w, k):
             continue
